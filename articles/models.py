@@ -1,0 +1,392 @@
+"""The newsroom's domain: sections, people, photos with credits, tags and articles."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .text import BODY_EXTENSIONS, clean_body_html, unicode_slug
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("section", kwargs={"slug": self.slug})
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        WRITER = "writer", _("writer")
+        REPORTER = "reporter", _("reporter")
+        PHOTOGRAPHER = "photographer", _("photographer")
+        EDITOR = "editor", _("editor")
+        TRANSLATOR = "translator", _("translator")
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.WRITER)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ForeignKey(
+        "Photo", verbose_name=_("portrait"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="person",
+    )
+    # Deactivating keeps every byline; deleting would not.
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("person", kwargs={"slug": self.slug})
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        _("image"), upload_to="photos/%Y/%m/", width_field="width", height_field="height"
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    credit_person = models.ForeignKey(
+        Person, verbose_name=_("photographer"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="credited_photos",
+    )
+    alt_text = models.CharField(
+        _("alt text"), max_length=300, blank=True,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption[:60] or self.image.name
+
+    @property
+    def credit_line(self):
+        """The credit as printed after a caption: the credit text, else the photographer's name."""
+        if self.credit:
+            return self.credit
+        return self.credit_person.name if self.credit_person_id else ""
+
+    def missing_for_publication(self, caption_override=""):
+        """Names of the fields a published photo must carry but this one lacks."""
+        missing = []
+        if not (caption_override or self.caption).strip():
+            missing.append(_("caption"))
+        if not self.credit_line.strip():
+            missing.append(_("credit"))
+        if not self.alt_text.strip():
+            missing.append(_("alt text"))
+        return missing
+
+
+class Tag(TagBase):
+    """A taggit tag whose slug keeps Arabic letters, so «سوريا» lives at /tag/سوريا/."""
+
+    # TagBase's slug is 100 characters; Arabic letters take two bytes, not two characters, so this is ample.
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = unicode_slug(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    # A plain foreign key (not taggit's generic one) so tag pages join on an indexed integer.
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """What readers may see: published, with a publication time that has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now()
+        )
+
+    def in_edition(self, language=None):
+        """Articles that exist in a language: Arabic always, others only when translated."""
+        language = language or get_language()
+        if language == settings.LANGUAGE_CODE:
+            return self
+        return self.exclude(**{f"headline_{language}": ""}).exclude(
+            **{f"headline_{language}__isnull": True}
+        ).exclude(**{f"body_{language}": ""}).exclude(**{f"body_{language}__isnull": True})
+
+    def for_readers(self, language=None):
+        return self.published().in_edition(language).order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """Everything an article card shows, in one query; the heavy body stays behind."""
+        return self.select_related("section", "lead_photo", "lead_photo__credit_person").defer(
+            "body", *(f"body_{code}" for code, _name in settings.LANGUAGES)
+        )
+
+    def with_bylines(self):
+        """Authors in byline order, fetched in one extra query for the whole list."""
+        return self.prefetch_related(
+            models.Prefetch("authors", queryset=Person.objects.order_by("articleauthor__order"))
+        )
+
+    def for_detail(self):
+        return self.select_related(
+            "section", "lead_photo", "lead_photo__credit_person"
+        ).with_bylines().prefetch_related("tags")
+
+    def latest_per_section(self, per_section):
+        """The newest few articles of every section, in one query whatever the number of sections."""
+        return self.annotate(
+            rank_in_section=Window(
+                RowNumber(), partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        ).filter(rank_in_section__lte=per_section)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "review", _("in review")
+        PUBLISHED = "published", _("published")
+
+    headline = models.CharField(_("headline"), max_length=250)
+    slug = models.SlugField(
+        _("slug"), max_length=250, allow_unicode=True, blank=True,
+        help_text=_("Filled from the headline when left empty. The address stays valid if it changes."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    body = ProseEditorField(
+        _("body"), blank=True, extensions=BODY_EXTENSIONS, sanitize=clean_body_html
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="articles",
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+    authors = models.ManyToManyField(
+        Person, verbose_name=_("authors"), through="ArticleAuthor", blank=True,
+        related_name="articles",
+    )
+    lead_photo = models.ForeignKey(
+        Photo, verbose_name=_("lead photo"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="lead_of",
+    )
+    lead_photo_caption = models.TextField(
+        _("lead photo caption for this article"), blank=True,
+        help_text=_("Leave empty to use the photo's own caption."),
+    )
+    related_articles = models.ManyToManyField(
+        "self", verbose_name=_("related articles"), symmetrical=False, blank=True
+    )
+    is_top_story = models.BooleanField(
+        _("top story"), default=False,
+        help_text=_("The newest published top story leads the home page."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_reader_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # The sanitiser also runs here, so importers and shell scripts cannot store raw HTML.
+        for code, _name in settings.LANGUAGES:
+            body_field = f"body_{code}"
+            setattr(self, body_field, clean_body_html(getattr(self, body_field, "") or ""))
+            slug_field, headline = f"slug_{code}", getattr(self, f"headline_{code}", "")
+            if not getattr(self, slug_field, "") and headline:
+                setattr(self, slug_field, unicode_slug(headline, max_length=200) or "article")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+
+    def editions(self):
+        """The languages this article can be read in: the source language, and every full translation."""
+        return [
+            code for code, _name in settings.LANGUAGES
+            if code == settings.LANGUAGE_CODE
+            or (getattr(self, f"headline_{code}", "") and getattr(self, f"body_{code}", ""))
+        ]
+
+    @property
+    def display_lead_caption(self):
+        return self.lead_photo_caption or (self.lead_photo.caption if self.lead_photo else "")
+
+    @property
+    def was_updated(self):
+        """Edited noticeably (more than a few minutes) after publication."""
+        return bool(
+            self.published_at and self.updated_at
+            and self.updated_at - self.published_at > timezone.timedelta(minutes=5)
+        )
+
+    def publish_blockers(self):
+        """Everything that stops publication, as sentences an editor can act on."""
+        # The checklist is about the source (Arabic) text, whatever language the editor's admin is in.
+        with override(settings.LANGUAGE_CODE):
+            return self._publish_blockers()
+
+    def _publish_blockers(self):
+        blockers = []
+        if not getattr(self, f"headline_{settings.LANGUAGE_CODE}"):
+            blockers.append(_("The article has no headline."))
+        if not self.section_id:
+            blockers.append(_("Choose a section."))
+        if not self.pk or not self.authors.exists():
+            blockers.append(_("Add at least one author."))
+        if self.lead_photo_id:
+            missing = self.lead_photo.missing_for_publication(self.lead_photo_caption)
+            if missing:
+                blockers.append(
+                    _("The lead photo lacks: %(fields)s.")
+                    % {"fields": "، ".join(str(item) for item in missing)}
+                )
+        elif settings.NEWSROOM_REQUIRE_LEAD_PHOTO:
+            blockers.append(_("Choose a lead photo."))
+        return blockers
+
+    def publish(self, *, by, at=None):
+        """Publish now (or at a given time), refusing while anything on the checklist is missing."""
+        blockers = self.publish_blockers()
+        if blockers:
+            raise ValidationError(blockers)
+        with transaction.atomic():
+            self.status = self.Status.PUBLISHED
+            self.published_at = at or self.published_at or timezone.now()
+            self.updated_by = by
+            self.save()
+
+    def submit_for_review(self, *, by):
+        self.status = self.Status.IN_REVIEW
+        self.updated_by = by
+        self.save(update_fields=["status", "updated_by", "updated_at"])
+
+    def unpublish(self, *, by):
+        self.status = self.Status.DRAFT
+        self.updated_by = by
+        self.save(update_fields=["status", "updated_by", "updated_at"])
+
+    def related_for_readers(self, limit=4):
+        """Hand-picked related articles first, then the newest sharing a tag: one query, whatever the mix."""
+        hand_picked = Article.related_articles.through.objects.filter(from_article_id=self.pk)
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        return list(
+            Article.objects.for_readers().for_listing()
+            .filter(Q(pk__in=hand_picked.values("to_article_id")) | Q(tags__in=tag_ids))
+            .exclude(pk=self.pk)
+            .annotate(is_hand_picked=Exists(hand_picked.filter(to_article_id=OuterRef("pk"))))
+            .order_by("-is_hand_picked", "-published_at", "-pk")
+            .distinct()[:limit]
+        )
+
+
+class ArticleAuthor(models.Model):
+    """A byline: who wrote the article, in the order the bylines are printed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="unique_byline")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class SupportAppeal(models.Model):
+    """The support box under every article: its words and link are the newsroom's to change."""
+
+    heading = models.CharField(_("heading"), max_length=200)
+    text = models.TextField(_("text"))
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    button_label = models.CharField(_("button label"), max_length=100)
+    url = models.URLField(_("donation page address"))
+    is_active = models.BooleanField(_("shown to readers"), default=True)
+
+    class Meta:
+        verbose_name = _("support box")
+        verbose_name_plural = _("support box")
+
+    def __str__(self):
+        return self.heading

@@ -1,0 +1,34 @@
+"""Which reader-facing fields exist per language (django-modeltranslation). Arabic is the source."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Article, Person, Photo, Section, SupportAppeal
+
+
+@register(Section)
+class SectionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("name", "bio")
+
+
+# No fallback for stories and photos: an English page must never show Arabic text in their place.
+@register(Article)
+class ArticleTranslation(TranslationOptions):
+    fields = ("headline", "slug", "summary", "body", "lead_photo_caption")
+    fallback_languages = {"default": ()}
+    required_languages = {"ar": ("headline",)}
+
+
+@register(Photo)
+class PhotoTranslation(TranslationOptions):
+    fields = ("caption", "credit", "alt_text")
+    fallback_languages = {"default": ()}
+
+
+@register(SupportAppeal)
+class SupportAppealTranslation(TranslationOptions):
+    fields = ("heading", "text", "tagline", "button_label", "url")

@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class UnicodeSlugConverter:
+    """Like Django's <slug:…>, but keeps Arabic letters, so /tag/سوريا/ resolves."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("article/<int:pk>/", views.article, name="article_by_id"),
+    path("article/<int:pk>/<str:slug>/", views.article, name="article"),
+    path("section/<uslug:slug>/", views.section, name="section"),
+    path("tag/<uslug:slug>/", views.tag, name="tag"),
+    path("person/<uslug:slug>/", views.person, name="person"),
+]

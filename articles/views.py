@@ -1,0 +1,101 @@
+"""Reader-facing pages. Each view fetches everything its template shows, so templates never query."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag
+
+PAGE_SIZE = 20
+
+
+def render_page(request, template, context, translations=None):
+    """Render a public page with the section navigation and the language switcher it needs.
+
+    ``translations`` maps a language code to this page's address in that language, for pages (articles)
+    that exist only in some languages; other pages translate their own address.
+    """
+    current = get_language()
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        if translations is None:
+            url = translate_url(request.get_full_path(), code)
+        else:
+            url = translations.get(code) or translate_url("/", code)
+        name = get_language_info(code)["name_local"]
+        languages.append({"code": code, "name": name, "url": url, "current": code == current})
+    context |= {"nav_sections": list(Section.objects.all()), "languages": languages}
+    return render(request, template, context)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    articles = Article.objects.for_readers().for_listing()
+    top_story = articles.with_bylines().filter(is_top_story=True).first()
+    latest = [a for a in articles.with_bylines()[:13] if a != top_story][:12]
+    if top_story is None and latest:
+        top_story, latest = latest[0], latest[1:]
+    blocks = {}
+    for article in articles.latest_per_section(4):
+        blocks.setdefault(article.section_id, []).append(article)
+    return render_page(
+        request, "articles/home.html",
+        {"top_story": top_story, "latest": latest, "section_blocks": blocks},
+    )
+
+
+def article(request, pk, slug=None):
+    story = get_object_or_404(Article.objects.for_readers().for_detail(), pk=pk)
+    if slug != story.slug:
+        return redirect(story, permanent=True)
+    translations = {}
+    for code in story.editions():
+        with override(code):
+            translations[code] = story.get_absolute_url()
+    return render_page(
+        request, "articles/article.html",
+        {
+            "article": story,
+            "current_section_id": story.section_id,
+            "related": story.related_for_readers(),
+            "support": SupportAppeal.objects.filter(is_active=True).first(),
+            "share_url": quote(request.build_absolute_uri(story.get_absolute_url()), safe=""),
+            "share_text": quote(story.headline, safe=""),
+        },
+        translations=translations,
+    )
+
+
+def section(request, slug):
+    desk = get_object_or_404(Section, slug=slug)
+    page = paginate(request, Article.objects.for_readers().for_listing().filter(section=desk))
+    return render_page(
+        request, "articles/section.html", {"section": desk, "page": page, "current_section_id": desk.pk}
+    )
+
+
+def tag(request, slug):
+    topic = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, Article.objects.for_readers().for_listing().filter(tags=topic))
+    return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
+
+
+def person(request, slug):
+    contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
+    page = paginate(request, Article.objects.for_readers().for_listing().filter(authors=contributor))
+    photos = []
+    if contributor.role == Person.Role.PHOTOGRAPHER:
+        photos = list(Photo.objects.filter(
+            credit_person=contributor, lead_of__in=Article.objects.for_readers()
+        ).distinct()[:12])
+    return render_page(
+        request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}
+    )
+

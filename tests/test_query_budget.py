@@ -1,0 +1,68 @@
+"""Query budgets: the pages readers hit most cost a fixed, small number of SQL queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import SupportAppeal
+from tests.factories import make_article, make_person, make_photo, make_section
+
+BUDGET = 8
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def article_with(n):
+    """A published article with n tags, n authors and n hand-picked related articles."""
+    photo = make_photo()
+    related = [make_article(published=True, lead_photo=photo, tags=[f"وسم {i}"]) for i in range(n)]
+    article = make_article(
+        published=True, lead_photo=photo,
+        authors=[make_person() for _ in range(n)], tags=[f"وسم {i}" for i in range(n)],
+    )
+    article.related_articles.set(related)
+    return article
+
+
+@pytest.mark.django_db
+def test_article_page_stays_within_budget_whatever_its_size(client, django_assert_max_num_queries):
+    SupportAppeal.objects.create(heading_ar="ادعمونا", text_ar="نص", button_label_ar="ساهم",
+                                 url_ar="https://example.org/")
+    small, large = article_with(1), article_with(20)
+    with django_assert_max_num_queries(BUDGET):
+        client.get(large.get_absolute_url())
+    assert query_count(client, small.get_absolute_url()) == query_count(client, large.get_absolute_url())
+
+
+def newsroom_with(sections):
+    photo = make_photo()
+    for number in range(sections):
+        desk = make_section()
+        for _ in range(5):
+            make_article(published=True, section=desk, lead_photo=photo,
+                         authors=[make_person(), make_person()], tags=["سوريا", f"وسم {number}"])
+
+
+@pytest.mark.django_db
+def test_home_page_stays_within_budget_with_3_or_12_sections(client, django_assert_max_num_queries):
+    newsroom_with(3)
+    few = query_count(client, "/")
+    newsroom_with(9)
+    with django_assert_max_num_queries(BUDGET):
+        client.get("/")
+    assert query_count(client, "/") == few
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/section/{section}/", "/tag/سوريا/", "/person/{person}/", "/en/"])
+def test_listing_pages_stay_within_budget(client, url, django_assert_max_num_queries):
+    newsroom_with(4)
+    article = make_article(published=True, tags=["سوريا"])
+    url = url.format(section=article.section.slug, person=article.authors.first().slug)
+    with django_assert_max_num_queries(BUDGET):
+        assert client.get(url).status_code == 200
