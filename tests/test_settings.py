@@ -1,0 +1,57 @@
+"""Settings come from the environment; production refuses to start on guesses."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_arabic_is_the_default_language_and_english_the_other():
+    assert settings.LANGUAGE_CODE == "ar"
+    assert [code for code, _name in settings.LANGUAGES] == ["ar", "en"]
+    assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "Asia/Damascus")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_checklist():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
+        ALLOWED_HOSTS="news.example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgres://newsroom@db.internal:5432/newsroom", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/other.sqlite3", "django.db.backends.sqlite3"),
+    ],
+)
+def test_database_is_chosen_by_database_url(url, engine):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {code}"], cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == engine, result.stderr
