@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Person, Photo, Section, Tag
+
+
+def counts():
+    return [model.objects.count() for model in (Section, Person, Photo, Tag, Article)]
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_everything_published_is_publishable(capsys, media_in_tmp):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert first[-1] >= 25
+    published = Article.objects.published()
+    assert published.count() >= 20
+    assert all(article.publish_blockers() == [] for article in published)
+    assert Article.objects.in_edition("en").published().exists()
+    assert len(list(media_in_tmp.rglob("*.jpg"))) == Photo.objects.count()
+    assert "editor" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_editor_can_log_in_to_the_admin(client):
+    call_command("seed_demo")
+    assert client.login(username="editor", password="newsroom-demo")
+    assert client.get("/admin/articles/article/").status_code == 200
