@@ -23,6 +23,34 @@ admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
 
 
+class NumericIdsOnly:
+    """Django's autocomplete widget looks up whatever id was posted when it redisplays a form with errors;
+    a forged, non-numeric id would make that a server error instead of a form error."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+
+
+class SafeAutocompleteSelect(NumericIdsOnly, admin.widgets.AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(NumericIdsOnly, admin.widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", SafeAutocompleteSelect(db_field, self.admin_site))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 def thumbnail(photo, size=80):
     if not photo or not photo.image:
         return "—"
@@ -40,7 +68,8 @@ class MissingCreditFilter(admin.SimpleListFilter):
         return [("missing", _("Missing credit")), ("present", _("Credited"))]
 
     def queryset(self, request, queryset):
-        no_credit = Q(**{f"credit_{settings.LANGUAGE_CODE}": ""}) & Q(credit_person__isnull=True)
+        credit = f"credit_{settings.LANGUAGE_CODE}"
+        no_credit = (Q(**{credit: ""}) | Q(**{f"{credit}__isnull": True})) & Q(credit_person__isnull=True)
         if self.value() == "missing":
             return queryset.filter(no_credit)
         if self.value() == "present":
@@ -49,7 +78,7 @@ class MissingCreditFilter(admin.SimpleListFilter):
 
 
 @admin.register(Photo)
-class PhotoAdmin(TabbedTranslationAdmin):
+class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
     list_display = ["preview", "caption", "credit_line", "width", "height", "uploaded_at"]
     list_display_links = ["preview", "caption"]
     list_filter = [MissingCreditFilter, "uploaded_at"]
@@ -84,7 +113,7 @@ class PhotoAdmin(TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAuthor
     autocomplete_fields = ["person"]
     extra = 0
@@ -115,7 +144,7 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["tags"] = forms.ModelMultipleChoiceField(
             queryset=Tag.objects.all(), required=False, label=_("tags"),
-            widget=admin.widgets.AutocompleteSelectMultiple(
+            widget=SafeAutocompleteSelectMultiple(
                 Article._meta.get_field("tags"), admin.site
             ),
         )
@@ -143,11 +172,13 @@ class ArticleAdminForm(forms.ModelForm):
             if "lead_photo" in cleaned and not cleaned.get("lead_photo"):
                 if settings.NEWSROOM_REQUIRE_LEAD_PHOTO:
                     self.add_error("lead_photo", _("A published article needs a lead photo."))
+            if "published_at" in cleaned and not cleaned.get("published_at"):
+                self.add_error("published_at", _("A published article needs a publication time."))
         return cleaned
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
     list_display = [
@@ -203,13 +234,27 @@ class ArticleAdmin(TabbedTranslationAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        photo = obj.lead_photo
-        if photo:
-            credit = form.cleaned_data.get("lead_photo_credit", "").strip()
-            alt_text = form.cleaned_data.get("lead_photo_alt_text", "").strip()
-            if (credit, alt_text) != (photo.credit_ar, photo.alt_text_ar):
-                photo.credit_ar, photo.alt_text_ar = credit, alt_text
-                photo.save(update_fields=["credit_ar", "alt_text_ar"])
+        self._save_lead_photo_fields(obj.lead_photo, form)
+
+    @staticmethod
+    def _save_lead_photo_fields(photo, form):
+        """Write the credit and alt text typed here onto the photo, and only what the editor changed.
+
+        A blank field next to a newly chosen photo means "not typed", never "erase this photo's credit".
+        """
+        if not photo:
+            return
+        changed = []
+        for form_field, photo_field in [
+            ("lead_photo_credit", f"credit_{settings.LANGUAGE_CODE}"),
+            ("lead_photo_alt_text", f"alt_text_{settings.LANGUAGE_CODE}"),
+        ]:
+            value = form.cleaned_data.get(form_field, "").strip()
+            if form_field in form.changed_data and (value or "lead_photo" not in form.changed_data):
+                setattr(photo, photo_field, value)
+                changed.append(photo_field)
+        if changed:
+            photo.save(update_fields=changed)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -276,7 +321,7 @@ class SectionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
+class PersonAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
     list_display = ["name", "role", "user", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["user"]

@@ -96,7 +96,7 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
 
     def __str__(self):
-        return self.caption[:60] or self.image.name
+        return (self.caption or "")[:60] or self.image.name
 
     @property
     def credit_line(self):
@@ -108,11 +108,11 @@ class Photo(models.Model):
     def missing_for_publication(self, caption_override=""):
         """Names of the fields a published photo must carry but this one lacks."""
         missing = []
-        if not (caption_override or self.caption).strip():
+        if not (caption_override or self.caption or "").strip():
             missing.append(_("caption"))
-        if not self.credit_line.strip():
+        if not (self.credit_line or "").strip():
             missing.append(_("credit"))
-        if not self.alt_text.strip():
+        if not (self.alt_text or "").strip():
             missing.append(_("alt text"))
         return missing
 
@@ -310,7 +310,7 @@ class Article(models.Model):
         if not self.pk or not self.authors.exists():
             blockers.append(_("Add at least one author."))
         if self.lead_photo_id:
-            missing = self.lead_photo.missing_for_publication(self.lead_photo_caption)
+            missing = self.lead_photo.missing_for_publication(self.lead_photo_caption or "")
             if missing:
                 blockers.append(
                     _("The lead photo lacks: %(fields)s.")

@@ -1,4 +1,8 @@
-"""Which reader-facing fields exist per language (django-modeltranslation). Arabic is the source."""
+"""Which reader-facing fields exist per language (django-modeltranslation). Arabic is the source.
+
+``empty_values = ""`` stores an untranslated field as an empty string rather than NULL, so "missing"
+means one thing in every query.
+"""
 
 from modeltranslation.translator import TranslationOptions, register
 
@@ -8,17 +12,20 @@ from .models import Article, Person, Photo, Section, SupportAppeal
 @register(Section)
 class SectionTranslation(TranslationOptions):
     fields = ("name",)
+    empty_values = ""
 
 
 @register(Person)
 class PersonTranslation(TranslationOptions):
     fields = ("name", "bio")
+    empty_values = ""
 
 
 # No fallback for stories and photos: an English page must never show Arabic text in their place.
 @register(Article)
 class ArticleTranslation(TranslationOptions):
     fields = ("headline", "slug", "summary", "body", "lead_photo_caption")
+    empty_values = ""
     fallback_languages = {"default": ()}
     required_languages = {"ar": ("headline",)}
 
@@ -26,9 +33,11 @@ class ArticleTranslation(TranslationOptions):
 @register(Photo)
 class PhotoTranslation(TranslationOptions):
     fields = ("caption", "credit", "alt_text")
+    empty_values = ""
     fallback_languages = {"default": ()}
 
 
 @register(SupportAppeal)
 class SupportAppealTranslation(TranslationOptions):
     fields = ("heading", "text", "tagline", "button_label", "url")
+    empty_values = ""

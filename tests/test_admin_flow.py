@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
@@ -93,10 +92,6 @@ def logged_in_editor(client):
 
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def message_texts(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.mark.django_db
@@ -296,11 +291,6 @@ def test_photo_changelist_missing_credit_filter_lists_only_uncredited_photos(cli
     assert 'class="missing"' in missing.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The photo admin stores an empty credit as NULL (modeltranslation's nullable credit_ar) and "
-    "MissingCreditFilter only matches credit_ar=''; see the report.",
-)
 @pytest.mark.django_db
 def test_missing_credit_filter_lists_a_photo_uploaded_without_credit(client):
     logged_in_editor(client)
@@ -359,11 +349,6 @@ def test_editing_lead_photo_credit_from_the_article_changes_the_photo(client):
     assert (photo.credit_ar, photo.alt_text_ar) == ("وكالة سانا", "مبنى مدمر في حلب")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ArticleAdmin.save_model writes the (blank) lead_photo_credit/alt_text fields onto a newly chosen "
-    "lead photo, erasing its credit; see the report.",
-)
 @pytest.mark.django_db
 def test_choosing_a_credited_lead_photo_keeps_its_credit(client):
     logged_in_editor(client)
@@ -384,11 +369,6 @@ def test_choosing_a_credited_lead_photo_keeps_its_credit(client):
     assert Article.objects.get().status == Article.Status.PUBLISHED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ArticleAdmin.save_model copies the previous lead photo's credit onto the newly chosen one; "
-    "see the report.",
-)
 @pytest.mark.django_db
 def test_switching_lead_photo_does_not_copy_the_old_credit_onto_the_new_photo(client):
     logged_in_editor(client)

@@ -1,0 +1,376 @@
+"""Hostile input on every admin form and public address: a form error or a clean save, never a 500."""
+
+import os
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Article, ArticleAuthor, Photo, Tag
+from tests.factories import jpeg_bytes, make_article, make_editor, make_person, make_photo, make_section
+from tests.test_admin_flow import admin_form_data, bylines, change_url
+
+ARTICLE_ADD = "/admin/articles/article/add/"
+PHOTO_ADD = "/admin/articles/photo/add/"
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(1)</script><rect width='10' height='10'/></svg>"
+)
+
+
+def jpeg_claiming_size(width, height):
+    """A real JPEG whose frame header is rewritten to claim a huge size: a decompression bomb's calling card."""
+    data = bytearray(jpeg_bytes())
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return bytes(data)
+
+
+HOSTILE_UPLOADS = {
+    "text renamed .jpg": ("notes.jpg", "image/jpeg", "هذا ليس صورة، بل نص.".encode()),
+    "empty file": ("empty.jpg", "image/jpeg", b""),
+    "truncated jpeg": ("cut.jpg", "image/jpeg", jpeg_bytes()[:100]),
+    "svg with a script": ("drawing.svg", "image/svg+xml", SVG_WITH_SCRIPT),
+    "svg renamed .jpg": ("drawing.jpg", "image/jpeg", SVG_WITH_SCRIPT),
+    "html renamed .jpg": ("page.jpg", "image/jpeg", b"<html><script>alert(1)</script></html>"),
+    "decompression bomb": ("bomb.jpg", "image/jpeg", jpeg_claiming_size(65000, 65000)),
+}
+
+
+def files_under(folder):
+    return [os.path.join(root, name) for root, _dirs, names in os.walk(folder) for name in names]
+
+
+def form_errors(response):
+    return re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def article_payload(client, **changes):
+    """A complete, valid add-article POST, with ``changes`` applied on top."""
+    defaults = {
+        "headline_ar": "خبر عادي",
+        "body_ar": "<p>نص.</p>",
+        "section": str(make_section().pk),
+        **bylines(make_person()),
+    }
+    return admin_form_data(client, ARTICLE_ADD, **(defaults | changes))
+
+
+# Photo uploads
+
+
+@pytest.mark.parametrize("upload", HOSTILE_UPLOADS.values(), ids=list(HOSTILE_UPLOADS))
+@pytest.mark.django_db
+def test_photo_upload_refuses_files_that_are_not_images(editor_client, media_in_tmp, upload):
+    name, content_type, content = upload
+
+    response = editor_client.post(
+        PHOTO_ADD,
+        {
+            "image": SimpleUploadedFile(name, content, content_type=content_type),
+            "caption_ar": "صورة مريبة", "credit_ar": "مجهول", "alt_text_ar": "لا شيء",
+        },
+    )
+
+    assert response.status_code == 200
+    assert form_errors(response)
+    assert not Photo.objects.exists()
+    assert files_under(media_in_tmp) == []
+
+
+@pytest.mark.django_db
+def test_photo_upload_with_an_invalid_field_writes_no_file(editor_client, media_in_tmp):
+    response = editor_client.post(
+        PHOTO_ADD,
+        {
+            "image": SimpleUploadedFile("ok.jpg", jpeg_bytes(), content_type="image/jpeg"),
+            "caption_ar": "نص\x00مخفي", "credit_ar": "ع" * 201,
+        },
+    )
+
+    assert response.status_code == 200
+    assert len(form_errors(response)) >= 2
+    assert not Photo.objects.exists()
+    assert files_under(media_in_tmp) == []
+
+
+# Article forms
+
+
+@pytest.mark.django_db
+def test_article_without_headline_is_refused(editor_client):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, headline_ar=""))
+
+    assert response.status_code == 200
+    assert form_errors(response)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_article_headline_longer_than_250_characters_is_refused(editor_client):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, headline_ar="خ" * 1000))
+
+    assert response.status_code == 200
+    assert "headline_ar" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_article_body_is_saved_without_scripts_handlers_styles_or_frames(editor_client):
+    hostile_body = (
+        "<h2>عنوان</h2><p style=\"color:red\">فقرة <strong onclick=\"alert(1)\">مهمة</strong></p>"
+        "<script>alert(1)</script><img src=x onerror=alert(1)>"
+        '<p><a href="javascript:alert(1)">x</a> <a href="https://example.org/">مصدر</a></p>'
+        '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>'
+    )
+
+    response = editor_client.post(
+        ARTICLE_ADD, article_payload(editor_client, body_ar=hostile_body, body_en=hostile_body)
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    for body in (article.body_ar, article.body_en):
+        lowered = body.lower()
+        for forbidden in ("<script", "alert(", "onerror", "onclick", "javascript:", "<iframe", "style", "<img"):
+            assert forbidden not in lowered, (forbidden, body)
+        assert "<h2>عنوان</h2>" in body
+        assert "<strong>مهمة</strong>" in body
+        assert 'href="https://example.org/"' in body
+
+
+@pytest.mark.django_db
+def test_hostile_headline_is_escaped_on_the_public_page(editor_client):
+    article = make_article("<script>alert(1)</script> عنوان", published=True)
+
+    response = editor_client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; عنوان" in html
+
+
+@pytest.mark.django_db
+def test_new_tag_longer_than_100_characters_is_refused(editor_client):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, new_tags="حلب, " + "و" * 200))
+
+    assert response.status_code == 200
+    assert "new_tags" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+    assert not Tag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_new_tags_that_repeat_an_existing_tag_are_merged(editor_client):
+    syria = Tag.objects.create(name="سوريا")
+
+    response = editor_client.post(
+        ARTICLE_ADD,
+        article_payload(
+            editor_client, tags=[str(syria.pk)], new_tags="سوريا, ,سوريا، <b>حلب</b>,!!!",
+        ),
+    )
+
+    assert response.status_code == 302
+    names = sorted(tag.name for tag in Article.objects.get().tags.all())
+    assert names == sorted(["سوريا", "<b>حلب</b>", "!!!"])
+    assert Tag.objects.count() == 3
+    assert all(re.fullmatch(r"[-\w]+", tag.slug) for tag in Tag.objects.all())
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"section": "999999"},
+        {"lead_photo": "999999"},
+        {"tags": ["999999"]},
+        {"related_articles": ["999999"]},
+        {"published_at_0": "2024-13-45", "published_at_1": "25:99"},
+        {"lead_photo_credit": "ع" * 201},
+        {"slug_ar": "../../etc/passwd"},
+        {"new_tags": "حلب\x00"},
+    ],
+    ids=lambda changes: ",".join(changes),
+)
+@pytest.mark.django_db
+def test_article_with_invalid_references_or_values_is_refused(editor_client, changes):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, **changes))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"section": "abc"},
+        {"lead_photo": "abc"},
+        {"tags": ["abc"]},
+        {"related_articles": ["abc"]},
+        {"articleauthor_set-0-person": "abc"},
+    ],
+    ids=lambda changes: ",".join(changes),
+)
+@pytest.mark.django_db
+def test_article_with_a_non_numeric_id_in_an_autocomplete_field_is_a_form_error(editor_client, changes):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, **changes))
+
+    assert response.status_code == 200
+    assert form_errors(response)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "inline",
+    [
+        {"articleauthor_set-0-person": "999999"},
+        {"articleauthor_set-0-order": "-1"},
+        {"articleauthor_set-0-order": "9" * 30},
+        {"articleauthor_set-TOTAL_FORMS": "abc"},
+        {"articleauthor_set-TOTAL_FORMS": "100000"},
+    ],
+    ids=["missing person", "negative order", "huge order", "garbage total", "absurd total"],
+)
+@pytest.mark.django_db
+def test_article_with_a_broken_byline_inline_is_refused(editor_client, inline):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, **inline))
+
+    assert response.status_code == 200
+    assert form_errors(response) or "errornote" in response.content.decode()
+    assert not Article.objects.exists()
+    assert not ArticleAuthor.objects.exists()
+
+
+@pytest.mark.django_db
+def test_article_without_inline_management_form_is_refused(editor_client):
+    payload = article_payload(editor_client)
+    payload = {name: value for name, value in payload.items() if not name.startswith("articleauthor_set-")}
+
+    response = editor_client.post(ARTICLE_ADD, payload)
+
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_author_twice_is_refused(editor_client):
+    writer = make_person()
+
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, **bylines(writer, writer)))
+
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert not ArticleAuthor.objects.exists()
+
+
+@pytest.mark.django_db
+def test_forged_status_field_is_ignored(editor_client):
+    response = editor_client.post(
+        ARTICLE_ADD, article_payload(editor_client, status="published", published_at_0="", published_at_1="")
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
+
+
+@pytest.mark.django_db
+def test_forged_status_cannot_unpublish_a_published_article(editor_client):
+    article = make_article(published=True)
+
+    response = editor_client.post(
+        change_url(article), admin_form_data(editor_client, change_url(article), status="draft")
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_clearing_the_publication_time_of_a_published_article_is_a_form_error(editor_client):
+    article = make_article(published=True)
+
+    response = editor_client.post(
+        change_url(article),
+        admin_form_data(editor_client, change_url(article), published_at_0="", published_at_1=""),
+    )
+
+    assert response.status_code == 200
+    assert "published_at" in response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.published_at is not None
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["خبر\x00مخفي", "\u202eخبر معكوس\u202c", "\u202e\u202e\u202e", "\u200f\u200e خبر \u2066عزل\u2069"],
+    ids=["null byte", "rtl override", "only overrides", "marks and isolates"],
+)
+@pytest.mark.django_db
+def test_control_characters_in_the_headline_never_break_the_admin(editor_client, headline):
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, headline_ar=headline))
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["adminform"].form.errors
+        assert not Article.objects.exists()
+        return
+    article = Article.objects.get()
+    assert "\x00" not in article.headline_ar
+    assert re.fullmatch(r"[-\w]+", article.slug_ar)
+    article.lead_photo = make_photo()
+    article.publish(by=None)
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+    assert editor_client.get("/admin/articles/article/").status_code == 200
+
+
+# Public addresses
+
+
+@pytest.mark.django_db
+def test_article_with_a_garbage_slug_redirects_to_the_canonical_address(client):
+    article = make_article("الأمطار تعود إلى دمشق", published=True)
+
+    for garbage in ("garbage", "%D8%A7", "..", "-", "<script>"):
+        response = client.get(f"/article/{article.pk}/{garbage}/")
+        assert response.status_code == 301, garbage
+        assert response["Location"] == article.get_absolute_url()
+    assert client.get(f"/article/{article.pk}/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_unknown_or_unpublished_articles_are_not_found(client):
+    draft = make_article()
+
+    assert client.get(f"/article/{draft.pk}/{draft.slug}/").status_code == 404
+    assert client.get("/article/999999/x/").status_code == 404
+    assert client.get("/article/99999999999999999999999/x/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unknown_tag_and_section_are_not_found(client):
+    assert client.get("/tag/does-not-exist/").status_code == 404
+    assert client.get("/section/does-not-exist/").status_code == 404
+    assert client.get("/person/does-not-exist/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1", "1.5", "", "%00", "9" * 40])
+@pytest.mark.django_db
+def test_hostile_page_numbers_never_cause_a_server_error(client, page):
+    desk = make_section(slug="x")
+    make_article(section=desk, published=True, tags=("سوريا",))
+
+    for address in ("/section/x/", "/tag/سوريا/", "/"):
+        response = client.get(f"{address}?page={page}")
+        assert response.status_code in (200, 404), address
