@@ -113,8 +113,19 @@ class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
         super().save_model(request, obj, form, change)
 
 
+class BylineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.status != Article.Status.PUBLISHED:
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError(_("A published article needs at least one author."))
+
+
 class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     autocomplete_fields = ["person"]
     extra = 0
     min_num = 0

@@ -412,3 +412,14 @@ def test_lead_photo_autocomplete_finds_a_photo_by_caption(client):
 
     assert response.status_code == 200
     assert [result["id"] for result in response.json()["results"]] == [str(wanted.pk)]
+
+
+@pytest.mark.django_db
+def test_removing_every_author_of_a_published_article_is_refused(client):
+    logged_in_editor(client)
+    article = make_article(published=True)
+    data = admin_form_data(client, change_url(article), **{"articleauthor_set-0-DELETE": "on"})
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "errornote" in response.text
+    assert article.authors.count() == 1
