@@ -226,7 +226,7 @@ class ArticleAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        return super().get_queryset(request).with_bylines()
 
     @admin.display(description=_("photo"))
     def lead_thumbnail(self, article):

@@ -100,9 +100,13 @@ class Photo(models.Model):
 
     @property
     def credit_line(self):
-        """The credit as printed after a caption: the credit text, else the photographer's name."""
-        if self.credit:
-            return self.credit
+        """The credit as printed after a caption: the credit text, else the photographer's name.
+
+        A credit is a legal duty, so an edition without its own credit text prints the source-language one.
+        """
+        credit = self.credit or getattr(self, f"credit_{settings.LANGUAGE_CODE}")
+        if credit:
+            return credit
         return self.credit_person.name if self.credit_person_id else ""
 
     def missing_for_publication(self, caption_override=""):

@@ -37,7 +37,9 @@ class PhotoTranslation(TranslationOptions):
     fallback_languages = {"default": ()}
 
 
+# The appeal is shown only in the editions it was written for.
 @register(SupportAppeal)
 class SupportAppealTranslation(TranslationOptions):
     fields = ("heading", "text", "tagline", "button_label", "url")
+    fallback_languages = {"default": ()}
     empty_values = ""

@@ -82,8 +82,10 @@ def section(request, slug):
 
 
 def tag(request, slug):
-    topic = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.for_readers().for_listing().filter(tags=topic))
+    # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
+    readers_see = Article.objects.for_readers()
+    topic = get_object_or_404(Tag.objects.filter(tagged_articles__content_object__in=readers_see).distinct(), slug=slug)
+    page = paginate(request, readers_see.for_listing().filter(tags=topic))
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
 
 
@@ -92,7 +94,7 @@ def person(request, slug):
     page = paginate(request, Article.objects.for_readers().for_listing().filter(authors=contributor))
     photos = []
     if contributor.role == Person.Role.PHOTOGRAPHER:
-        photos = list(Photo.objects.filter(
+        photos = list(Photo.objects.select_related("credit_person").filter(
             credit_person=contributor, lead_of__in=Article.objects.for_readers()
         ).distinct()[:12])
     return render_page(

@@ -178,6 +178,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # Month names on Arabic pages: "levantine" (كانون الثاني، شباط …) or "egyptian" (يناير، فبراير …).
 NEWSROOM_ARABIC_MONTHS = env("NEWSROOM_ARABIC_MONTHS", "levantine")
+if NEWSROOM_ARABIC_MONTHS not in {"levantine", "egyptian"}:
+    raise ImproperlyConfigured("NEWSROOM_ARABIC_MONTHS must be 'levantine' or 'egyptian'.")
 
 # In development WhiteNoise serves straight from the source folders; production serves collectstatic's output.
 WHITENOISE_USE_FINDERS = DEBUG

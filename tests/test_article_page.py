@@ -137,3 +137,31 @@ def test_section_page_marks_its_section_in_navigation(client, story):
     html = client.get(story.section.get_absolute_url()).text
     assert 'aria-current="page">' + story.section.name_ar in html
     assert story.headline_ar in html
+
+
+@pytest.mark.django_db
+def test_tag_used_only_by_drafts_has_no_public_page(client):
+    make_article(tags=["تحقيق سري"])
+    assert client.get("/tag/تحقيق-سري/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_english_page_prints_the_arabic_credit_when_no_english_one_exists(client):
+    article = make_article(published=True, lead_photo=make_photo(credit="AFP"))
+    article.headline_en, article.body_en = "Translated", "<p>Body</p>"
+    article.save()
+    from django.utils.translation import override
+
+    with override("en"):
+        url = article.get_absolute_url()
+    assert "(<bdi>AFP</bdi>)" in client.get(url).text
+
+
+@pytest.mark.django_db
+def test_photographer_page_shows_credited_photos_in_fixed_queries(client, django_assert_max_num_queries):
+    photographer = make_person("عدسة ليلى", slug="ليلى", role="photographer")
+    for _ in range(5):
+        make_article(published=True, lead_photo=make_photo(credit="", credit_person=photographer))
+    with django_assert_max_num_queries(8):
+        html = client.get("/person/ليلى/").text
+    assert html.count("(<bdi>عدسة ليلى</bdi>)") == 5
