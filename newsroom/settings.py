@@ -138,14 +138,12 @@ STORAGES = {
     },
 }
 
-# Upload limits; the photo pipeline checks these before it decodes a single pixel.
-PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))
+# Request bodies held in memory before Django spools them to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Newsrooms that publish text-only briefs may publish without a lead photo.
 NEWSROOM_REQUIRE_LEAD_PHOTO = env_bool("NEWSROOM_REQUIRE_LEAD_PHOTO", True)
-NEWSROOM_SITE_NAME = env("NEWSROOM_SITE_NAME", "")
 
 TAGGIT_CASE_INSENSITIVE = True
 
