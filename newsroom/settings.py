@@ -31,13 +31,16 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
+# Without DEBUG there is no default key. Management commands that never sign anything (makemigrations,
+# check) still run; the WSGI/ASGI entry points call require_secret_key(), so no server starts without one.
+SECRET_KEY = env("SECRET_KEY") or ("development-only-key-never-use-in-production" if DEBUG else "")
+
+
+def require_secret_key():
+    if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for local development."
         )
-    SECRET_KEY = "development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -25,10 +25,25 @@ def test_arabic_is_the_default_language_and_english_the_other():
     assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "Asia/Damascus")
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DEBUG="0")
+@pytest.mark.parametrize("entry_point", ["newsroom.wsgi", "newsroom.asgi"])
+def test_production_server_refuses_to_start_without_a_secret_key(entry_point):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {entry_point}"], cwd=ROOT, env=clean | {"DEBUG": "0"},
+        capture_output=True, text=True, timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_runserver_refuses_to_start_without_a_secret_key():
+    result = run_manage("runserver", "127.0.0.1:0", "--noreload", DEBUG="0", ALLOWED_HOSTS="x")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr + result.stdout
+
+
+def test_migrations_can_be_checked_without_a_secret_key():
+    assert run_manage("makemigrations", "--check", "--dry-run", DEBUG="0").returncode == 0
 
 
 def test_production_settings_pass_the_deploy_checklist():
