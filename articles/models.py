@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
@@ -82,6 +83,30 @@ class Photo(models.Model):
         _("alt text"), max_length=300, blank=True,
         help_text=_("What the photo shows, for readers who cannot see it."),
     )
+    is_sensitive = models.BooleanField(
+        _("sensitive image"), default=False,
+        help_text=_("Graphic content: readers see it blurred behind a warning, and it is never a social card."),
+    )
+    # Where the crops centre, in percent of the width and height from the image's top-left corner.
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point across (%)"), default=50, validators=[MaxValueValidator(100)],
+        help_text=_("Percent of the width, from the image's left edge."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point down (%)"), default=50, validators=[MaxValueValidator(100)],
+        help_text=_("Percent of the height, from the image's top edge."),
+    )
+    creator = models.CharField(_("creator"), max_length=200, blank=True)
+    copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
+    taken_at = models.DateTimeField(_("date taken"), null=True, blank=True)
+    # What the uploaded file itself said (caption, credit, creator, copyright, date taken, each with the
+    # block it came from), kept so the editor can see it after the file's metadata has been stripped.
+    embedded_metadata = models.JSONField(_("metadata in the file"), default=dict, blank=True, editable=False)
+    prefilled_fields = models.JSONField(_("filled from the file"), default=list, blank=True, editable=False)
+    # SHA-256 of the stored image: rendition names derive from it, so a new image means new names.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # The generated renditions, read by templates without a query: {"key": ..., "sizes": {name: [...]}}.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
     width = models.PositiveIntegerField(_("width"), editable=False, default=0)
     height = models.PositiveIntegerField(_("height"), editable=False, default=0)
     uploaded_by = models.ForeignKey(
@@ -226,6 +251,12 @@ class Article(models.Model):
     lead_photo_caption = models.TextField(
         _("lead photo caption for this article"), blank=True,
         help_text=_("Leave empty to use the photo's own caption."),
+    )
+    # Photos placed inside the body; kept in step with the body on every save so a photo in use
+    # cannot be deleted and the library knows where each photo appears.
+    inline_photos = models.ManyToManyField(
+        Photo, verbose_name=_("photos in the body"), through="InlinePhoto", blank=True,
+        related_name="inline_in",
     )
     related_articles = models.ManyToManyField(
         "self", verbose_name=_("related articles"), symmetrical=False, blank=True
@@ -376,6 +407,23 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return str(self.person)
+
+
+class InlinePhoto(models.Model):
+    """A library photo placed in an article's body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    photo = models.ForeignKey(Photo, verbose_name=_("photo"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("photo in the body")
+        verbose_name_plural = _("photos in the body")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="unique_inline_photo")
+        ]
+
+    def __str__(self):
+        return str(self.photo)
 
 
 class SupportAppeal(models.Model):

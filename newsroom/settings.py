@@ -145,6 +145,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Photo uploads: refused above these sizes. Pixels are read from the file's header before any decoding,
+# so a small file that would expand into a huge image (a decompression bomb) costs nothing.
+NEWSROOM_PHOTO_MAX_BYTES = int(env("NEWSROOM_PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))
+NEWSROOM_PHOTO_MAX_PIXELS = int(env("NEWSROOM_PHOTO_MAX_PIXELS", str(60_000_000)))
+
 # Newsrooms that publish text-only briefs may publish without a lead photo.
 NEWSROOM_REQUIRE_LEAD_PHOTO = env_bool("NEWSROOM_REQUIRE_LEAD_PHOTO", True)
 
