@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -1,0 +1,23 @@
+"""{% picture %}: a photo's responsive <picture> for one named size, read from the row without a query."""
+
+from django import template
+
+from articles.renditions import picture as picture_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(photo, size, sizes="100vw", lazy=True, alt=None, css_class=""):
+    """``{% picture photo "card" sizes="(min-width: 60em) 30vw, 100vw" lazy=False alt="" css_class="..." %}``
+
+    ``lazy=False`` is for the one photo at the top of the page (the lead), which should load at once.
+    ``alt`` defaults to the photo's alt text; pass ``alt=""`` for a decorative copy (a card beside its headline).
+    """
+    return {
+        "pic": picture_for(photo, size),
+        "sizes": sizes,
+        "lazy": lazy,
+        "alt": photo.alt_text if alt is None and photo is not None else (alt or ""),
+        "css_class": css_class,
+    }
