@@ -14,7 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .text import BODY_EXTENSIONS, clean_body_html, unicode_slug
+from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
 
 
 class Section(models.Model):
@@ -206,9 +206,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
+        """Everything the article page shows, the photos in its body included, in a fixed number of queries."""
         return self.select_related(
             "section", "lead_photo", "lead_photo__credit_person"
-        ).with_bylines().prefetch_related("tags")
+        ).with_bylines().prefetch_related(
+            "tags", models.Prefetch("inline_photos", queryset=Photo.objects.select_related("credit_person"))
+        )
 
     def latest_per_section(self, per_section):
         """The newest few articles of every section, in one query whatever the number of sections."""
@@ -305,7 +308,14 @@ class Article(models.Model):
             slug_field, headline = f"slug_{code}", getattr(self, f"headline_{code}", "")
             if not getattr(self, slug_field, "") and headline:
                 setattr(self, slug_field, unicode_slug(headline, max_length=200) or "article")
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or any(field.startswith("body") for field in update_fields):
+                # The rows follow the body, so a photo in use cannot be deleted and the library knows where
+                # each photo appears. An id with no photo behind it is left out (it renders as nothing).
+                ids = self.inline_photo_ids()
+                self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
 
     def get_absolute_url(self):
         return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
@@ -317,6 +327,13 @@ class Article(models.Model):
             if code == settings.LANGUAGE_CODE
             or (getattr(self, f"headline_{code}", "") and getattr(self, f"body_{code}", ""))
         ]
+
+    def inline_photo_ids(self):
+        """Ids of the photos placed in the body, in every language, in order of appearance."""
+        ids = []
+        for code, _name in settings.LANGUAGES:
+            ids += inline_photo_ids(getattr(self, f"body_{code}", "") or "")
+        return list(dict.fromkeys(ids))
 
     @property
     def display_lead_caption(self):
@@ -353,6 +370,15 @@ class Article(models.Model):
                 )
         elif settings.NEWSROOM_REQUIRE_LEAD_PHOTO:
             blockers.append(_("Choose a lead photo."))
+        # Read from the body as it stands, saved or not, so the checklist matches what would be published.
+        ids = self.inline_photo_ids()
+        photos = Photo.objects.select_related("credit_person").in_bulk(ids) if ids else {}
+        for position, photo in enumerate((photos[pk] for pk in ids if pk in photos), start=1):
+            if missing := photo.missing_for_publication():
+                blockers.append(
+                    _("Photo %(position)s in the body (%(photo)s) lacks: %(fields)s.")
+                    % {"position": position, "photo": photo, "fields": "، ".join(str(item) for item in missing)}
+                )
         return blockers
 
     def publish(self, *, by, at=None):

@@ -2,9 +2,14 @@
 
 import re
 import unicodedata
+from urllib.parse import urlencode
 
 import nh3
-from django.utils.text import slugify
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext_lazy as _
 
 # Tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and tatweel carry no meaning in a URL.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -29,21 +34,104 @@ BODY_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # A library photo placed in the body (static/js/editor-photo.js). It is stored as an empty
+    # <figure data-photo-id="N"></figure>; readers get the photo's renditions, caption and credit.
+    # The addresses are resolved when the editor is drawn, so they follow the admin's language prefix.
+    "Photo": {
+        # The thumbnail view of photo 0: the script puts the chosen photo's id in place of the 0.
+        "thumbnailUrl": reverse_lazy("admin:articles_photo_thumbnail", args=[0]),
+        # The admin's own autocomplete for the lead photo: it searches the library as the editor may.
+        "searchUrl": format_lazy(
+            "{}?{}", reverse_lazy("admin:autocomplete"),
+            urlencode({"app_label": "articles", "model_name": "article", "field_name": "lead_photo"}),
+        ),
+        "stylesheet": lazy(static, str)("css/editor-photo.css"),
+        "labels": {
+            "insert": _("Insert photo"),
+            "title": _("Insert a photo from the library"),
+            "search": _("Search the photo library"),
+            "cancel": _("Cancel"),
+            "searching": _("Searching…"),
+            "empty": _("No photo matches this search."),
+            "failed": _("The photo library could not be searched. Try again."),
+            "more": _("More photos match: add words to narrow the search."),
+            "preview": _("Photo from the library"),
+        },
+    },
 }
+
+# An inline photo is referenced by its id alone; the sanitiser keeps nothing else of a figure.
+_PHOTO_ID = re.compile(r"[0-9]{1,18}")  # 18 digits: never past a 64-bit primary key
+
+
+def _keep_attribute(element, attribute, value):
+    if element == "figure":
+        return str(int(value)) if _PHOTO_ID.fullmatch(value) else None
+    return value
+
 
 _body_cleaner = nh3.Cleaner(
     tags={
         "p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "ul", "ol", "li",
-        "blockquote", "hr", "a",
+        "blockquote", "hr", "a", "figure",
     },
-    attributes={"a": {"href", "title"}, "ol": {"start"}},
+    attributes={"a": {"href", "title"}, "ol": {"start"}, "figure": {"data-photo-id"}},
+    attribute_filter=_keep_attribute,
     url_schemes={"http", "https", "mailto"},
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
 
+# nh3 serialises a parsed tree: every element is closed, and "<" or ">" inside text or an attribute value is
+# escaped, so in its output these patterns can only match real tags.
+_TAG = re.compile(r"<(/?)([a-z0-9]+)([^>]*)>")
+_FIGURE_ID = re.compile(r' data-photo-id="([0-9]+)"')
+_INLINE_PHOTO = re.compile(r'<figure data-photo-id="([0-9]+)"></figure>')
+_VOID = {"br", "hr"}
+# A figure is a block: it may stand at the top level, in a quotation or in a list item, where the editor
+# can put it. Inside a paragraph, heading, link or bold text it would break the page, so it goes.
+_FIGURE_PARENTS = {"blockquote", "li"}
+_FIGURE_ANCESTORS = {"blockquote", "ul", "ol", "li"}
+
+
+def _normalise_figures(html):
+    """Every figure becomes exactly ``<figure data-photo-id="N"></figure>``, or goes if it has no id."""
+    if "<figure" not in html:
+        return html
+    pieces, stack, copied_up_to = [], [], 0
+    figure = None  # (depth, id to keep or None) of the outermost figure being dropped or rewritten
+    for tag in _TAG.finditer(html):
+        closing, name = tag[1], tag[2]
+        if name in _VOID:
+            continue
+        if not closing:
+            if name == "figure" and figure is None:
+                pieces.append(html[copied_up_to:tag.start()])
+                photo_id = _FIGURE_ID.search(tag[3])
+                well_placed = not stack or (stack[-1] in _FIGURE_PARENTS and _FIGURE_ANCESTORS.issuperset(stack))
+                figure = (len(stack), photo_id[1] if photo_id and well_placed else None)
+            stack.append(name)
+            continue
+        stack.pop()
+        if name == "figure" and figure is not None and len(stack) == figure[0]:
+            if figure[1]:
+                pieces.append(f'<figure data-photo-id="{figure[1]}"></figure>')
+            copied_up_to, figure = tag.end(), None
+    pieces.append(html[copied_up_to:])
+    return "".join(pieces)
+
 
 def clean_body_html(html):
     """Sanitise editor HTML: scripts, event handlers, styles, iframes and javascript: links go."""
-    cleaned = _body_cleaner.clean(html or "").strip()
+    cleaned = _normalise_figures(_body_cleaner.clean(html or "")).strip()
     return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
+
+
+def inline_photo_ids(html):
+    """The ids of the library photos a body shows, in order of appearance, each once."""
+    return list(dict.fromkeys(int(photo_id) for photo_id in _INLINE_PHOTO.findall(clean_body_html(html))))
+
+
+def replace_inline_photos(clean_html, render):
+    """Put ``render(photo_id)`` in place of each inline photo of an already cleaned body."""
+    return _INLINE_PHOTO.sub(lambda match: render(int(match[1])), clean_html)

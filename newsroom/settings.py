@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -149,6 +151,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # so a small file that would expand into a huge image (a decompression bomb) costs nothing.
 NEWSROOM_PHOTO_MAX_BYTES = int(env("NEWSROOM_PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))
 NEWSROOM_PHOTO_MAX_PIXELS = int(env("NEWSROOM_PHOTO_MAX_PIXELS", str(60_000_000)))
+
+# The article body's photo button (static/js/editor-photo.js). django-prose-editor 0.28 registers a custom
+# extension's script only through this setting; without it the editor would drop inline photos on load.
+# articles/text.py still does the cleaning on save.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor-photo.js")],
+        "extensions": {"Photo": html_tags(["figure"], {"figure": ["data-photo-id"]})},
+    },
+]
 
 # Newsrooms that publish text-only briefs may publish without a lead photo.
 NEWSROOM_REQUIRE_LEAD_PHOTO = env_bool("NEWSROOM_REQUIRE_LEAD_PHOTO", True)
