@@ -1,20 +1,25 @@
 """The newsroom's admin screens: declarative, Arabic, with the rules left to the models."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as TaggitTag
 
+from . import photo_admin
+from .intake import fill_photo_from_file
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag
+from .photo_admin import thumbnail
+from .renditions import ensure_renditions
 
 # We use our own Tag model (Arabic slugs); taggit's stock one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -51,66 +56,134 @@ class SafeAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-def thumbnail(photo, size=80):
-    if not photo or not photo.image:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" class="admin-thumbnail" loading="lazy">',
-        photo.image.url, photo.alt_text, size,
-    )
-
-
-class MissingCreditFilter(admin.SimpleListFilter):
-    title = _("credit")
-    parameter_name = "credit"
-
-    def lookups(self, request, model_admin):
-        return [("missing", _("Missing credit")), ("present", _("Credited"))]
-
-    def queryset(self, request, queryset):
-        credit = f"credit_{settings.LANGUAGE_CODE}"
-        no_credit = (Q(**{credit: ""}) | Q(**{f"{credit}__isnull": True})) & Q(credit_person__isnull=True)
-        if self.value() == "missing":
-            return queryset.filter(no_credit)
-        if self.value() == "present":
-            return queryset.exclude(no_credit)
-        return queryset
-
-
 @admin.register(Photo)
 class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
-    list_display = ["preview", "caption", "credit_line", "width", "height", "uploaded_at"]
+    form = photo_admin.PhotoAdminForm
+    list_display = [
+        "preview", "caption", "credit_line", "creator", "is_sensitive", "dimensions", "uploaded_at",
+    ]
     list_display_links = ["preview", "caption"]
-    list_filter = [MissingCreditFilter, "uploaded_at"]
+    list_filter = [
+        photo_admin.MissingCreditFilter, photo_admin.MissingAltTextFilter, photo_admin.UsageFilter,
+        "is_sensitive", "uploaded_at",
+    ]
     list_select_related = ["credit_person"]
-    search_fields = ["caption_ar", "caption_en", "credit_ar", "credit_en", "alt_text_ar"]
+    search_fields = [
+        "caption_ar", "caption_en", "credit_ar", "credit_en", "credit_person__name_ar", "creator",
+        "alt_text_ar", "alt_text_en",
+    ]
     autocomplete_fields = ["credit_person"]
-    readonly_fields = ["preview_large", "width", "height", "uploaded_by", "uploaded_at"]
+    readonly_fields = [
+        "focal_point_picker", "file_metadata", "usage", "width", "height", "uploaded_by", "uploaded_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["image", "focal_point_picker", "focal_x", "focal_y"]}),
+        (_("Caption and credit"), {"fields": ["caption", "credit", "credit_person", "alt_text", "is_sensitive"]}),
+        (_("Rights"), {"fields": ["creator", "copyright_notice", "taken_at"]}),
+        (_("From the file"), {"fields": ["file_metadata"]}),
+        (_("Where it is used"), {"fields": ["usage"]}),
+        (_("Record"), {"fields": ["width", "height", "uploaded_by", "uploaded_at"], "classes": ["collapse"]}),
+    ]
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/focal-point.js"]
 
-    fields = [
-        "image", "preview_large", "caption", "credit", "credit_person", "alt_text",
+    # Nothing to point at, read or list before the file is uploaded.
+    change_only_fields = [
+        "focal_point_picker", "focal_x", "focal_y", "file_metadata", "usage",
         "width", "height", "uploaded_by", "uploaded_at",
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Filtered rather than declared twice: modeltranslation has already split the translated fields.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        fieldsets = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in self.change_only_fields]})
+            for title, options in fieldsets
+        ]
+        return [(title, options) for title, options in fieldsets if options["fields"]]
+
+    def get_urls(self):
+        # Before Django's own, whose "<path:object_id>/" would swallow "<id>/thumbnail/".
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(partial(photo_admin.upload_photos_view, self)), name="articles_photo_upload"),
+            path(
+                "<int:object_id>/thumbnail/", view(partial(photo_admin.thumbnail_redirect_view, self)),
+                name="articles_photo_thumbnail",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
         return thumbnail(photo)
 
-    @admin.display(description=_("preview"))
-    def preview_large(self, photo):
-        return thumbnail(photo, size=320)
-
     @admin.display(description=_("credit"))
     def credit_line(self, photo):
         return photo.credit_line or format_html('<strong class="missing">{}</strong>', _("missing"))
 
+    @admin.display(description=_("dimensions"))
+    def dimensions(self, photo):
+        return format_html("<bdi>{}×{}</bdi>", photo.width, photo.height)
+
+    @admin.display(description=_("focal point"))
+    def focal_point_picker(self, photo):
+        return photo_admin.focal_point_picker(photo)
+
+    @admin.display(description=_("metadata in the file"))
+    def file_metadata(self, photo):
+        return photo_admin.file_metadata_panel(photo)
+
+    @admin.display(description=_("used in"))
+    def usage(self, photo):
+        return photo_admin.usage_panel(photo)
+
     def save_model(self, request, obj, form, change):
+        prepared = getattr(form.cleaned_data.get("image"), "prepared", None)
         if not change:
             obj.uploaded_by = request.user
+        if prepared:
+            replaced = form.initial.get("image")
+            replaced_name = replaced.name if replaced else ""
+            fill_photo_from_file(obj, prepared)
+            # Saving writes the file; if the transaction then rolls back, changeform_view removes it.
+            request._photo_with_new_file = obj
         super().save_model(request, obj, form, change)
+        if prepared:
+            if replaced_name and replaced_name != obj.image.name:
+                transaction.on_commit(partial(obj.image.storage.delete, replaced_name))
+            filled = photo_admin.prefilled_labels(obj)
+            if filled:
+                self.message_user(
+                    request, _("Filled from the file: %(fields)s.") % {"fields": "، ".join(filled)}, messages.INFO
+                )
+        if not change or {"image", "focal_x", "focal_y"} & set(form.changed_data):
+            # robust: the photo is saved whatever happens to its renditions (readers get the original meanwhile).
+            transaction.on_commit(partial(ensure_renditions, obj), robust=True)
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except BaseException:
+            # The row was rolled back; a file written for it must not outlive it. An image not yet
+            # committed to storage was never written.
+            photo = getattr(request, "_photo_with_new_file", None)
+            if photo and photo.image.name and getattr(photo.image, "_committed", False):
+                photo.image.storage.delete(photo.image.name)
+            raise
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Name the articles (an inline use would otherwise read "photo in the body: <this photo>"). Nothing
+            # is deleted along with a photo in use, so Django's request for delete rights on them is moot.
+            protected = photo_admin.articles_using(objs) or protected
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
 
 
 class BylineFormSet(forms.BaseInlineFormSet):

@@ -1,0 +1,445 @@
+"""The photo library in the admin: list, search, filters, where each photo is used, deletion, focal point."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, InlinePhoto, Photo
+from articles.renditions import ensure_renditions, thumbnail_url
+from tests.factories import make_article, make_editor, make_person, make_photo
+from tests.test_admin_flow import admin_form_data
+
+CHANGELIST = "/admin/articles/photo/"
+FOCAL_POINT_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "focal-point.js"
+
+
+def files_under(folder):
+    return sorted(os.path.join(root, name) for root, _dirs, names in os.walk(folder) for name in names)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def listed(client, query=""):
+    response = client.get(CHANGELIST + query)
+    assert response.status_code == 200
+    return set(response.context["cl"].result_list)
+
+
+def change_url(photo):
+    return reverse("admin:articles_photo_change", args=[photo.pk])
+
+
+def used_inline(photo, article=None):
+    article = article or make_article(lead_photo=None)
+    InlinePhoto.objects.create(article=article, photo=photo)
+    return article
+
+
+# The list
+
+
+@pytest.mark.django_db
+def test_library_lists_thumbnail_rendition_caption_credit_creator_flag_and_size(editor_client):
+    photo = make_photo(caption="سوق الحميدية صباحاً", credit="عدسة ليلى", creator="ليلى حسن", is_sensitive=True)
+    ensure_renditions(photo)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert thumbnail_url(photo) != photo.image.url
+    assert f'src="{thumbnail_url(photo)}"' in html
+    for text in ["سوق الحميدية صباحاً", "عدسة ليلى", "ليلى حسن", f"{photo.width}×{photo.height}"]:
+        assert text in html
+    assert 'class="field-is_sensitive"><img src="/static/admin/img/icon-yes.svg"' in html
+
+
+@pytest.mark.django_db
+def test_library_list_costs_the_same_queries_for_3_or_15_photos(editor_client, django_assert_max_num_queries):
+    photographer = make_person(role="photographer")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(CHANGELIST).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        ensure_renditions(make_photo(credit="", credit_person=photographer))
+    few = count()
+    for number in range(12):
+        photo = make_photo(credit="" if number % 2 else "عدسة", credit_person=photographer if number % 2 else None)
+        used_inline(photo) if number % 3 else ensure_renditions(photo)
+
+    with django_assert_max_num_queries(few):
+        assert len(editor_client.get(CHANGELIST).context["cl"].result_list) == 15
+
+
+@pytest.mark.parametrize(
+    ("field", "term"),
+    [
+        ("caption_ar", "قلعة"), ("caption_en", "Citadel"), ("credit_ar", "سانا"), ("credit_en", "Reuters"),
+        ("creator", "الحلبي"), ("alt_text_ar", "مئذنة"), ("alt_text_en", "minaret"),
+    ],
+)
+@pytest.mark.django_db
+def test_library_search_finds_photos_by_caption_credit_creator_and_alt_text(editor_client, field, term):
+    wanted = make_photo(caption="", credit="", alt_text="")
+    setattr(wanted, field, f"نص {term} نص")
+    wanted.save()
+    make_photo(caption="سوق", credit="عدسة", alt_text="شارع")
+
+    assert listed(editor_client, f"?q={term}") == {wanted}
+
+
+@pytest.mark.django_db
+def test_library_search_finds_photos_by_photographer_name(editor_client):
+    wanted = make_photo(credit="", credit_person=make_person("رامي السيد", role="photographer"))
+    make_photo()
+
+    assert listed(editor_client, "?q=رامي") == {wanted}
+
+
+@pytest.mark.django_db
+def test_missing_alt_text_filter(editor_client):
+    described, undescribed = make_photo(alt_text="رجل يحمل طفلاً"), make_photo(alt_text="")
+
+    assert listed(editor_client, "?alt_text=missing") == {undescribed}
+    assert listed(editor_client, "?alt_text=present") == {described}
+
+
+@pytest.mark.django_db
+def test_usage_filter_tells_unused_photos_from_lead_inline_and_portrait_photos(editor_client):
+    lead, inline, portrait, unused = make_photo(), make_photo(), make_photo(), make_photo()
+    make_article(lead_photo=lead)
+    used_inline(inline)
+    make_person(photo=portrait)
+
+    assert listed(editor_client, "?use=unused") == {unused}
+    assert listed(editor_client, "?use=used") == {lead, inline, portrait}
+
+
+@pytest.mark.django_db
+def test_sensitive_filter(editor_client):
+    graphic, plain = make_photo(is_sensitive=True), make_photo()
+
+    assert listed(editor_client, "?is_sensitive__exact=1") == {graphic}
+    assert listed(editor_client, "?is_sensitive__exact=0") == {plain}
+
+
+@pytest.mark.django_db
+def test_article_list_thumbnails_use_the_thumbnail_rendition(editor_client):
+    article = make_article()
+    ensure_renditions(article.lead_photo)
+
+    html = editor_client.get("/admin/articles/article/").content.decode()
+
+    assert f'src="{thumbnail_url(article.lead_photo)}"' in html
+    assert f'src="{article.lead_photo.image.url}"' not in html
+
+
+# A photo's page
+
+
+@pytest.mark.django_db
+def test_photo_page_lists_articles_and_people_that_use_it_with_admin_links(editor_client):
+    photo = make_photo()
+    lead_of = make_article("وزير المالية يعلن الموازنة", lead_photo=photo)
+    in_body_of = used_inline(photo, make_article("تقرير عن الأسواق", lead_photo=None))
+    portrait_of = make_person("سارة المصري", photo=photo)
+    make_article("خبر لا علاقة له بالصورة")
+
+    html = editor_client.get(change_url(photo)).content.decode()
+
+    for obj, text in [(lead_of, "وزير المالية يعلن الموازنة"), (in_body_of, "تقرير عن الأسواق"),
+                      (portrait_of, "سارة المصري")]:
+        url = reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
+        assert f'<a href="{url}">{text}</a>' in html
+    assert "خبر لا علاقة له بالصورة" not in html
+
+
+@pytest.mark.django_db
+def test_unused_photo_page_says_it_is_used_nowhere(editor_client):
+    from django.utils.translation import gettext
+
+    html = editor_client.get(change_url(make_photo())).content.decode()
+
+    assert gettext("Not used in any article, nor as a portrait.") in html
+
+
+@pytest.mark.django_db
+def test_photo_page_loads_the_focal_point_script_and_keeps_number_fields_as_fallback(editor_client):
+    photo = make_photo()
+
+    html = editor_client.get(change_url(photo)).content.decode()
+
+    assert '<script src="/static/js/focal-point.js"' in html
+    assert 'data-focal-point data-input-x="id_focal_x" data-input-y="id_focal_y"' in html
+    for name in ("focal_x", "focal_y"):
+        assert f'type="number" name="{name}" value="50"' in html
+    picker = html[html.index("data-focal-point"):html.index("</div>", html.index("data-focal-point"))]
+    assert "style=" not in picker and "<script" not in picker
+
+
+@pytest.mark.django_db
+def test_add_form_does_not_offer_the_focal_point_before_there_is_an_image(editor_client):
+    html = editor_client.get("/admin/articles/photo/add/").content.decode()
+
+    assert "data-focal-point" not in html and 'name="focal_x"' not in html
+
+
+@pytest.mark.django_db
+def test_a_new_focal_point_renews_the_renditions_after_commit(
+    editor_client, media_in_tmp, django_capture_on_commit_callbacks
+):
+    photo = make_photo()
+    ensure_renditions(photo)
+    old_key = photo.renditions["key"]
+    old_files = set(files_under(media_in_tmp))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            change_url(photo), admin_form_data(editor_client, change_url(photo), focal_x="10", focal_y="85")
+        )
+
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert (photo.focal_x, photo.focal_y) == (10, 85)
+    assert photo.renditions["key"] != old_key
+    new_files = set(files_under(media_in_tmp))
+    assert not any(f"/{old_key}/" in path for path in new_files)
+    assert new_files - old_files
+
+
+@pytest.mark.django_db
+def test_saving_other_fields_does_not_regenerate_renditions(editor_client, django_capture_on_commit_callbacks):
+    photo = make_photo()
+    ensure_renditions(photo)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        editor_client.post(change_url(photo), admin_form_data(editor_client, change_url(photo), caption_ar="جديد"))
+
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_focal_point_outside_the_image_is_refused(editor_client):
+    photo = make_photo()
+
+    response = editor_client.post(
+        change_url(photo), admin_form_data(editor_client, change_url(photo), focal_x="140", focal_y="-3")
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {"focal_x", "focal_y"}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+def test_focal_point_script_turns_a_click_into_percent_from_the_top_left_in_rtl_too():
+    """Runs static/js/focal-point.js in Node against a minimal stand-in for the page's DOM."""
+    harness = """
+    const fs = require("fs");
+    function input(value) {
+      const listeners = {};
+      return {value, addEventListener: (type, fn) => { listeners[type] = fn; }, dispatchEvent: () => true,
+              fire: (type) => listeners[type]()};
+    }
+    const inputs = {id_focal_x: input("50"), id_focal_y: input("50")};
+    let onClick;
+    const image = {
+      // A 400x200 image placed at (100, 50) in a right-to-left page.
+      getBoundingClientRect: () => ({left: 100, top: 50, width: 400, height: 200}),
+      addEventListener: (type, fn) => { onClick = fn; },
+    };
+    const marker = {style: {}, hidden: true};
+    const picker = {
+      getAttribute: (name) => ({"data-input-x": "id_focal_x", "data-input-y": "id_focal_y"})[name],
+      querySelector: (selector) => (selector === "img" ? image : marker),
+      classList: {add: () => {}},
+    };
+    global.Event = function (type) { this.type = type; };
+    global.document = {
+      readyState: "complete", documentElement: {dir: "rtl"},
+      getElementById: (id) => inputs[id], querySelectorAll: () => [picker],
+    };
+    eval(fs.readFileSync(process.argv[1], "utf8"));
+    const before = {left: marker.style.left, top: marker.style.top, hidden: marker.hidden};
+    onClick({clientX: 100 + 100, clientY: 50 + 150});
+    const clicked = {x: inputs.id_focal_x.value, y: inputs.id_focal_y.value, left: marker.style.left,
+                     top: marker.style.top};
+    onClick({clientX: 900, clientY: -20});
+    const outside = {x: inputs.id_focal_x.value, y: inputs.id_focal_y.value};
+    inputs.id_focal_x.value = "33"; inputs.id_focal_x.fire("input");
+    console.log(JSON.stringify({before, clicked, outside, typed: marker.style.left}));
+    """
+    result = subprocess.run(
+        ["node", "-e", harness, str(FOCAL_POINT_JS)], capture_output=True, text=True, timeout=30, check=True
+    )
+    seen = json.loads(result.stdout)
+
+    assert seen["before"] == {"left": "50%", "top": "50%", "hidden": False}
+    assert seen["clicked"] == {"x": 25, "y": 75, "left": "25%", "top": "75%"}
+    assert seen["outside"] == {"x": 100, "y": 0}
+    assert seen["typed"] == "33%"
+
+
+# Deleting
+
+
+def delete_url(photo):
+    return reverse("admin:articles_photo_delete", args=[photo.pk])
+
+
+@pytest.mark.parametrize("use", ["lead", "inline"])
+@pytest.mark.django_db
+def test_deleting_a_photo_in_use_is_refused_with_the_articles_in_arabic(editor_client, use):
+    photo = make_photo()
+    article = make_article("انقطاع الكهرباء في حلب", lead_photo=photo if use == "lead" else None)
+    if use == "inline":
+        used_inline(photo, article)
+    article_link = f'<a href="{reverse("admin:articles_article_change", args=[article.pk])}">انقطاع الكهرباء في حلب</a>'
+
+    for response in (editor_client.get(delete_url(photo)), editor_client.post(delete_url(photo), {"post": "yes"})):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert article_link in html
+        assert 'lang="ar" dir="rtl"' in html
+        assert "<h1>تعذّر حذف صورة</h1>" in html
+        assert 'name="post"' not in html  # no confirmation button
+
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert os.path.exists(photo.image.path)
+
+
+@pytest.mark.django_db
+def test_deleting_a_photo_in_use_is_refused_even_without_the_right_to_delete_articles(client):
+    photo = make_photo()
+    article = make_article("خبر محمي", lead_photo=photo)
+    staff = get_user_model().objects.create_user(username="desk", password="a-long-demo-password", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_photo", "delete_photo"]))
+    client.force_login(staff)
+
+    response = client.post(delete_url(photo), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert reverse("admin:articles_article_change", args=[article.pk]) in response.content.decode()
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_delete_refuses_when_any_selected_photo_is_in_use(editor_client):
+    lead, inline, unused = make_photo(), make_photo(), make_photo()
+    lead_article = make_article("خبر الصورة الرئيسية", lead_photo=lead)
+    body_article = used_inline(inline, make_article("خبر الصورة في النص", lead_photo=None))
+    chosen = {"action": "delete_selected", "_selected_action": [str(p.pk) for p in (lead, inline, unused)]}
+
+    for response in (editor_client.post(CHANGELIST, chosen), editor_client.post(CHANGELIST, chosen | {"post": "yes"})):
+        html = response.content.decode()
+        assert response.status_code == 200
+        for article in (lead_article, body_article):
+            assert f'<a href="{reverse("admin:articles_article_change", args=[article.pk])}">' in html
+        assert 'name="post"' not in html
+
+    assert Photo.objects.count() == 3
+    assert all(os.path.exists(photo.image.path) for photo in (lead, inline, unused))
+
+
+@pytest.mark.django_db
+def test_deleting_an_unused_photo_removes_its_files(editor_client, media_in_tmp, django_capture_on_commit_callbacks):
+    photo, kept = make_photo(), make_photo()
+    ensure_renditions(photo)
+    assert any(f"/renditions/{photo.pk}/" in path for path in files_under(media_in_tmp))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(delete_url(photo), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    assert files_under(media_in_tmp) == [str(Path(django_settings.MEDIA_ROOT) / kept.image.name)]
+
+
+@pytest.mark.django_db
+def test_bulk_deleting_unused_photos_removes_their_files(
+    editor_client, media_in_tmp, django_capture_on_commit_callbacks
+):
+    photos = [make_photo(), make_photo()]
+    for photo in photos:
+        ensure_renditions(photo)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            CHANGELIST,
+            {"action": "delete_selected", "_selected_action": [str(p.pk) for p in photos], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Photo.objects.exists()
+    assert files_under(media_in_tmp) == []
+
+
+# The thumbnail address used by the rich-text editor
+
+
+@pytest.mark.django_db
+def test_thumbnail_address_redirects_to_the_thumbnail_rendition(editor_client):
+    photo = make_photo()
+    url = reverse("admin:articles_photo_thumbnail", args=[photo.pk])
+    assert url == f"/admin/articles/photo/{photo.pk}/thumbnail/"
+
+    before = editor_client.get(url)
+    ensure_renditions(photo)
+    after = editor_client.get(url)
+
+    assert (before.status_code, before["Location"]) == (302, photo.image.url)
+    assert (after.status_code, after["Location"]) == (302, thumbnail_url(photo))
+    assert "/renditions/" in after["Location"]
+
+
+@pytest.mark.django_db
+def test_thumbnail_address_is_404_for_an_unknown_photo(editor_client):
+    assert editor_client.get("/admin/articles/photo/999999/thumbnail/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_thumbnail_address_needs_a_staff_member_who_may_view_photos(client):
+    photo = make_photo()
+    url = reverse("admin:articles_photo_thumbnail", args=[photo.pk])
+    assert client.get(url)["Location"].startswith(reverse("admin:login"))
+
+    staff = get_user_model().objects.create_user(username="desk", password="a-long-demo-password", is_staff=True)
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_photo"))
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_photo_screens_load_nothing_from_other_hosts_and_carry_no_inline_styles(editor_client):
+    photo = make_photo()
+    make_article(lead_photo=photo)
+    for url in [CHANGELIST, "/admin/articles/photo/upload/", change_url(photo), delete_url(photo)]:
+        html = editor_client.get(url).content.decode()
+        assert 'src="http' not in html and 'href="http' not in html, url
+        assert 'class="focal-point" style' not in html
+
+
+@pytest.mark.django_db
+def test_article_using_photo_keeps_it_after_refused_delete(editor_client):
+    photo = make_photo()
+    article = make_article(lead_photo=photo)
+
+    editor_client.post(delete_url(photo), {"post": "yes"})
+
+    assert Article.objects.get(pk=article.pk).lead_photo == photo
