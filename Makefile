@@ -5,6 +5,7 @@
 #   make lint      ruff
 #   make check     missing migrations, and Django's deploy checks with production-like settings
 #   make messages  refresh locale/*.po for ar and en, then compile them
+#   make bench     run the benchmarks in bench/ and write their figures to bench/results/
 #   make clean     remove the virtualenv and caches (keeps db.sqlite3 and media/)
 #
 # Django 6.1 needs Python 3.12+. Pick one explicitly with: make run PYTHON=/path/to/python3.12
@@ -35,7 +36,7 @@ PYTEST_ARGS ?=
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint check messages compilemessages gettext venv $(VENV) clean
+.PHONY: run test lint check bench messages compilemessages gettext venv $(VENV) clean
 
 venv $(VENV): $(STAMP)
 
@@ -91,8 +92,12 @@ check: venv
 	SECRET_KEY="$$($(VPY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# Benchmarks measure, they do not pass or fail: figures land in bench/results/ for the README to quote.
+bench: venv
+	$(VPY) bench/renditions.py
+
 messages: venv gettext
-	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles
+	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests --ignore=bench
 	$(MANAGE) compilemessages --ignore=$(VENV)
 
 clean:

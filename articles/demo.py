@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
+from .intake import create_photo
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag
+from .renditions import ensure_renditions
 from .text import unicode_slug
 
 EDITOR_USERNAME = "editor"
@@ -704,7 +706,7 @@ ARTICLES = [
         ],
     },
     {
-        "key": "eid-market", "section": "اقتصاد", "authors": ["lina"], "photo": "market",
+        "key": "eid-market", "section": "اقتصاد", "authors": ["lina"], "photo": "market", "inline_photo": "bakery",
         "tags": ["دمشق", "الاقتصاد"], "ago": (11, 6),
         "headline_ar": "أسواق دمشق القديمة تستعيد حركتها قبيل العيد",
         "summary_ar": "ازدحمت أسواق دمشق القديمة بالمتسوقين في الأيام الأخيرة قبل العيد، لكن التجار "
@@ -960,7 +962,7 @@ ARTICLES = [
     },
     # ---- Reports -------------------------------------------------------------------------------
     {
-        "key": "bread", "section": "تقارير", "authors": ["lina", "karim"], "photo": "bakery",
+        "key": "bread", "section": "تقارير", "authors": ["lina", "karim"], "photo": "bakery", "inline_photo": "wheat",
         "tags": ["دمشق", "الخبز", "الاقتصاد"], "ago": (12, 3), "related": ["wheat"], "updated_after": 26,
         "headline_ar": "كم تكلّف ربطة الخبز؟ جولة على عشرة أفران في دمشق",
         "summary_ar": "زار فريقنا عشرة أفران عامة وخاصة في دمشق خلال أسبوع واحد، ووجد فروقًا في السعر "
@@ -1239,16 +1241,12 @@ class _Loader:
             if photo is None:
                 fields = {name: value for name, value in data.items()
                           if name not in ("colors", "credit_person")}
-                photo = Photo(**fields, uploaded_by=self.user)
                 if data["credit_person"]:
-                    photo.credit_person = self.person_by_key[data["credit_person"]]
-                file_name = f"demo-{number:02d}-{key}.jpg"
-                # Django 6 reads width/height from the content passed to save(); a ContentFile
-                # without a name counts as "no file" there and leaves the dimensions empty.
-                content = ContentFile(demo_jpeg(number, data["colors"]), name=file_name)
-                photo.image.save(file_name, content, save=False)
+                    fields["credit_person"] = self.person_by_key[data["credit_person"]]
+                # The same intake as an editor's upload: checked, re-encoded, renditions after commit.
+                content = ContentFile(demo_jpeg(number, data["colors"]), name=f"demo-{number:02d}-{key}.jpg")
+                photo = create_photo(file=content, uploaded_by=self.user, **fields)
                 self.stored_files.append(photo.image.name)
-                photo.save()
                 self.created["photos"] += 1
             self.photo_by_key[key] = photo
 
@@ -1277,6 +1275,11 @@ class _Loader:
             if name in data
         }
         fields["body_ar"] = body_html(data["body_ar"])
+        if "inline_photo" in data:
+            # A library photo inside the story, after its first paragraph, as the editor's photo button puts it.
+            first, _sep, rest = fields["body_ar"].partition("\n")
+            figure = f'<figure data-photo-id="{self.photo_by_key[data["inline_photo"]].pk}"></figure>'
+            fields["body_ar"] = "\n".join(part for part in (first, figure, rest) if part)
         if "body_en" in data:
             fields["body_en"] = body_html(data["body_en"])
         article = Article(
@@ -1337,6 +1340,9 @@ def load_demo_content(reset_password=False):
         for name in loader.stored_files:
             default_storage.delete(name)
         raise
+    # Photos from an older run (or whose renditions failed) get theirs now; current ones are left alone.
+    for photo in loader.photo_by_key.values():
+        ensure_renditions(photo)
     return {
         "created": loader.created,
         "totals": {

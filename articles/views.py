@@ -4,11 +4,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info, override
 
 from .models import Article, Person, Photo, Section, SupportAppeal, Tag
+from .renditions import social_image
 
 PAGE_SIZE = 20
 
@@ -59,10 +61,12 @@ def article(request, pk, slug=None):
     for code in story.editions():
         with override(code):
             translations[code] = story.get_absolute_url()
+    social = social_image(story.lead_photo) if story.lead_photo else None
     return render_page(
         request, "articles/article.html",
         {
             "article": story,
+            "social_image": social and (request.build_absolute_uri(social[0]), *social[1:]),
             "current_section_id": story.section_id,
             "related": story.related_for_readers(),
             "support": SupportAppeal.objects.filter(is_active=True).first(),
@@ -92,11 +96,13 @@ def tag(request, slug):
 def person(request, slug):
     contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
     page = paginate(request, Article.objects.for_readers().for_listing().filter(authors=contributor))
-    photos = []
-    if contributor.role == Person.Role.PHOTOGRAPHER:
-        photos = list(Photo.objects.select_related("credit_person").filter(
-            credit_person=contributor, lead_of__in=Article.objects.for_readers()
-        ).distinct()[:12])
+    # Only photos readers can already see (in a published story), so the page never leaks a draft's photo.
+    readers_see = Article.objects.for_readers()
+    photos = list(
+        Photo.objects.select_related("credit_person")
+        .filter(Q(lead_of__in=readers_see) | Q(inline_in__in=readers_see), credit_person=contributor)
+        .distinct().order_by("-uploaded_at", "-pk")[:12]
+    )
     return render_page(
         request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}
     )

@@ -11,15 +11,18 @@ def counts():
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_everything_published_is_publishable(capsys, media_in_tmp):
     call_command("seed_demo")
-    first = counts()
+    first, files = counts(), sorted(media_in_tmp.rglob("*"))
     call_command("seed_demo")
     assert counts() == first
+    assert sorted(media_in_tmp.rglob("*")) == files  # nothing stored twice, no rendition redone
     assert first[-1] >= 25
     published = Article.objects.published()
     assert published.count() >= 20
     assert all(article.publish_blockers() == [] for article in published)
     assert Article.objects.in_edition("en").published().exists()
-    assert len(list(media_in_tmp.rglob("*.jpg"))) == Photo.objects.count()
+    assert len(list((media_in_tmp / "photos").rglob("*.jpg"))) == Photo.objects.count()
+    assert all(photo.renditions for photo in Photo.objects.all())
+    assert Article.objects.filter(inline_photos__isnull=False).published().exists()
     assert "editor" in capsys.readouterr().out
 
 
