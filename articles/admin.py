@@ -30,10 +30,11 @@ admin.site.index_title = _("Editorial desk")
 
 class NumericIdsOnly:
     """Django's autocomplete widget looks up whatever id was posted when it redisplays a form with errors;
-    a forged, non-numeric id would make that a server error instead of a form error."""
+    a forged id that is not a number, or too large for a database integer, would make that a server error
+    instead of a form error."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+        return super().optgroups(name, [v for v in value if str(v).isdigit() and int(v) < 2**63], attr)
 
 
 class SafeAutocompleteSelect(NumericIdsOnly, admin.widgets.AutocompleteSelect):
@@ -128,7 +129,7 @@ class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("dimensions"))
     def dimensions(self, photo):
-        return format_html("<bdi>{}×{}</bdi>", photo.width, photo.height)
+        return format_html('<bdi dir="ltr">{}×{}</bdi>', photo.width, photo.height)
 
     @admin.display(description=_("focal point"))
     def focal_point_picker(self, photo):

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
@@ -466,10 +465,11 @@ def _parse_exif_date(value, offset=None):
 def fill_photo_from_file(photo, prepared, language=None):
     """Give the photo its new image, and fill its EMPTY fields from the file's metadata (not saved).
 
-    Captions and credits go into the fields of ``language`` (the active language by default); the names of
-    the fields filled are kept in ``prefilled_fields`` so the editor can see what came from the file.
+    Captions and credits go into the source language's fields (Arabic) whatever language the admin is shown
+    in: the source-language credit is the one every edition prints, and a credit is a legal duty. The names
+    of the fields filled are kept in ``prefilled_fields`` so the editor can see what came from the file.
     """
-    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = language or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     photo.image = prepared.content

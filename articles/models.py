@@ -46,9 +46,10 @@ class Person(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.WRITER)
     bio = models.TextField(_("biography"), blank=True)
+    # PROTECT: the library refuses to delete a photo in use, and a portrait is a use.
     photo = models.ForeignKey(
         "Photo", verbose_name=_("portrait"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.PROTECT, related_name="+",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
@@ -119,6 +120,11 @@ class Photo(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__lte=100, focal_y__lte=100), name="photo_focal_point_in_image"
+            )
+        ]
 
     def __str__(self):
         return (self.caption or "")[:60] or self.image.name
@@ -196,7 +202,8 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything an article card shows, in one query; the heavy body stays behind."""
         return self.select_related("section", "lead_photo", "lead_photo__credit_person").defer(
-            "body", *(f"body_{code}" for code, _name in settings.LANGUAGES)
+            "body", *(f"body_{code}" for code, _name in settings.LANGUAGES),
+            "lead_photo__embedded_metadata", "lead_photo__prefilled_fields",
         )
 
     def with_bylines(self):
@@ -224,6 +231,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    """A story. Writes go through save(): it cleans every edition's body and keeps the inline-photo rows in
+    step with it, so a queryset .update() of a body would bypass both (and a photo's deletion protection)."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "review", _("in review")

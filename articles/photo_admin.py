@@ -23,7 +23,8 @@ from .models import Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
 
 # Each photo is re-encoded and its renditions made inside the request (about 1 s for a 24-megapixel JPEG on
-# the development machine), so a batch must finish well within gunicorn's default 30-second worker timeout.
+# the development machine): 20 large photos take about 20 s, inside gunicorn's default 30-second worker
+# timeout (the README still recommends --timeout 60 for slower machines).
 MAX_FILES_PER_UPLOAD = 20
 
 # What intake reads from a file, in the order the "From the file" panel lists it.
@@ -195,14 +196,18 @@ def usage_panel(photo):
 
 
 def articles_using(photos):
-    """The refusal to delete photos in use, as lines naming each article (lead or body) with its admin link."""
+    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its admin link."""
     ids = [photo.pk for photo in photos]
     using = Article.objects.filter(Q(lead_photo__in=ids) | Q(inline_photos__in=ids)).distinct().order_by("-pk")
+    portraits = Person.objects.filter(photo__in=ids)
     return [
         format_html(
             '{}: <a href="{}">{}</a>', capfirst(Article._meta.verbose_name), change_url(article), article.headline,
         )
         for article in using
+    ] + [
+        format_html('{}: <a href="{}">{}</a>', capfirst(_("portrait")), change_url(person), person.name)
+        for person in portraits
     ]
 
 
@@ -343,8 +348,10 @@ def report_upload(model_admin, request, stored, refused):
             messages.INFO,
         )
     for name, reasons in refused:
+        # First-strong isolates keep a Latin file name from reordering the Arabic sentence around it.
+        isolated = f"\u2068{name}\u2069"
         model_admin.message_user(
-            request, _("Not uploaded: «%(name)s»: %(reasons)s") % {"name": name, "reasons": " ".join(reasons)},
+            request, _("Not uploaded: «%(name)s»: %(reasons)s") % {"name": isolated, "reasons": " ".join(reasons)},
             messages.ERROR,
         )
 

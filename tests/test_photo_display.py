@@ -31,7 +31,7 @@ def test_lead_photo_is_a_responsive_picture_with_webp_and_jpeg(client):
     assert re.search(r'src="[^"]+\.jpg"', img)
     assert re.search(r'width="\d+"', img) and re.search(r'height="\d+"', img)
     # The lead photo is what the reader sees first: it must not wait for lazy loading.
-    assert 'loading="lazy"' not in img
+    assert 'loading="lazy"' not in img and 'fetchpriority="high"' in img
 
 
 @pytest.mark.django_db

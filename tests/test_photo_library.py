@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -299,6 +299,24 @@ def test_focal_point_script_turns_a_click_into_percent_from_the_top_left_in_rtl_
 
 def delete_url(photo):
     return reverse("admin:articles_photo_delete", args=[photo.pk])
+
+
+@pytest.mark.django_db
+def test_deleting_a_portrait_is_refused_with_the_person_named(editor_client):
+    photo = make_photo()
+    person = make_person("ليلى حداد", photo=photo)
+    html = editor_client.post(delete_url(photo), {"post": "yes"}).content.decode()
+    assert f'<a href="{reverse("admin:articles_person_change", args=[person.pk])}">ليلى حداد</a>' in html
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    person.refresh_from_db()
+    assert person.photo == photo
+
+
+@pytest.mark.django_db
+def test_focal_point_outside_the_image_cannot_be_stored_even_past_the_form():
+    photo = make_photo()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Photo.objects.filter(pk=photo.pk).update(focal_x=150)
 
 
 @pytest.mark.parametrize("use", ["lead", "inline"])

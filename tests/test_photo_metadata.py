@@ -272,15 +272,16 @@ def test_fill_keeps_what_the_editor_already_wrote():
     assert "caption_ar" not in photo.prefilled_fields and "creator" not in photo.prefilled_fields
 
 
-def test_fill_uses_the_active_language_or_the_one_given():
+def test_fill_uses_the_source_language_whatever_the_admin_language_unless_told():
     prepared = prepare_upload(files.upload("photo.jpg", files.jpeg_with(xmp=files.xmp_packet(caption="Protest"))))
 
     with translation.override("en"):
-        english = fill_photo_from_file(Photo(), prepared)
+        from_english_admin = fill_photo_from_file(Photo(), prepared)
     given = fill_photo_from_file(Photo(), prepared, language="en")
 
-    assert english.caption_en == given.caption_en == "Protest"
-    assert not english.caption_ar and english.prefilled_fields == ["caption_en"]
+    # The Arabic site prints the source-language fields; a file's caption must land where it is read.
+    assert from_english_admin.caption_ar == "Protest" and from_english_admin.prefilled_fields == ["caption_ar"]
+    assert given.caption_en == "Protest" and not given.caption_ar
 
 
 def test_fill_keeps_the_offset_the_file_gave():

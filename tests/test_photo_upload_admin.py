@@ -395,3 +395,23 @@ def test_upload_view_refuses_an_overlong_shared_credit(editor_client, media_in_t
     assert response.status_code == 200
     assert response.context["form"].errors["credit"]
     assert files_under(media_in_tmp) == []
+
+
+@pytest.mark.parametrize("forged", ["99999999999999999999", "-1", "1e3", "٣"])
+@pytest.mark.django_db
+def test_forged_photographer_id_on_batch_upload_is_a_form_error_not_a_crash(client, forged):
+    client.force_login(make_editor())
+    response = client.post(UPLOAD, {"images": [jpeg_upload()], "credit_person": forged})
+    assert response.status_code == 200
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.django_db
+def test_credit_in_the_file_fills_the_source_language_even_from_the_english_admin(client):
+    client.force_login(make_editor())
+    data = imagefiles.jpeg_with(xmp=imagefiles.xmp_packet(caption="متظاهرون في حمص", credit="رويترز"))
+    response = client.post("/en" + UPLOAD, {"images": [imagefiles.upload("a.jpg", data, "image/jpeg")]})
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert (photo.credit_ar, photo.caption_ar) == ("رويترز", "متظاهرون في حمص")
+    assert not photo.credit_en

@@ -8,16 +8,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(photo, size, sizes="100vw", lazy=True, alt=None, css_class=""):
-    """``{% picture photo "card" sizes="(min-width: 60em) 30vw, 100vw" lazy=False alt="" css_class="..." %}``
+def picture(photo, size, sizes="100vw", lazy=True, alt=None, css_class="", lead=False):
+    """``{% picture photo "card" sizes="(min-width: 60em) 30vw, 100vw" alt="" css_class="..." %}``
 
-    ``lazy=False`` is for the one photo at the top of the page (the lead), which should load at once.
+    ``lead=True`` marks the photo at the top of the page: loaded at once and first (never lazy, high fetch
+    priority). ``lazy=False`` only turns lazy loading off (a small portrait above the fold).
     ``alt`` defaults to the photo's alt text; pass ``alt=""`` for a decorative copy (a card beside its headline).
     """
     return {
         "pic": picture_for(photo, size),
         "sizes": sizes,
-        "lazy": lazy,
+        "lazy": lazy and not lead,
+        "lead": lead,
         "alt": photo.alt_text if alt is None and photo is not None else (alt or ""),
         "css_class": css_class,
     }
