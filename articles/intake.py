@@ -163,7 +163,7 @@ def _clean_pixels(im, stored_format):
     """The decoded image turned upright and into sRGB, in a mode the stored format holds, with no metadata."""
     with contextlib.suppress(Exception):  # A broken EXIF block means no orientation, not a refused photo.
         ImageOps.exif_transpose(im, in_place=True)
-    im = _to_srgb(im)
+    im = to_srgb(im)
     if im.mode in {"I", "I;16", "I;16B", "I;16L", "I;16N"}:  # 16-bit greyscale PNG: scale, don't clip.
         im = im.convert("I").point(lambda value: value / 256).convert("L")
     # A palette or a single transparent colour (tRNS) lives in info, which is about to go: make it real alpha.
@@ -184,7 +184,7 @@ def _clean_pixels(im, stored_format):
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-def _to_srgb(im):
+def to_srgb(im):
     """Convert pixels tagged with a colour profile into sRGB, so the profile can be dropped.
 
     A profile is not harmless: its header and text tags name the camera or the monitor it was calibrated

@@ -1,7 +1,9 @@
 """Named photo sizes, cropped around the focal point, stored in WebP and JPEG through Django's default storage.
 
-Generation happens once per key (source + focal point + spec), under a row lock, never in a reader's request:
-templates only read ``photo.renditions`` through ``picture()`` and fall back to the original until it is filled.
+Generation happens once per key (source + focal point + spec), under a lock (a row lock on PostgreSQL; on SQLite
+the IMMEDIATE transaction's database write lock), never in a reader's request: templates only read
+``photo.renditions`` through ``picture()`` and fall back to the original until it is filled. A rendition carries
+nothing from the source file but its pixels (no EXIF, XMP, comment or ICC profile).
 """
 
 import hashlib
@@ -15,6 +17,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from .intake import to_srgb
+
 
 @dataclass(frozen=True)
 class Size:
@@ -23,18 +27,21 @@ class Size:
     widths: tuple[int, ...]
     # Always exactly this size, even if that means enlarging a small photo.
     exact: bool = False
+    # For ratio None: the tallest shape kept (width, height); a taller photo is cropped to it around the focal point.
+    tallest: tuple[int, int] | None = None
 
 
 SIZES = {
     "thumbnail": Size((1, 1), (240,)),
     "card": Size((16, 9), (400, 800)),
-    "article": Size(None, (720, 1440)),
+    # An infographic or a scanned page may be 1:25; a 1:3 crop keeps every file far below WebP's 16383 px.
+    "article": Size(None, (720, 1440), tallest=(1, 3)),
     "hero": Size((2, 1), (960, 1920)),
     # Social networks want 1200x630 and read og:image:width/height; a smaller photo is enlarged to fit.
     "social": Size((1200, 630), (1200,), exact=True),
 }
 # Bump when SIZES, crops or encoder settings change: every photo then gets new file names.
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 
 JPEG_OPTIONS = {"quality": 82, "optimize": False, "progressive": False}
 # method 4 is libwebp's default; 6 is several times slower for a few percent smaller files (bench/renditions.py).
@@ -55,11 +62,14 @@ def rendition_key(photo):
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
-def crop_box(width, height, ratio, focal_x, focal_y):
+def crop_box(width, height, ratio, focal_x, focal_y, tallest=None):
     """The largest box of ``ratio`` inside width x height, centred on the focal point (percent) as far as
-    the image edges allow. Returns (left, top, right, bottom) in floats; None as ratio means the whole image."""
+    the image edges allow. Returns (left, top, right, bottom) in floats; None as ratio means the whole image,
+    or, if it is taller than ``tallest``, a box of that ratio."""
     if ratio is None:
-        return (0.0, 0.0, float(width), float(height))
+        if tallest is None or width * tallest[1] >= height * tallest[0]:
+            return (0.0, 0.0, float(width), float(height))
+        ratio = tallest
     target = ratio[0] / ratio[1]
     if width / height > target:
         box_w, box_h = height * target, float(height)
@@ -82,7 +92,7 @@ def plan(width, height, focal_x, focal_y):
     """Every file a photo of width x height gets, largest first, never enlarged (except exact sizes)."""
     targets = []
     for name, size in SIZES.items():
-        box = crop_box(width, height, size.ratio, focal_x, focal_y)
+        box = crop_box(width, height, size.ratio, focal_x, focal_y, size.tallest)
         box_w, box_h = box[2] - box[0], box[3] - box[1]
         if size.exact:
             widths = list(size.widths)
@@ -155,9 +165,12 @@ def _decode(image, targets):
     if _orientation(image) != 1:
         # The intake applies EXIF orientation; older files may still carry it.
         image = ImageOps.exif_transpose(image)
+    # The intake stores sRGB without a profile; an older file's profile is applied here, since none is written.
+    image = to_srgb(image)
     if image.mode != "RGB":
         image = _flatten(image)
     image.load()
+    image.info.clear()
     return image
 
 
@@ -186,7 +199,6 @@ def render(source, focal_x=50, focal_y=50, timings=None):
     if _orientation(image) in (5, 6, 7, 8):  # turned a quarter: the photo as seen is height x width
         width, height = height, width
     targets = plan(width, height, focal_x, focal_y)
-    icc_profile = image.info.get("icc_profile")
     decoded = _decode(image, targets)
     if timings is not None:
         timings[("decode", "decode")] = clock() - started
@@ -198,13 +210,15 @@ def render(source, focal_x=50, focal_y=50, timings=None):
         resized = image.resize(
             (target.width, target.height), Image.Resampling.LANCZOS, box=box, reducing_gap=REDUCING_GAP
         )
+        # Pillow copies info to every derived image, and the JPEG saver writes info's comment: keep it empty.
+        resized.info.clear()
         intermediates.append(_Intermediate(resized, target.box))
         if timings is not None:
             timings[(target.size, "resize")] = timings.get((target.size, "resize"), 0) + clock() - started
         for fmt, pillow_format, options in FORMATS:
             started = clock()
             buffer = io.BytesIO()
-            resized.save(buffer, pillow_format, icc_profile=icc_profile, **options)
+            resized.save(buffer, pillow_format, **options)
             outputs.append(Output(target.size, target.width, target.height, fmt, buffer.getvalue()))
             if timings is not None:
                 timings[(target.size, fmt)] = timings.get((target.size, fmt), 0) + clock() - started
@@ -215,23 +229,28 @@ def rendition_name(photo_pk, key, size, width, fmt):
     return f"renditions/{photo_pk}/{key}/{size}-{width}.{EXTENSIONS[fmt]}"
 
 
-def _save(name, data):
-    # Deterministic names: a leftover with the same name (a forced rerun) is replaced, not renamed.
-    if default_storage.exists(name):
+def _save(name, data, listed):
+    """Store one file under ``name`` or, if the row lists a file of that name (a forced rerun), beside it: a live
+    page may show that one, so it stays until the new names are committed (the storage picks the free name).
+    An unlisted file of that name is a leftover of an interrupted run, which no page links to: it is replaced."""
+    if name not in listed and default_storage.exists(name):
         default_storage.delete(name)
     return default_storage.save(name, ContentFile(data))
 
 
 def _generate(photo, key):
     """Render and store every rendition; returns the value for photo.renditions. Removes the files it wrote
-    if anything fails halfway (except names the photo already lists: a forced rerun rewrites those in place)."""
+    if anything fails halfway (except names the photo already lists, which a storage that overwrites in place
+    may have rewritten)."""
     with default_storage.open(photo.image.name, "rb") as stored:
         source = io.BytesIO(stored.read())
     listed = _names(photo.renditions)
     saved, entries = [], {}
     try:
         for output in render(source, photo.focal_x, photo.focal_y):
-            name = _save(rendition_name(photo.pk, key, output.size, output.width, output.format), output.data)
+            name = _save(
+                rendition_name(photo.pk, key, output.size, output.width, output.format), output.data, listed
+            )
             saved.append(name)
             entry = entries.setdefault((output.size, output.width), {"width": output.width, "height": output.height})
             entry[output.format] = name
@@ -322,7 +341,13 @@ class Picture:
 def _entries(photo, size):
     if size not in SIZES:
         raise ValueError(f"Unknown photo size {size!r}; choose one of {', '.join(SIZES)}.")
-    return (photo.renditions or {}).get("sizes", {}).get(size) or []
+    stored = photo.renditions or {}
+    # Renditions of another key may show a replaced image: the current original is the truer picture. Not for
+    # an original stored before the intake (no digest), which may carry GPS positions: its renditions, if of an
+    # older crop or spec, still show it (a new image always comes through the intake, which sets the digest).
+    if photo.source_digest and stored.get("key") != rendition_key(photo):
+        return []
+    return stored.get("sizes", {}).get(size) or []
 
 
 def _srcset(entries, fmt):

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.template import Context, Template
 from PIL import Image, ImageDraw
@@ -21,10 +21,13 @@ from articles.renditions import (
     delete_photo_files,
     ensure_renditions,
     picture,
+    plan,
     rendition_key,
+    rendition_name,
     social_image,
     thumbnail_url,
 )
+from tests import imagefiles
 from tests.factories import make_article
 
 RED, GREEN, BLUE, YELLOW = (220, 20, 20), (20, 200, 20), (20, 20, 220), (230, 220, 20)
@@ -243,13 +246,34 @@ def test_rendition_key_follows_source_focal_point_and_spec(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_forced_regeneration_keeps_the_same_names(django_capture_on_commit_callbacks):
+def test_forced_regeneration_writes_new_files_before_removing_the_ones_pages_link_to(
+    django_capture_on_commit_callbacks,
+):
     photo = photo_from(jpeg(900, 600))
     ensure_renditions(photo)
-    names = stored("renditions")
+    old_names = stored("renditions")
     with django_capture_on_commit_callbacks(execute=True):
         assert ensure_renditions(photo, force=True) is True
-    assert stored("renditions") == names
+        # Until the new names are committed, every URL a page may hold still answers.
+        new_names = renditions._names(photo.renditions)
+        assert stored("renditions") == old_names | new_names
+        assert not old_names & new_names
+    assert stored("renditions") == new_names
+    assert all(f"/{photo.renditions['key']}/" in name for name in new_names)
+    # The next forced run goes back to the plain names, now free.
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_renditions(photo, force=True)
+    assert stored("renditions") == old_names
+
+
+@pytest.mark.django_db
+def test_a_leftover_file_no_row_lists_is_replaced_under_its_own_name():
+    photo = photo_from(jpeg(900, 600))
+    leftover = rendition_name(photo.pk, rendition_key(photo), "card", 400, "jpeg")
+    default_storage.save(leftover, ContentFile(b"from an interrupted run"))
+    ensure_renditions(photo)
+    assert entries(photo, "card")[0]["jpeg"] == leftover
+    assert open_stored(leftover).size == (400, 225)
 
 
 @pytest.mark.django_db
@@ -258,11 +282,11 @@ def test_a_failure_halfway_leaves_no_files_and_keeps_the_old_renditions(monkeypa
     saved = []
     real_save = renditions._save
 
-    def failing_save(name, data):
+    def failing_save(name, data, listed):
         if len(saved) == 3:
             raise OSError("storage unavailable")
         saved.append(name)
-        return real_save(name, data)
+        return real_save(name, data, listed)
 
     monkeypatch.setattr(renditions, "_save", failing_save)
     with pytest.raises(OSError, match="storage unavailable"):
@@ -530,7 +554,7 @@ def test_regenerate_renditions_walks_the_archive_and_reports_missing_files():
         assert photo.renditions["key"] == rendition_key(photo)
 
     out = io.StringIO()
-    call_command("regenerate_renditions", "--only-missing", stdout=out, stderr=io.StringIO())
+    call_command("regenerate_renditions", stdout=out, stderr=io.StringIO())
     assert "0 generated, 3 already up to date, 1 with a missing file" in out.getvalue()
     out = io.StringIO()
     call_command("regenerate_renditions", "--force", stdout=out, stderr=io.StringIO())
@@ -549,3 +573,144 @@ def test_regenerate_renditions_continues_past_an_unreadable_file():
     assert f"Photo {broken.pk}: UnidentifiedImageError" in err.getvalue()
     fine.refresh_from_db()
     assert fine.renditions["key"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_regenerate_renditions_refuses_a_batch_size_below_one(value):
+    with pytest.raises(CommandError, match="must be at least 1"):
+        call_command("regenerate_renditions", "--batch-size", value)
+
+
+def test_regenerate_renditions_has_no_option_that_only_restates_the_default():
+    with pytest.raises(CommandError, match="unrecognized arguments: --only-missing"):
+        call_command("regenerate_renditions", "--only-missing")
+
+
+# Nothing from the source file
+
+
+SECRETS = (
+    imagefiles.CAMERA_SERIAL.encode(), "Calibrated".encode("utf-16-be"), b"Lightroom", b"Exif\x00\x00", b"xpacket",
+    b"ICC_PROFILE",
+)
+
+
+@pytest.mark.django_db
+def test_renditions_carry_no_exif_gps_comment_xmp_or_icc_profile_from_the_source():
+    data = imagefiles.jpeg_with(
+        exif=imagefiles.exif_block(gps=True, serial=imagefiles.CAMERA_SERIAL, artist="Samer Ali"),
+        xmp=imagefiles.xmp_packet(caption="In the square", credit="Samer Ali"),
+        comment=f"Shot on {imagefiles.CAMERA_SERIAL}",
+        icc_profile=imagefiles.srgb_profile_bytes("Calibrated Sam"),
+        image=imagefiles.noise(1600, 1000),
+    )
+    with Image.open(io.BytesIO(data)) as source:  # the source really carries all of it
+        assert source.getexif().get_ifd(0x8825) and source.info["comment"] and source.info["xmp"]
+        assert source.info["icc_profile"]
+    photo = photo_from(data)
+    ensure_renditions(photo)
+    names = renditions._names(photo.renditions)
+    assert len(names) == 16
+    for name in names:
+        with default_storage.open(name, "rb") as handle:
+            blob = handle.read()
+        assert not [secret for secret in SECRETS if secret in blob], name
+        if name.endswith(".webp"):
+            assert not {b"EXIF", b"XMP ", b"ICCP"} & {blob[i : i + 4] for i in range(12, len(blob) - 4)}, name
+        image = open_stored(name)
+        assert not set(image.info) & {"exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp"}, name
+        assert not image.getexif(), name
+
+
+# Renditions that no longer match the photo
+
+
+@pytest.mark.django_db
+def test_readers_get_the_new_original_when_the_renditions_are_of_a_replaced_image(django_assert_num_queries):
+    photo = photo_from(jpeg(2000, 1500))
+    ensure_renditions(photo)
+    old_key = photo.renditions["key"]
+    # The image is replaced and generation fails: the row still lists the old image's renditions.
+    data = jpeg(900, 600, color=(10, 10, 10))
+    photo.image.save("replacement.jpg", ContentFile(data, name="replacement.jpg"), save=False)
+    photo.source_digest = hashlib.sha256(data).hexdigest()
+    photo.save()
+    photo = Photo.objects.get(pk=photo.pk)
+    assert photo.renditions["key"] == old_key
+    with django_assert_num_queries(0):
+        assert picture(photo, "article") == renditions.Picture("", "", photo.image.url, 900, 600)
+        assert social_image(photo) == (photo.image.url, 900, 600)
+        assert thumbnail_url(photo) == photo.image.url
+    ensure_renditions(photo)
+    assert picture(photo, "article").src.endswith(f"/{rendition_key(photo)}/article-900.jpg")
+
+
+@pytest.mark.django_db
+def test_a_photo_stored_before_the_intake_keeps_its_older_renditions_rather_than_its_original():
+    # No digest: the original may still carry the camera's GPS position, so even renditions of an older crop
+    # (here, before the focal point moved) are better than the file itself.
+    photo = photo_from(jpeg(2000, 1500))
+    photo.source_digest = ""
+    photo.save()
+    ensure_renditions(photo)
+    photo.focal_x = 10
+    photo.save()
+    assert photo.renditions["key"] != rendition_key(photo)
+    assert "/renditions/" in picture(photo, "article").src
+    assert "/renditions/" in social_image(photo)[0]
+    assert "/renditions/" in thumbnail_url(photo)
+
+
+# Very tall and very wide images
+
+
+def test_no_planned_file_exceeds_webp_limits_whatever_the_shape():
+    for width, height in ((1000, 25000), (25000, 1000), (1, 60000), (60000, 1), (16384, 16384), (300, 17000)):
+        for focal in (0, 50, 100):
+            for target in plan(width, height, focal, focal):
+                assert 1 <= target.width <= 16383 and 1 <= target.height <= 16383, (width, height, target)
+
+
+@pytest.mark.django_db
+def test_a_tall_infographic_gets_every_size_with_the_article_cropped_to_one_by_three_at_the_focal_point():
+    # Red top third, green middle, blue bottom: the crop shows whichever band the focal point is in.
+    image = Image.new("RGB", (200, 6000), RED)
+    image.paste(GREEN, (0, 2000, 200, 4000))
+    image.paste(BLUE, (0, 4000, 200, 6000))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    photo = photo_from(buffer.getvalue(), name="infographic.png", focal_x=50, focal_y=100)
+    assert ensure_renditions(photo) is True
+    assert [(e["width"], e["height"]) for e in entries(photo, "article")] == [(200, 600)]
+    article = open_stored(entries(photo, "article")[0]["webp"])
+    assert article.size == (200, 600)
+    for y in (2, 300, 597):
+        assert close_to(article.getpixel((100, y)), BLUE)
+    assert set(photo.renditions["sizes"]) == set(renditions.SIZES)
+    assert open_stored(entries(photo, "social")[0]["jpeg"]).size == (1200, 630)
+
+
+@pytest.mark.django_db
+def test_a_wide_panorama_gets_every_size():
+    photo = photo_from(jpeg(6000, 200), focal_x=0)
+    assert ensure_renditions(photo) is True
+    sizes = {size: [(e["width"], e["height"]) for e in items] for size, items in photo.renditions["sizes"].items()}
+    assert sizes == {
+        "thumbnail": [(200, 200)],
+        "card": [(355, 200)],
+        "article": [(720, 24), (1440, 48)],
+        "hero": [(400, 200)],
+        "social": [(1200, 630)],
+    }
+    for name in renditions._names(photo.renditions):
+        assert open_stored(name).size in {size for items in sizes.values() for size in items}
+
+
+@pytest.mark.django_db
+def test_an_image_taller_than_webp_allows_is_rendered_within_its_limits():
+    photo = photo_from(jpeg(300, 17000), focal_y=0)
+    assert ensure_renditions(photo) is True
+    assert [(e["width"], e["height"]) for e in entries(photo, "article")] == [(300, 900)]
+    for name in renditions._names(photo.renditions):
+        width, height = open_stored(name).size
+        assert width <= 16383 and height <= 16383
