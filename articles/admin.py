@@ -16,10 +16,13 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as TaggitTag
 
 from . import photo_admin
+from .history import ArticleHistoryMixin, VersionCheckedFormMixin
 from .intake import fill_photo_from_file
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions
+from .roles import ArticlePermissionsMixin
+from .trash import TrashMixin
 
 # We use our own Tag model (Arabic slugs); taggit's stock one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -205,7 +208,7 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     min_num = 0
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
     """The article form, plus the lead photo's own credit and alt text, edited where the story is written."""
 
     lead_photo_credit = forms.CharField(
@@ -263,7 +266,11 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
+class ArticleAdmin(
+    # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
+    # history (revisions, conflicts, autosave). The rest is declared here.
+    ArticlePermissionsMixin, TrashMixin, ArticleHistoryMixin, SafeAutocompleteMixin, TabbedTranslationAdmin,
+):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
     list_display = [

@@ -1,7 +1,7 @@
 """The newsroom's domain: sections, people, photos with credits, tags and articles."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Window
@@ -14,6 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .audit import AuditEntry
 from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
 
 
@@ -182,10 +183,45 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
-        """What readers may see: published, with a publication time that has come."""
+        """What readers may see: published or scheduled, once the publication time has come.
+
+        Comparing with the clock here means a scheduled story appears on time even if publish_scheduled
+        has not run yet; the command only tidies the status afterwards.
+        """
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now()
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__lte=at or timezone.now(),
+            deleted_at__isnull=True,
         )
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def not_in_trash(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def due(self, at=None):
+        """Scheduled stories whose time has come but whose status still says scheduled."""
+        return self.filter(
+            status=Article.Status.SCHEDULED, published_at__lte=at or timezone.now(), deleted_at__isnull=True
+        )
+
+    def editable_by(self, user):
+        """The articles a user may change: all of them for editors, their own drafts for writers."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        if not user.has_perm("articles.change_article"):
+            return self.none()
+        return self.filter(created_by=user, status__in=Article.WRITER_EDITABLE, deleted_at__isnull=True)
+
+    def stale_translation(self, language):
+        """Translated articles whose source text changed after the translation was last saved."""
+        return self.in_edition(language).filter(
+            **{f"text_changed_at_{language}__lt": F(f"text_changed_at_{settings.LANGUAGE_CODE}")}
+        )
+
+    def needs_translation(self, language):
+        return self.exclude(pk__in=self.in_edition(language).values("pk"))
 
     def in_edition(self, language=None):
         """Articles that exist in a language: Arabic always, others only when translated."""
@@ -237,7 +273,14 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "review", _("in review")
+        SCHEDULED = "scheduled", _("scheduled")
         PUBLISHED = "published", _("published")
+        UNPUBLISHED = "unpublished", _("unpublished")
+
+    # A writer may change their own article only while it is still on its way to an editor.
+    WRITER_EDITABLE = (Status.DRAFT, Status.IN_REVIEW)
+    # States with a publication time: live, or live from that time on.
+    TIMED = (Status.SCHEDULED, Status.PUBLISHED)
 
     headline = models.CharField(_("headline"), max_length=250)
     slug = models.SlugField(
@@ -282,6 +325,16 @@ class Article(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    # Bumped by every save: a form saved from an older version is an edit conflict, never a silent overwrite.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # When each edition's text (headline, summary, body) last changed: a translation older than the
+    # source is stale. Translated by modeltranslation, so there is one column per language.
+    text_changed_at = models.DateTimeField(_("text changed at"), null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(_("moved to the trash at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved to the trash by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -302,9 +355,14 @@ class Article(models.Model):
         indexes = [models.Index(fields=["status", "-published_at"], name="article_reader_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
                 name="published_article_has_time",
             )
+        ]
+        permissions = [
+            ("edit_any_article", _("Can edit every article, whoever wrote it")),
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("empty_trash", _("Can delete articles in the trash for good")),
         ]
 
     def __str__(self):
@@ -319,6 +377,15 @@ class Article(models.Model):
             if not getattr(self, slug_field, "") and headline:
                 setattr(self, slug_field, unicode_slug(headline, max_length=200) or "article")
         update_fields = kwargs.get("update_fields")
+        self.version += 1
+        now = timezone.now()
+        loaded = getattr(self, "_loaded_text", {})
+        current = self._text_by_language()
+        for code, text in current.items():
+            if text != loaded.get(code, (None,) * len(self.TEXT_FIELDS)) and any(text):
+                setattr(self, f"text_changed_at_{code}", now)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", *(f"text_changed_at_{c}" for c in current)}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if update_fields is None or any(field.startswith("body") for field in update_fields):
@@ -326,9 +393,26 @@ class Article(models.Model):
                 # each photo appears. An id with no photo behind it is left out (it renders as nothing).
                 ids = self.inline_photo_ids()
                 self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
+        self._loaded_text = current
 
     def get_absolute_url(self):
         return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+
+    TEXT_FIELDS = ("headline", "summary", "body")
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._loaded_text = article._text_by_language()
+        return article
+
+    def _text_by_language(self):
+        # From __dict__, not getattr: a deferred field (cards defer the body) must not be fetched just to be
+        # compared, and one never loaded cannot have been changed.
+        return {
+            code: tuple(self.__dict__.get(f"{name}_{code}") for name in self.TEXT_FIELDS)
+            for code, _name in settings.LANGUAGES
+        }
 
     def editions(self):
         """The languages this article can be read in: the source language, and every full translation."""
@@ -391,26 +475,107 @@ class Article(models.Model):
                 )
         return blockers
 
+    # Who may do what. ``by=None`` is the system itself (publish_scheduled, importers, the demo loader).
+
+    def may_edit(self, user):
+        if user is None or user.has_perm("articles.edit_any_article"):
+            return True
+        if not self.pk:
+            return user.has_perm("articles.add_article")
+        return (
+            user.has_perm("articles.change_article") and self.created_by_id == user.pk
+            and self.status in self.WRITER_EDITABLE and self.deleted_at is None
+        )
+
+    @staticmethod
+    def may_publish(user):
+        return user is None or user.has_perm("articles.publish_article")
+
+    def _require(self, allowed):
+        if not allowed:
+            raise PermissionDenied(_("You may not do this to this article."))
+
+    def _record(self, action, by, detail=""):
+        AuditEntry.record(action, self, actor=by, detail=detail)
+
+    # Transitions: each checks who may do it first, then acts, then records who and when.
+
     def publish(self, *, by, at=None):
-        """Publish now (or at a given time), refusing while anything on the checklist is missing."""
+        """Publish now, or schedule for ``at`` if that is in the future; the checklist must be complete."""
+        self._require(self.may_publish(by) and self.deleted_at is None)
         blockers = self.publish_blockers()
         if blockers:
             raise ValidationError(blockers)
+        now = timezone.now()
+        when = at or (self.published_at if self.status in self.TIMED else None) or now
         with transaction.atomic():
-            self.status = self.Status.PUBLISHED
-            self.published_at = at or self.published_at or timezone.now()
+            self.status = self.Status.SCHEDULED if when > now else self.Status.PUBLISHED
+            self.published_at = when
             self.updated_by = by
             self.save()
+            if self.status == self.Status.SCHEDULED:
+                self._record("scheduled", by, detail=when.isoformat())
+            else:
+                self._record("published", by)
 
     def submit_for_review(self, *, by):
-        self.status = self.Status.IN_REVIEW
-        self.updated_by = by
-        self.save(update_fields=["status", "updated_by", "updated_at"])
+        self._require(self.may_edit(by) and self.status in (self.Status.DRAFT, self.Status.UNPUBLISHED))
+        with transaction.atomic():
+            self.status = self.Status.IN_REVIEW
+            self.updated_by = by
+            self.save(update_fields=["status", "updated_by", "updated_at"])
+            self._record("submitted", by)
 
     def unpublish(self, *, by):
-        self.status = self.Status.DRAFT
-        self.updated_by = by
-        self.save(update_fields=["status", "updated_by", "updated_at"])
+        self._require(self.may_publish(by) and self.status in self.TIMED)
+        with transaction.atomic():
+            self.status = self.Status.UNPUBLISHED
+            self.updated_by = by
+            self.save(update_fields=["status", "updated_by", "updated_at"])
+            self._record("unpublished", by)
+
+    def move_to_trash(self, *, by):
+        """Deleting an article only moves it to the trash; an editor can restore it."""
+        self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is None)
+        with transaction.atomic():
+            self.deleted_at, self.deleted_by = timezone.now(), by
+            self.save(update_fields=["deleted_at", "deleted_by"])
+            self._record("trashed", by)
+
+    def restore_from_trash(self, *, by):
+        self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is not None)
+        with transaction.atomic():
+            self.deleted_at, self.deleted_by = None, None
+            self.save(update_fields=["deleted_at", "deleted_by"])
+            self._record("restored", by)
+
+    def delete_for_good(self, *, by):
+        """Only from the trash, and only for those who may empty it (administrators)."""
+        self._require((by is None or by.has_perm("articles.empty_trash")) and self.deleted_at is not None)
+        with transaction.atomic():
+            self._record("purged", by)
+            self.delete()
+
+    @classmethod
+    def publish_due(cls, at=None):
+        """Flip scheduled stories whose time has come to published; returns how many.
+
+        Rows another process is already flipping are skipped (SKIP LOCKED on PostgreSQL; SQLite's
+        IMMEDIATE transactions serialise the runs), so several servers may run this at once.
+        """
+        flipped = 0
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    cls.objects.due(at).select_for_update(skip_locked=True).order_by("published_at", "pk")[:100]
+                )
+                for article in batch:
+                    article.status = cls.Status.PUBLISHED
+                    article.save(update_fields=["status"])
+                    article._record("published", None, detail="scheduled")
+                flipped += len(batch)
+            if len(batch) < 100:
+                return flipped
 
     def related_for_readers(self, limit=4):
         """Hand-picked related articles first, then the newest sharing a tag: one query, whatever the mix."""
@@ -424,6 +589,28 @@ class Article(models.Model):
             .order_by("-is_hand_picked", "-published_at", "-pk")
             .distinct()[:limit]
         )
+
+
+class ArticleAutosave(models.Model):
+    """Work in progress on an article, saved in the background so a closed tab loses nothing.
+
+    Never a published change: the article itself changes only when its author saves the form.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    # The article's version the form was opened at, so restoring can tell if someone saved since.
+    base_version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("autosaved draft")
+        verbose_name_plural = _("autosaved drafts")
+        constraints = [models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_article_and_user")]
+
+    def __str__(self):
+        return f"{self.article or '—'} ({self.user})"
 
 
 class ArticleAuthor(models.Model):

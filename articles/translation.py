@@ -24,8 +24,11 @@ class PersonTranslation(TranslationOptions):
 # No fallback for stories and photos: an English page must never show Arabic text in their place.
 @register(Article)
 class ArticleTranslation(TranslationOptions):
-    fields = ("headline", "slug", "summary", "body", "lead_photo_caption")
-    empty_values = ""
+    # text_changed_at: when each edition's text last changed (a translation older than the source is stale).
+    fields = ("headline", "slug", "summary", "body", "lead_photo_caption", "text_changed_at")
+    empty_values = {
+        "headline": "", "slug": "", "summary": "", "body": "", "lead_photo_caption": "", "text_changed_at": None,
+    }
     fallback_languages = {"default": ()}
     required_languages = {"ar": ("headline",)}
 
