@@ -16,6 +16,7 @@ class AuditEntry(models.Model):
         RESTORED = "restored", _("restored from the trash")
         PURGED = "purged", _("deleted for good")
         REVISION_RESTORED = "revision_restored", _("earlier version restored")
+        TAGS_MERGED = "tags_merged", _("tags merged")
         ACCOUNT_INVITED = "account_invited", _("account invited")
         ACCOUNT_CHANGED = "account_changed", _("account changed")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("account deactivated")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleAuthor, Person, Photo, Section
+from articles.roles import assign_role
 
 _counter = itertools.count(1)
 
@@ -75,4 +76,15 @@ def make_editor(username="editor", password="a-long-demo-password"):
     """A staff member with every newsroom permission (roles proper arrive with the workflow issue)."""
     user = get_user_model().objects.create_user(username=username, password=password, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    return user
+
+
+def make_user(role=None, username=None, password="a-long-demo-password", **fields):
+    """A user holding one of the newsroom's roles (articles.roles: writer, photographer, editor, administrator),
+    given through the groups the roles migration creates, as a real account gets it."""
+    user = get_user_model().objects.create_user(
+        username=username or f"{role or 'user'}-{next(_counter)}", password=password, **fields
+    )
+    if role is not None:
+        assign_role(user, role)
     return user
