@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import preview, views
 
 
 class UnicodeSlugConverter:
@@ -24,4 +24,7 @@ urlpatterns = [
     path("section/<uslug:slug>/", views.section, name="section"),
     path("tag/<uslug:slug>/", views.tag, name="tag"),
     path("person/<uslug:slug>/", views.person, name="person"),
+    # Previews of articles readers cannot see (yet): for staff, and through a reviewer's signed link.
+    path("preview/<int:pk>/", preview.staff_preview, name="article_preview"),
+    path("preview/s/<str:token>/", preview.signed_preview, name="article_preview_signed"),
 ]

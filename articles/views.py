@@ -57,13 +57,22 @@ def article(request, pk, slug=None):
     story = get_object_or_404(Article.objects.for_readers().for_detail(), pk=pk)
     if slug != story.slug:
         return redirect(story, permanent=True)
+    return render_article(request, story)
+
+
+def render_article(request, story, *, template="articles/article.html", extra=None, address=None):
+    """The article page for a story fetched with for_detail(); the previews (articles/preview.py) render it too.
+
+    ``address()`` gives this page's own address, called with each edition's language active (the public
+    address by default); the language switcher links to it.
+    """
     translations = {}
     for code in story.editions():
         with override(code):
-            translations[code] = story.get_absolute_url()
+            translations[code] = address() if address else story.get_absolute_url()
     social = social_image(story.lead_photo) if story.lead_photo else None
     return render_page(
-        request, "articles/article.html",
+        request, template,
         {
             "article": story,
             "social_image": social and (request.build_absolute_uri(social[0]), *social[1:]),
@@ -72,7 +81,7 @@ def article(request, pk, slug=None):
             "support": SupportAppeal.objects.filter(is_active=True).first(),
             "share_url": quote(request.build_absolute_uri(story.get_absolute_url()), safe=""),
             "share_text": quote(story.headline, safe=""),
-        },
+        } | (extra or {}),
         translations=translations,
     )
 
