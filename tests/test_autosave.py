@@ -1,0 +1,197 @@
+"""Autosave: the form's text kept in the background as a draft copy, never the article itself."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, ArticleAutosave
+from tests.factories import make_article, make_user
+from tests.test_admin_flow import admin_form_data
+from tests.test_edit_conflicts import form_on_page
+
+ADD_URL = "/admin/articles/article/add/"
+NEW_AUTOSAVE_URL = "/admin/articles/article/autosave/"
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def autosave_url(article):
+    return reverse("admin:articles_article_autosave", args=[article.pk])
+
+
+def logged_in(role="editor", **fields):
+    client = Client()
+    user = make_user(role, **fields)
+    client.force_login(user)
+    return client, user
+
+
+@pytest.mark.django_db
+def test_autosave_keeps_the_form_without_touching_the_article():
+    article = make_article("عنوان محفوظ", body_ar="<p>نص محفوظ.</p>")
+    client, user = logged_in()
+    form = admin_form_data(client, change_url(article), headline_ar="عنوان يكتب الآن", body_ar="<p>نص جديد.</p>")
+    before = Article.objects.get(pk=article.pk)
+
+    response = client.post(autosave_url(article), form)
+
+    assert response.status_code == 200
+    assert response.json()["saved"] is True and response.json()["status"]
+    autosave = ArticleAutosave.objects.get(article=article, user=user)
+    assert autosave.data["headline_ar"] == ["عنوان يكتب الآن"]
+    assert autosave.data["body_ar"] == ["<p>نص جديد.</p>"]
+    assert "csrfmiddlewaretoken" not in autosave.data
+    assert autosave.base_version == before.version
+    after = Article.objects.get(pk=article.pk)
+    assert (after.version, after.updated_at, after.headline_ar) == (before.version, before.updated_at, "عنوان محفوظ")
+
+    client.post(autosave_url(article), {**form, "headline_ar": "عنوان أحدث"})
+    assert ArticleAutosave.objects.get(article=article, user=user).data["headline_ar"] == ["عنوان أحدث"]
+
+
+@pytest.mark.django_db
+def test_an_autosave_of_a_published_article_is_never_published():
+    article = make_article("العنوان المنشور", published=True)
+    client, _ = logged_in()
+    form = admin_form_data(client, change_url(article), headline_ar="عنوان لم يراجع بعد")
+
+    assert client.post(autosave_url(article), form).status_code == 200
+
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "العنوان المنشور" in page and "عنوان لم يراجع بعد" not in page
+
+
+@pytest.mark.django_db
+def test_reopening_offers_the_autosaved_draft_and_restores_it_into_the_form():
+    article = make_article("عنوان محفوظ", body_ar="<p>نص محفوظ.</p>")
+    client, _ = logged_in()
+    form = admin_form_data(client, change_url(article), headline_ar="عنوان لم يحفظ", body_ar="<p>فقرة لم تحفظ.</p>")
+    client.post(autosave_url(article), form)
+
+    reopened = client.get(change_url(article))
+
+    assert reopened.context["history_autosave"] is not None
+    assert 'href="?restore_autosave=1"' in reopened.content.decode()
+    assert form_on_page(reopened)["headline_ar"] == "عنوان محفوظ"
+
+    restored = client.get(change_url(article) + "?restore_autosave=1")
+
+    assert restored.context["history_autosave_restored"]
+    fields = form_on_page(restored)
+    assert fields["headline_ar"] == "عنوان لم يحفظ"
+    assert fields["body_ar"] == "<p>فقرة لم تحفظ.</p>"
+    assert fields["opened_version"] == str(article.version)
+
+    # Saving the restored form keeps it, and the draft copy is gone.
+    assert client.post(change_url(article), fields).status_code == 302
+    article.refresh_from_db()
+    assert (article.headline_ar, article.body_ar) == ("عنوان لم يحفظ", "<p>فقرة لم تحفظ.</p>")
+    assert not ArticleAutosave.objects.exists()
+    assert client.get(change_url(article)).context.get("history_autosave") is None
+
+
+@pytest.mark.django_db
+def test_a_draft_autosaved_before_someone_elses_save_restores_into_an_edit_conflict():
+    article = make_article("عنوان أصلي", summary_ar="ملخص أصلي.")
+    author, _ = logged_in()
+    colleague, _ = logged_in(first_name="سامر")
+    form = admin_form_data(author, change_url(article), summary_ar="ملخص كتبته ولم أحفظه.")
+    author.post(autosave_url(article), form)
+    assert colleague.post(
+        change_url(article), admin_form_data(colleague, change_url(article), headline_ar="عنوان سامر"),
+    ).status_code == 302
+
+    reopened = author.get(change_url(article))
+    assert reopened.context["history_autosave_stale"]
+    restored = form_on_page(author.get(change_url(article) + "?restore_autosave=1"))
+    response = author.post(change_url(article), restored)
+
+    assert response.status_code == 200
+    assert "سامر" in response.context["adminform"].form.conflict["who"]
+    page = form_on_page(response)
+    assert (page["summary_ar"], page["headline_ar"]) == ("ملخص كتبته ولم أحفظه.", "عنوان سامر")
+    assert author.post(change_url(article), page).status_code == 302
+    article.refresh_from_db()
+    assert (article.headline_ar, article.summary_ar) == ("عنوان سامر", "ملخص كتبته ولم أحفظه.")
+
+
+@pytest.mark.django_db
+def test_a_new_article_is_autosaved_and_offered_again_on_the_add_page():
+    client, user = logged_in()
+    form = admin_form_data(client, ADD_URL, headline_ar="خبر لم يحفظ بعد", body_ar="<p>بداية الخبر.</p>")
+
+    assert client.post(NEW_AUTOSAVE_URL, form).status_code == 200
+    assert ArticleAutosave.objects.get(article=None, user=user).data["headline_ar"] == ["خبر لم يحفظ بعد"]
+
+    assert client.get(ADD_URL).context["history_autosave"] is not None
+    fields = form_on_page(client.get(ADD_URL + "?restore_autosave=1"))
+    assert fields["headline_ar"] == "خبر لم يحفظ بعد"
+    assert client.post(ADD_URL, fields).status_code == 302
+    assert Article.objects.get().headline_ar == "خبر لم يحفظ بعد"
+    assert not ArticleAutosave.objects.exists()
+
+
+@pytest.mark.django_db
+def test_discarding_deletes_the_draft_copy():
+    article = make_article()
+    client, _ = logged_in()
+    client.post(autosave_url(article), admin_form_data(client, change_url(article), headline_ar="مسودة"))
+
+    assert client.post(autosave_url(article), {"discard": "1"}).status_code == 200
+
+    assert not ArticleAutosave.objects.exists()
+
+
+@pytest.mark.django_db
+def test_autosave_is_only_for_those_who_may_edit_the_article():
+    others = make_article("مسودة زميل", created_by=make_user("writer"))
+    writer, writer_user = logged_in("writer")
+    own = make_article("مسودتي", created_by=writer_user)
+    photographer, _ = logged_in("photographer")
+
+    assert writer.post(autosave_url(others), {"headline_ar": "x"}).status_code == 403
+    assert photographer.post(autosave_url(own), {"headline_ar": "x"}).status_code == 403
+    assert photographer.post(NEW_AUTOSAVE_URL, {"headline_ar": "x"}).status_code == 403
+    assert Client().post(autosave_url(own), {"headline_ar": "x"}).status_code == 302  # to the login page
+    assert writer.post(autosave_url(own), {"headline_ar": "مسودتي المنقحة"}).status_code == 200
+    assert ArticleAutosave.objects.get().user == writer_user
+    # Once published, the writer may no longer change it, so nor autosave it.
+    Article.objects.filter(pk=own.pk).update(status=Article.Status.PUBLISHED, published_at=own.created_at)
+    assert writer.post(autosave_url(own), {"headline_ar": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_autosave_refuses_more_than_two_megabytes():
+    article = make_article()
+    client, _ = logged_in()
+
+    response = client.post(autosave_url(article), {"body_ar": "<p>" + "k" * (3 * 1024 * 1024) + "</p>"})
+
+    assert response.status_code == 413
+    assert not ArticleAutosave.objects.exists()
+
+
+@pytest.mark.django_db
+def test_autosave_takes_only_posts_carrying_the_csrf_token():
+    article = make_article()
+    user = make_user("editor")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+
+    assert strict.post(autosave_url(article), {"headline_ar": "x"}).status_code == 403
+    assert strict.get(autosave_url(article)).status_code == 405
+    assert not ArticleAutosave.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_form_loads_the_autosave_script_from_a_file():
+    article = make_article()
+    client, _ = logged_in()
+
+    html = client.get(change_url(article)).content.decode()
+
+    assert "/static/js/autosave.js" in html and "/static/css/history.css" in html
+    assert f'data-url="{autosave_url(article)}"' in html
+    assert 'name="opened_version"' in html

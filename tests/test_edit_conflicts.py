@@ -1,0 +1,232 @@
+"""Two people on one article: the second save is refused with what the first changed, and no one loses a word."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.urls import reverse
+
+from articles.history import PRESENCE_SECONDS, VersionCheckedFormMixin, _presence_key
+from articles.models import Article
+from tests.factories import make_article, make_user
+from tests.test_admin_flow import _FormFields, admin_form_data
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def autosave_url(article):
+    return reverse("admin:articles_article_autosave", args=[article.pk])
+
+
+def form_on_page(response):
+    """What the browser would post back from a page the server has just drawn."""
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    return {name: values[0] if len(values) == 1 else values for name, values in parser.data.items()}
+
+
+def logged_in(client_class, role="editor", **fields):
+    client = client_class()
+    user = make_user(role, **fields)
+    client.force_login(user)
+    return client, user
+
+
+@pytest.fixture(autouse=True)
+def empty_presence():
+    caches["default"].clear()
+
+
+@pytest.mark.django_db
+def test_second_save_is_refused_showing_the_first_and_keeping_the_second_text(client):
+    article = make_article(
+        "الأمطار تعود إلى دمشق", body_ar="<p>نص الخبر الأول.</p>", summary_ar="ملخص أول.",
+    )
+    reem, _ = logged_in(type(client), first_name="ريم", last_name="الحلبي")
+    samer, _ = logged_in(type(client), first_name="سامر", last_name="العلي")
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, headline_ar="الأمطار تعود إلى حلب")
+    samer_form = admin_form_data(samer, url, body_ar="<p>نص كتبه سامر بعناية.</p>")
+
+    assert reem.post(url, reem_form).status_code == 302
+    response = samer.post(url, samer_form)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert [error.code for error in form.errors.as_data()["__all__"]] == ["edit_conflict"]
+    html = response.content.decode()
+    assert "ريم الحلبي" in html
+    # What Reem changed, shown word by word...
+    changed = {row["name"]: row for row in form.conflict["changes"]}
+    assert set(changed) == {"headline_ar"}
+    assert "<ins>حلب</ins>" in changed["headline_ar"]["new"] and "<ins>حلب</ins>" in html
+    # ...Samer's text still in the form, and the headline he never touched now showing Reem's.
+    page = form_on_page(response)
+    assert page["body_ar"] == "<p>نص كتبه سامر بعناية.</p>"
+    assert page["headline_ar"] == "الأمطار تعود إلى حلب"
+    article.refresh_from_db()
+    assert (article.headline_ar, article.body_ar) == ("الأمطار تعود إلى حلب", "<p>نص الخبر الأول.</p>")
+
+    # Having seen Reem's change, Samer saves the form as it came back: both changes are kept.
+    assert samer.post(url, page).status_code == 302
+    article.refresh_from_db()
+    assert (article.headline_ar, article.body_ar) == ("الأمطار تعود إلى حلب", "<p>نص كتبه سامر بعناية.</p>")
+
+
+@pytest.mark.django_db
+def test_where_both_changed_a_field_the_form_keeps_the_second_persons_text(client):
+    article = make_article("عنوان أصلي")
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, headline_ar="عنوان ريم")
+    samer_form = admin_form_data(samer, url, headline_ar="عنوان سامر")
+
+    assert reem.post(url, reem_form).status_code == 302
+    response = samer.post(url, samer_form)
+
+    assert response.status_code == 200
+    assert form_on_page(response)["headline_ar"] == "عنوان سامر"
+    row = response.context["adminform"].form.conflict["changes"][0]
+    assert row["in_form"] == "yours"
+    assert "<ins>ريم</ins>" in row["new"] and "<ins>ريم</ins>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_a_refused_save_reloading_the_form_and_saving_works(client):
+    article = make_article("عنوان")
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    samer_form = admin_form_data(samer, url, summary_ar="ملخص سامر")
+    assert reem.post(url, admin_form_data(reem, url, headline_ar="عنوان ريم")).status_code == 302
+    assert samer.post(url, samer_form).status_code == 200
+
+    assert samer.post(url, admin_form_data(samer, url, summary_ar="ملخص سامر")).status_code == 302
+    article.refresh_from_db()
+    assert (article.headline_ar, article.summary_ar) == ("عنوان ريم", "ملخص سامر")
+
+
+@pytest.mark.django_db
+def test_a_publication_from_the_list_meanwhile_is_a_conflict_naming_the_new_status(client):
+    article = make_article("خبر")
+    writer_form_client, _ = logged_in(type(client))
+    url = change_url(article)
+    opened = admin_form_data(writer_form_client, url, summary_ar="ملخص جديد")
+    publisher, _ = logged_in(type(client))
+    publisher.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [str(article.pk)], "index": "0"},
+    )
+
+    response = writer_form_client.post(url, opened)
+
+    assert response.status_code == 200
+    rows = {row["name"] for row in response.context["adminform"].form.conflict["changes"]}
+    assert {"status", "published_at"} <= rows
+
+
+@pytest.mark.django_db
+def test_the_authors_own_autosave_never_causes_a_conflict(client):
+    article = make_article("عنوان")
+    author, _ = logged_in(type(client))
+    url = change_url(article)
+    form = admin_form_data(author, url, headline_ar="عنوان يكتب الآن")
+    assert author.post(autosave_url(article), form).status_code == 200
+    assert author.post(autosave_url(article), {**form, "headline_ar": "عنوان يكتب بعد"}).status_code == 200
+
+    assert author.post(url, form).status_code == 302
+
+
+@pytest.mark.django_db
+def test_opening_an_article_names_the_others_who_have_it_open(client):
+    article = make_article("عنوان")
+    reem, _ = logged_in(type(client), first_name="ريم", last_name="الحلبي")
+    samer, _ = logged_in(type(client), first_name="سامر", last_name="العلي")
+
+    first = reem.get(change_url(article))
+    second = samer.get(change_url(article))
+
+    assert not first.context["history_presence"]
+    assert "ريم الحلبي" in second.context["history_presence"]
+    assert "ريم الحلبي" in second.content.decode()
+    # Reem's next autosave ping learns of Samer.
+    answer = reem.post(autosave_url(article), {"ping": "1"}).json()
+    assert "سامر العلي" in answer["presence"]
+    assert answer["saved"] is False
+
+
+@pytest.mark.django_db
+def test_someone_not_seen_for_two_minutes_is_no_longer_named(client):
+    article = make_article("عنوان")
+    reem, reem_user = logged_in(type(client), first_name="ريم")
+    samer, _ = logged_in(type(client))
+    reem.get(change_url(article))
+    cache = caches["default"]
+    seen = cache.get(_presence_key(article.pk))
+    seen[reem_user.pk] = time.time() - PRESENCE_SECONDS - 1
+    cache.set(_presence_key(article.pk), seen)
+
+    assert not samer.get(change_url(article)).context["history_presence"]
+
+
+@pytest.mark.django_db
+def test_a_reader_of_the_form_without_change_rights_is_not_counted_as_editing(client):
+    article = make_article("عنوان", status=Article.Status.IN_REVIEW)
+    writer, _ = logged_in(type(client), "writer", first_name="كاتب")  # someone else's article: view only
+    editor, _ = logged_in(type(client))
+
+    assert writer.get(change_url(article)).status_code == 200
+
+    assert not editor.get(change_url(article)).context["history_presence"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("On SQLite, IMMEDIATE transactions serialise writers; this checks the PostgreSQL row lock.")
+    article = make_article("عنوان")
+    url = change_url(article)
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    forms = {
+        "reem": (reem, admin_form_data(reem, url, headline_ar="عنوان ريم")),
+        "samer": (samer, admin_form_data(samer, url, summary_ar="ملخص سامر")),
+    }
+    reem_checked = threading.Event()
+    check = VersionCheckedFormMixin.clean
+
+    def check_then_linger(form):
+        # Reem's save passes the version check, then lingers before writing: without the row lock,
+        # Samer's save would pass the same check now, and both would be saved.
+        cleaned = check(form)
+        if threading.current_thread().name == "reem":
+            reem_checked.set()
+            time.sleep(1)
+        return cleaned
+
+    monkeypatch.setattr(VersionCheckedFormMixin, "clean", check_then_linger)
+    statuses = {}
+
+    def save(name):
+        if name == "samer":
+            reem_checked.wait(10)
+        try:
+            browser, data = forms[name]
+            statuses[name] = browser.post(url, data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,), name=name) for name in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert statuses == {"reem": 302, "samer": 200}
+    article.refresh_from_db()
+    assert (article.headline_ar, article.summary_ar) == ("عنوان ريم", "ملخص قصير للخبر.")
