@@ -1,0 +1,428 @@
+"""Contributor accounts: invitations by email, deactivation, the audit of account changes, the admin login
+form with its optional two-factor code, and the page where staff turn two-factor login on."""
+
+import logging
+from base64 import b32encode
+from functools import partial
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.auth.views import PasswordResetConfirmView, redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import roles
+from .audit import AuditEntry
+from .models import Person
+from .text import unicode_slug
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+
+# --- Who is asking: the client address django-axes counts failures against --------------------------------
+
+
+def client_ip_address(request):
+    """The address a login attempt came from (settings.AXES_CLIENT_IP_CALLABLE).
+
+    Behind our own TLS proxy the connection comes from the proxy, so the client is the last X-Forwarded-For
+    entry, the one the proxy appended; earlier entries are whatever the client sent and prove nothing.
+    Without a proxy the header is ignored entirely, or anyone could pick a fresh address per guess.
+    """
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- Invitations ---------------------------------------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=150, widget=forms.EmailInput(attrs={"dir": "ltr"}),
+        # The email becomes the username, so it must also be a valid username.
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("The invitation goes here, and it becomes the contributor's username."),
+    )
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=150, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=roles.ROLE_CHOICES)
+    person = forms.ModelChoiceField(
+        label=_("Existing byline profile"), required=False,
+        queryset=Person.objects.filter(user__isnull=True).order_by("name"),
+        help_text=_("Choose a profile that already carries this contributor's bylines, or leave empty to "
+                    "create one from the name above."),
+    )
+    person_role = forms.ChoiceField(
+        label=_("Byline role"), choices=Person.Role.choices, initial=Person.Role.WRITER,
+        help_text=_("Used for a new profile; an existing profile keeps its own."),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise ValidationError(_("An account with this email address already exists."), code="duplicate")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("person") and not cleaned.get("name_ar", "").strip():
+            self.add_error("name_ar", _("Give the contributor's name, or choose an existing profile."))
+        return cleaned
+
+
+def _unique_person_slug(name):
+    base = unicode_slug(name, max_length=140) or "person"
+    slug, number = base, 1
+    while Person.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def invite_contributor(
+    *, email, role, invited_by, request, name_ar="", name_en="", person_role=Person.Role.WRITER, person=None,
+):
+    """Create a staff account with no usable password, give it a role and a byline profile, and (once all
+    that is saved) mail the invitee a link to choose a password. Raises ValidationError on a clash."""
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            user = User(username=email, email=email, is_staff=True)
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+            # assign_role checks that the inviter may give roles, and records the role in the audit log.
+            roles.assign_role(user, role, by=invited_by)
+            if person is None:
+                person = Person(
+                    name_ar=name_ar.strip(), name_en=name_en.strip(), role=person_role,
+                    slug=_unique_person_slug(name_ar),
+                )
+            else:
+                # Locked and re-checked: two administrators must not link one profile to two accounts.
+                person = Person.objects.select_for_update().filter(pk=person.pk, user__isnull=True).first()
+                if person is None:
+                    raise ValidationError(_("That profile was just linked to another account."), code="taken")
+            person.user = user
+            person.full_clean()
+            person.save()
+            AuditEntry.record(
+                AuditEntry.Action.ACCOUNT_INVITED, user, actor=invited_by,
+                detail=f"{dict(roles.ROLE_CHOICES)[role]} · {person.name}",
+            )
+            transaction.on_commit(partial(send_invitation, user, request=request))
+    except IntegrityError as error:
+        # Only a race gets here (full_clean checked uniqueness a moment earlier): report it, don't crash.
+        raise ValidationError(
+            _("Someone saved the same account or profile at the same moment. Please try again."), code="race",
+        ) from error
+    return user
+
+
+def invitation_link(user, request):
+    token = default_token_generator.make_token(user)
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return request.build_absolute_uri(reverse("set_password", kwargs={"uidb64": uidb64, "token": token}))
+
+
+def send_invitation(user, *, request):
+    """Mail the invitee a link to choose a password, and tell the administrator whether it went."""
+    person = Person.objects.filter(user=user).first()
+    context = {
+        "user": user,
+        "name": person.name if person else user.get_username(),
+        "link": invitation_link(user, request),
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+        "site_name": admin.site.site_header,
+    }
+    subject = " ".join(render_to_string("registration/invitation_subject.txt", context).split())
+    body = render_to_string("registration/invitation_email.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:  # smtplib's errors are OSErrors too
+        logger.exception("Invitation mail to user %s failed", user.pk)
+        messages.error(request, gettext(
+            "The account for %(email)s is ready, but the invitation could not be sent. Use the action "
+            "“Send a new invitation link” in the user list once mail works again."
+        ) % {"email": user.email})
+        return False
+    messages.success(request, gettext("An invitation to choose a password was sent to %(email)s.") % {
+        "email": user.email,
+    })
+    return True
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The invitation link: Django's password-reset confirmation, in the newsroom's words. The token is
+    bound to the password hash and the time, so the link expires and stops working once a password is set."""
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("set_password_done")
+    title = _("Choose your password")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A deactivated account's old invitation is dead too.
+        return user if user is not None and user.is_active else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["validlink"]:
+            context["title"] = _("This link no longer works")  # not Django's "password reset unsuccessful"
+        return context
+
+
+def set_password_done(request):
+    return render(request, "registration/set_password_done.html", {"title": _("Your password is set")})
+
+
+# --- Deactivation and the audit of account changes ------------------------------------------------------
+
+
+def account_set_active(*, user, active, by):
+    """Deactivate or reactivate an account. Deactivating blocks login at once (Django refuses inactive users,
+    and drops their open sessions on the next request) while the byline profile, the articles and the history
+    stay. Returns whether anything changed."""
+    if user.is_active == active:
+        return False
+    if not active and user.pk == getattr(by, "pk", None):
+        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    AuditEntry.record(
+        AuditEntry.Action.ACCOUNT_REACTIVATED if active else AuditEntry.Action.ACCOUNT_DEACTIVATED, user, actor=by,
+    )
+    return True
+
+
+# Fields whose change alters what an account may do, audited as a change of roles.
+PRIVILEGE_FIELDS = {"is_staff", "is_superuser"}
+# Audited elsewhere (active state, roles) or never shown (the password hash).
+NOT_AUDITED_HERE = {"is_active", "groups", "user_permissions", "password"}
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return "" if value is None else str(value)
+
+
+def record_account_change(*, user, form, by):
+    """Audit what an administrator changed on the user form. ``form.initial`` holds the values before."""
+    if "is_active" in form.changed_data:
+        AuditEntry.record(
+            AuditEntry.Action.ACCOUNT_REACTIVATED if user.is_active else AuditEntry.Action.ACCOUNT_DEACTIVATED,
+            user, actor=by,
+        )
+    lines = {"roles": [], "other": []}
+    for name in form.changed_data:
+        if name in NOT_AUDITED_HERE:
+            continue
+        label = form.fields[name].label or name
+        line = f"{label}: {_shown(form.initial.get(name))} → {_shown(form.cleaned_data.get(name))}"
+        lines["roles" if name in PRIVILEGE_FIELDS else "other"].append(line)
+    if lines["roles"]:
+        AuditEntry.record(AuditEntry.Action.ROLES_CHANGED, user, actor=by, detail="\n".join(lines["roles"]))
+    if lines["other"]:
+        AuditEntry.record(AuditEntry.Action.ACCOUNT_CHANGED, user, actor=by, detail="\n".join(lines["other"]))
+
+
+def record_groups_change(*, user, before, by):
+    """Audit a change of groups (roles): ``before`` is the set of group names before the save."""
+    after = set(user.groups.values_list("name", flat=True))
+    if after == before:
+        return
+    # The same shape as roles.assign_role's entries: before → after.
+    detail = f"{'، '.join(sorted(before)) or '—'} → {'، '.join(sorted(after)) or '—'}"
+    AuditEntry.record(AuditEntry.Action.ROLES_CHANGED, user, actor=by, detail=detail)
+
+
+# --- Login: password, then the two-factor code for those who have turned it on ----------------------------
+
+
+def confirmed_device(user):
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The admin login form (admin.site.login_form) with an optional two-factor code.
+
+    A user with a confirmed TOTP device must give a valid code. A missing or wrong code gets the same answer
+    as a wrong password, so a stolen password is not confirmed to whoever tries it, and it counts as a failed
+    login for the lockout, so the six digits cannot be guessed at leisure behind a known password.
+    """
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the correct %(username)s and password for a staff account, and your two-factor "
+            "code if you have turned it on. Note that both fields may be case-sensitive."
+        ),
+    }
+
+    otp_token = forms.CharField(
+        label=_("Two-factor code"), required=False, max_length=8,
+        help_text=_("Only if you have turned on two-factor login: the six digits your app shows now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "dir": "ltr"}),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        # Invited accounts are named by their lower-cased email; phones like to capitalise its first letter.
+        return username.lower() if "@" in username else username
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        device = confirmed_device(user)
+        if device is None:
+            return
+        if not verify_code(device, self.cleaned_data.get("otp_token")):
+            user_login_failed.send(
+                sender=__name__, credentials={"username": self.cleaned_data.get("username")}, request=self.request,
+            )
+            raise self.get_invalid_login_error()
+        # django_otp's user_logged_in receiver stores this device in the session: the login is verified.
+        user.otp_device = device
+
+
+def verify_code(device, code):
+    """Check a TOTP code against a device, under a row lock so two requests cannot both use one code.
+    The device's own throttling (failures slow it down) is saved even when the code is wrong."""
+    code = (code or "").strip().replace(" ", "")
+    if not code.isdigit():
+        return False
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        return device.verify_token(code)
+
+
+# --- Two-factor setup ------------------------------------------------------------------------------------
+
+
+def must_use_two_factor(user):
+    """Whether the NEWSROOM_REQUIRE_2FA_FOR setting obliges this user to use two-factor login."""
+    # A user is known by their most senior role; superusers count as administrators.
+    return bool(settings.NEWSROOM_REQUIRE_2FA_FOR) and roles.user_role(user) in settings.NEWSROOM_REQUIRE_2FA_FOR
+
+
+class TwoFactorMiddleware:
+    """Keeps staff out of the admin until their login is as strong as it must be.
+
+    Someone obliged by NEWSROOM_REQUIRE_2FA_FOR who has no device is sent to set one up. Someone with a
+    confirmed device whose session never gave a code (the device was added after they logged in, say, by an
+    administrator) is logged out, so the next login asks for it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        # The staff preview shows unpublished work, so it is guarded like the admin itself.
+        guarded = match is not None and (match.app_name == "admin" or match.url_name == "article_preview")
+        if not guarded or match.url_name in {"login", "logout", "jsi18n"}:
+            return None
+        user = request.user
+        if not (user.is_authenticated and user.is_staff) or user.is_verified():
+            return None
+        if user_has_device(user):
+            logout(request)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if must_use_two_factor(user):
+            return redirect_to_login(request.get_full_path(), reverse("two_factor_setup"))
+        return None
+
+
+class ConfirmCodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Code from your app"), max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "dir": "ltr"}),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_otp_token(self):
+        code = self.cleaned_data["otp_token"]
+        if not verify_code(self.device, code):
+            raise ValidationError(
+                _("That code is not right. Check that your phone's clock is correct and try the newest code."),
+                code="invalid",
+            )
+        return code
+
+
+def _grouped(secret):
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+@staff_member_required
+def two_factor_setup(request):
+    """Turn on two-factor login: scan the QR code (or type the secret) into an authenticator app, then
+    confirm with the code it shows. Until confirmed, the device does nothing at login."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    context = admin.site.each_context(request)
+    device = confirmed_device(request.user)
+    if device is not None:
+        return render(request, "accounts/two_factor.html", context | {"title": _("Two-factor login"), "device": device})
+
+    # One pending device per person, so reloading the page does not change the code to scan.
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=gettext("Authenticator app"), confirmed=False)
+    form = ConfirmCodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.refresh_from_db()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        AuditEntry.record(
+            AuditEntry.Action.ACCOUNT_CHANGED, request.user, actor=request.user,
+            detail=gettext("two-factor login turned on"),
+        )
+        messages.success(request, gettext("Two-factor login is on. The login page will ask for a code from now on."))
+        return redirect(next_url or "admin:index")
+
+    secret = b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, dark="#000", light="#fff", title=gettext("QR code for your authenticator app"),
+    )
+    return render(request, "accounts/two_factor.html", context | {
+        "title": _("Turn on two-factor login"),
+        "form": form,
+        "qr_svg": qr,
+        "secret": _grouped(secret),
+        "required": must_use_two_factor(request.user),
+        "next": next_url,
+    })

@@ -1,0 +1,152 @@
+"""The user list as administrators see it: invite a contributor, deactivate and reactivate accounts, roles and
+two-factor shown at a glance, every account change in the audit log. The admin login form lives here too."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import accounts
+from .audit import AuditEntry
+
+User = get_user_model()
+
+# Password, then the two-factor code for those who have turned it on.
+admin.site.login_form = accounts.LoginForm
+admin.site.login_template = "accounts/login.html"
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class NewsroomUserAdmin(UserAdmin):
+    list_display = ["username", "byline", "roles", "is_active", "two_factor", "last_login"]
+    list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
+    list_select_related = ["person"]
+    search_fields = ["username", "email", "first_name", "last_name", "person__name_ar", "person__name_en"]
+    actions = ["deactivate", "reactivate", "resend_invitation"]
+
+    def get_queryset(self, request):
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).prefetch_related("groups").annotate(has_two_factor=Exists(confirmed))
+
+    @admin.display(description=_("byline profile"), ordering="person__name")
+    def byline(self, obj):
+        person = getattr(obj, "person", None)
+        return person.name if person else "—"
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return "، ".join(group.name for group in obj.groups.all()) or "—"
+
+    @admin.display(description=_("two-factor"), boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj):
+        return obj.has_two_factor
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Nobody switches off their own account by accident; another administrator must do it.
+        if obj is not None and obj.pk == request.user.pk:
+            fields.append("is_active")
+        return fields
+
+    # --- The audit log ---------------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            accounts.record_account_change(user=obj, form=form, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # Group changes are recorded here, with the administrator who made them, rather than by an m2m_changed
+        # receiver that would not know who it was. The other path that changes roles, roles.assign_role
+        # (used by invitations), records its own entry.
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        if change:
+            accounts.record_groups_change(user=form.instance, before=before, by=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        # Django redirects to the user's page after a change, and back to this form on conflicting buttons.
+        if request.method == "POST" and response.status_code == 302 and response.url != request.get_full_path():
+            user = self.get_object(request, id)
+            AuditEntry.record(
+                AuditEntry.Action.ACCOUNT_CHANGED, user, actor=request.user,
+                detail=gettext("password set by an administrator") if user.has_usable_password()
+                else gettext("password login disabled by an administrator"),
+            )
+        return response
+
+    # --- Actions ------------------------------------------------------------------------------------
+
+    def _set_active(self, request, queryset, active):
+        changed = 0
+        for user in queryset:
+            try:
+                changed += accounts.account_set_active(user=user, active=active, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+        return changed
+
+    @admin.action(description=_("Deactivate the selected accounts (bylines stay)"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = self._set_active(request, queryset, False)
+        self.message_user(request, ngettext(
+            "%(count)d account deactivated.", "%(count)d accounts deactivated.", count,
+        ) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Reactivate the selected accounts"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        count = self._set_active(request, queryset, True)
+        self.message_user(request, ngettext(
+            "%(count)d account reactivated.", "%(count)d accounts reactivated.", count,
+        ) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Send a new invitation link"), permissions=["add"])
+    def resend_invitation(self, request, queryset):
+        for user in queryset:
+            if user.has_usable_password() or not user.is_active or not user.email:
+                self.message_user(request, _(
+                    "%(user)s was skipped: only active accounts with an email address that have not chosen a "
+                    "password yet are invited."
+                ) % {"user": user.get_username()}, messages.WARNING)
+                continue
+            if accounts.send_invitation(user, request=request):
+                AuditEntry.record(
+                    AuditEntry.Action.ACCOUNT_INVITED, user, actor=request.user,
+                    detail=gettext("invitation sent again"),
+                )
+
+    # --- Invite ---------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        invite = path("invite/", self.admin_site.admin_view(self.invite_view), name="auth_user_invite")
+        return [invite, *super().get_urls()]
+
+    def invite_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = accounts.InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = accounts.invite_contributor(**form.cleaned_data, invited_by=request.user, request=request)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("admin:auth_user_change", user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invite a contributor"),
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/auth/user/invite.html", context)

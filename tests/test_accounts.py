@@ -1,0 +1,368 @@
+"""Contributor accounts through the admin: invitations by email, choosing a password once, deactivation that
+blocks login at once but keeps every byline, and the audit log of every account change."""
+
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from articles.audit import AuditEntry
+from articles.models import Person
+from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER, ROLES, user_role
+from tests.factories import make_article, make_person, make_user
+from tests.test_admin_flow import admin_form_data
+
+User = get_user_model()
+PASSWORD = "a-long-demo-password"
+INVITE = "/admin/auth/user/invite/"
+CHANGELIST = "/admin/auth/user/"
+LINK = re.compile(r"https?://testserver(/accounts/set-password/[^/\s]+/[^/\s]+/)")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Many logins here: a fast hasher keeps the file quick. What is tested is the login flow, not PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def administrator(client):
+    user = make_user(ROLE_ADMINISTRATOR, username="chief")
+    client.force_login(user)
+    return user
+
+
+def invite(client, capture, **fields):
+    data = {
+        "email": "Sara.Haddad@Example.org", "name_ar": "سارة حداد", "name_en": "Sara Haddad",
+        "role": ROLE_WRITER, "person_role": Person.Role.REPORTER, "person": "",
+    } | fields
+    with capture(execute=True):
+        return client.post(INVITE, data)
+
+
+def login(client, username, password, **extra):
+    return client.post(reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}, **extra)
+
+
+def invitation_path(mail):
+    match = LINK.search(mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+# -- invitations -----------------------------------------------------------------------------------------------
+
+
+def test_user_list_offers_administrators_the_invitation(client, administrator):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert INVITE in response.content.decode()
+
+
+def test_invited_contributor_chooses_a_password_once_and_logs_in(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks,
+):
+    response = invite(client, django_capture_on_commit_callbacks)
+
+    user = User.objects.get(username="sara.haddad@example.org")
+    assert response.status_code == 302 and response.url == reverse("admin:auth_user_change", args=[user.pk])
+    assert user.email == "sara.haddad@example.org"
+    assert user.is_staff and user.is_active and not user.has_usable_password()
+    assert user_role(user) == ROLE_WRITER
+    person = Person.objects.get(user=user)
+    assert (person.name_ar, person.name_en, person.role) == ("سارة حداد", "Sara Haddad", Person.Role.REPORTER)
+    assert AuditEntry.objects.filter(action="account_invited", target_id=str(user.pk), actor=administrator).exists()
+
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sara.haddad@example.org"]
+    path = invitation_path(mailoutbox[0])
+
+    invitee = Client()
+    opened = invitee.get(path)
+    # Django moves the token out of the address before showing the form, so no Referer can leak it.
+    assert opened.status_code == 302
+    form_page = invitee.get(opened.url)
+    assert form_page.status_code == 200 and form_page.context["validlink"]
+
+    too_short = invitee.post(opened.url, {"new_password1": "قصيرة", "new_password2": "قصيرة"})
+    assert too_short.status_code == 200 and too_short.context["form"].errors
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+    chosen = "زيتون-وحبر-على-ورق-2025"
+    done = invitee.post(opened.url, {"new_password1": chosen, "new_password2": chosen})
+    assert done.status_code == 302 and done.url == reverse("set_password_done")
+    assert invitee.get(done.url).status_code == 200
+
+    # Through the real login form; a phone may well capitalise the first letter of the address.
+    assert login(invitee, "Sara.haddad@example.org", chosen).status_code == 302
+    assert invitee.get("/admin/").status_code == 200
+
+    # The same link a second time: the token was bound to the old (unusable) password.
+    again = Client().get(path)
+    assert again.status_code == 200 and again.context["validlink"] is False
+
+
+def test_invitation_link_expires_after_three_days(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks, monkeypatch,
+):
+    invite(client, django_capture_on_commit_callbacks)
+    path = invitation_path(mailoutbox[0])
+    # The token generator's clock (naive local time, as Django keeps it), moved forward.
+    sent = datetime.now()
+
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: sent + timedelta(days=3, minutes=-5))
+    assert Client().get(path).status_code == 302  # still good, just under three days
+
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: sent + timedelta(days=3, minutes=5))
+    expired = Client().get(path)
+    assert expired.status_code == 200 and expired.context["validlink"] is False
+
+
+def test_invitation_of_a_deactivated_account_no_longer_works(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks,
+):
+    invite(client, django_capture_on_commit_callbacks)
+    User.objects.filter(username="sara.haddad@example.org").update(is_active=False)
+    response = Client().get(invitation_path(mailoutbox[0]))
+    assert response.status_code == 200 and response.context["validlink"] is False
+
+
+def test_invitation_links_an_existing_byline_profile(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks,
+):
+    veteran = make_person("نادر سليمان", role=Person.Role.PHOTOGRAPHER)
+    invite(
+        client, django_capture_on_commit_callbacks, name_ar="", name_en="", person=str(veteran.pk), role="photographer",
+    )
+    veteran.refresh_from_db()
+    assert veteran.user.username == "sara.haddad@example.org"
+    # The profile keeps its own name and role; no second profile appears.
+    assert (veteran.name_ar, veteran.role) == ("نادر سليمان", Person.Role.PHOTOGRAPHER)
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"email": "sara@example.org\r\nBcc: all@example.org"}, "email"),
+        ({"email": "EXISTING@example.org"}, "email"),
+        ({"role": "superuser"}, "role"),
+        ({"role": ""}, "role"),
+        ({"person_role": "emperor"}, "person_role"),
+        ({"person": "linked"}, "person"),
+        ({"person": "999999"}, "person"),
+        ({"person": "abc"}, "person"),
+        ({"person": str(2**70)}, "person"),
+        ({"name_ar": "   "}, "name_ar"),
+    ],
+)
+def test_invitation_refuses_hostile_input_without_creating_anyone(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks, fields, field,
+):
+    make_user(username="existing@example.org", email="existing@example.org")
+    if fields.get("person") == "linked":
+        fields["person"] = str(make_person(user=make_user(ROLE_WRITER)).pk)
+    users, people = User.objects.count(), Person.objects.count()
+
+    response = invite(client, django_capture_on_commit_callbacks, **fields)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert (User.objects.count(), Person.objects.count()) == (users, people)
+    assert mailoutbox == []
+
+
+def test_duplicate_email_is_refused_with_a_clear_message(
+    client, administrator, django_capture_on_commit_callbacks,
+):
+    make_user(username="someone", email="sara.haddad@example.org")
+    response = invite(client, django_capture_on_commit_callbacks)
+    assert gettext("An account with this email address already exists.") in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [ROLE_WRITER, ROLE_EDITOR])
+def test_only_administrators_may_invite(client, role, django_capture_on_commit_callbacks):
+    client.force_login(make_user(role))
+    assert client.get(INVITE).status_code == 403
+    assert invite(client, django_capture_on_commit_callbacks).status_code == 403
+    assert not User.objects.filter(username="sara.haddad@example.org").exists()
+
+
+def test_administrator_resends_an_invitation_that_expired(
+    client, administrator, mailoutbox, django_capture_on_commit_callbacks,
+):
+    invite(client, django_capture_on_commit_callbacks)
+    user = User.objects.get(username="sara.haddad@example.org")
+    mailoutbox.clear()
+
+    client.post(CHANGELIST, {"action": "resend_invitation", "_selected_action": [user.pk, administrator.pk]})
+
+    # Only the account without a password is invited again; the administrator already has one.
+    assert [mail.to for mail in mailoutbox] == [["sara.haddad@example.org"]]
+    assert Client().get(invitation_path(mailoutbox[0])).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_mail_server_failure_leaves_the_account_and_tells_the_administrator(client, settings):
+    """Committed for real, as in production, so the mail is attempted while the administrator's request runs."""
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="chief"))
+    # A real SMTP mailer pointed at a port where nothing listens.
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+    }}
+    response = client.post(INVITE, {
+        "email": "sara.haddad@example.org", "name_ar": "سارة حداد", "role": ROLE_WRITER,
+        "person_role": Person.Role.WRITER,
+    })
+    assert response.status_code == 302
+    assert User.objects.filter(username="sara.haddad@example.org").exists()
+    shown = [str(message) for message in client.get(response.url).context["messages"]]
+    assert len(shown) == 1 and "sara.haddad@example.org" in shown[0]
+    assert gettext("Send a new invitation link") in shown[0]
+
+
+# -- deactivation ------------------------------------------------------------------------------------------------
+
+
+def test_deactivation_ends_the_open_session_and_blocks_login_but_keeps_bylines(client, administrator):
+    writer = make_user(ROLE_WRITER, username="rami")
+    person = make_person("رامي خوري", user=writer)
+    article = make_article(published=True, authors=[person])
+    writer_browser = Client()
+    assert login(writer_browser, "rami", PASSWORD).status_code == 302
+    assert writer_browser.get("/admin/").status_code == 200
+
+    response = client.post(CHANGELIST, {"action": "deactivate", "_selected_action": [writer.pk]})
+    assert response.status_code == 302
+
+    writer.refresh_from_db()
+    assert not writer.is_active
+    # The open session is dropped on its next request, and the password no longer opens a new one.
+    bounced = writer_browser.get("/admin/")
+    assert bounced.status_code == 302 and bounced.url.startswith(reverse("admin:login"))
+    assert login(writer_browser, "rami", PASSWORD).status_code == 200
+    assert writer_browser.get("/admin/").status_code == 302
+
+    # Bylines, the person page and the history stay.
+    assert client.get(person.get_absolute_url()).status_code == 200
+    assert "رامي خوري" in Client().get(article.get_absolute_url()).content.decode()
+    assert Person.objects.get(pk=person.pk).user_id == writer.pk
+    assert AuditEntry.objects.filter(
+        action="account_deactivated", target_id=str(writer.pk), actor=administrator,
+    ).exists()
+
+    client.post(CHANGELIST, {"action": "reactivate", "_selected_action": [writer.pk]})
+    assert login(Client(), "rami", PASSWORD).status_code == 302
+    assert AuditEntry.objects.filter(action="account_reactivated", target_id=str(writer.pk)).exists()
+
+
+def test_administrator_cannot_deactivate_their_own_account(client, administrator):
+    client.post(CHANGELIST, {"action": "deactivate", "_selected_action": [administrator.pk]})
+    administrator.refresh_from_db()
+    assert administrator.is_active
+    assert not AuditEntry.objects.filter(action="account_deactivated").exists()
+
+
+def test_active_checkbox_on_the_user_form_deactivates_and_is_audited(client, administrator):
+    writer = make_user(ROLE_WRITER, username="lina")
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    data = admin_form_data(client, url, email="lina@example.org")
+    data.pop("is_active")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    writer.refresh_from_db()
+    assert not writer.is_active and writer.email == "lina@example.org"
+    entries = AuditEntry.objects.filter(target_id=str(writer.pk), actor=administrator)
+    assert set(entries.values_list("action", flat=True)) == {"account_deactivated", "account_changed"}
+    assert "lina@example.org" in entries.get(action="account_changed").detail
+
+
+def test_changing_groups_on_the_user_form_records_the_roles_change(client, administrator):
+    writer = make_user(ROLE_WRITER, username="hadi")
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    editors = Group.objects.get(name=ROLES[ROLE_EDITOR]["group"])
+    AuditEntry.objects.all().delete()
+
+    assert client.post(url, admin_form_data(client, url, groups=[str(editors.pk)])).status_code == 302
+
+    assert user_role(writer) == ROLE_EDITOR
+    entry = AuditEntry.objects.get(action="roles_changed", target_id=str(writer.pk))
+    assert entry.actor == administrator
+    assert entry.detail == f"{ROLES[ROLE_WRITER]['group']} → {ROLES[ROLE_EDITOR]['group']}"
+
+
+def test_unchanged_user_form_records_nothing(client, administrator):
+    writer = make_user(ROLE_WRITER, username="maya")
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    AuditEntry.objects.all().delete()
+    assert client.post(url, admin_form_data(client, url)).status_code == 302
+    assert not AuditEntry.objects.exists()
+
+
+def test_own_active_flag_is_read_only(client, administrator):
+    url = reverse("admin:auth_user_change", args=[administrator.pk])
+    data = admin_form_data(client, url)
+    assert "is_active" not in data
+    client.post(url, data)
+    administrator.refresh_from_db()
+    assert administrator.is_active
+
+
+# -- settings -------------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setting_from_environment(environment, expression):
+    """The value of a settings expression in a fresh process started with ``environment`` (DEBUG on)."""
+    clean = {k: v for k, v in os.environ.items() if k not in environment and not k.startswith("EMAIL_")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
+        cwd=ROOT, env=clean | environment | {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("environment", "backend"),
+    [
+        ({}, "django.core.mail.backends.console.EmailBackend"),
+        ({"EMAIL_FILE_PATH": "/tmp/newsroom-mail"}, "django.core.mail.backends.filebased.EmailBackend"),
+        # The server wins over the folder.
+        (
+            {"EMAIL_HOST": "smtp.example.org", "EMAIL_FILE_PATH": "/tmp/x"},
+            "django.core.mail.backends.smtp.EmailBackend",
+        ),
+    ],
+)
+def test_mail_goes_to_the_console_unless_the_environment_names_a_folder_or_a_server(environment, backend):
+    assert setting_from_environment(environment, "settings.MAILERS['default']['BACKEND']") == backend
+
+
+def test_smtp_settings_come_from_the_environment():
+    options = setting_from_environment(
+        {"EMAIL_HOST": "smtp.example.org", "EMAIL_HOST_USER": "desk", "EMAIL_HOST_PASSWORD": "s3cret",
+         "DEFAULT_FROM_EMAIL": "desk@example.org"},
+        "settings.MAILERS['default']['OPTIONS'], settings.DEFAULT_FROM_EMAIL",
+    )
+    assert "'host': 'smtp.example.org'" in options and "'use_tls': True" in options
+    assert "'username': 'desk'" in options and "desk@example.org" in options

@@ -1,0 +1,198 @@
+"""Two-factor login with TOTP: staff turn it on from a page with a QR code drawn on the server, the admin login
+then asks for a real code, and a setting can oblige roles to use it before they reach the admin."""
+
+import time
+from base64 import b32encode
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from articles.audit import AuditEntry
+from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER
+from tests.factories import make_article, make_user
+from tests.test_accounts import setting_from_environment
+
+PASSWORD = "a-long-demo-password"
+SETUP = "/accounts/two-factor/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Many logins here: a fast hasher keeps the file quick. What is tested is the login flow, not PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def code(device, steps_ahead=0):
+    """The code an authenticator app would show, computed from the device's key as the app does."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login(client, username, password=PASSWORD, otp_token=""):
+    return client.post(reverse("admin:login"), {
+        "username": username, "password": password, "otp_token": otp_token, "next": "/admin/",
+    })
+
+
+def in_admin(client):
+    return client.get("/admin/").status_code == 200
+
+
+def turn_on(client, user):
+    """Walk the setup page as the user does: open it, read the code off the app, confirm."""
+    assert client.get(SETUP).status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(SETUP, {"otp_token": code(device)}).status_code == 302
+    device.refresh_from_db()
+    return device
+
+
+def test_setup_page_shows_a_qr_code_drawn_on_the_server_and_the_key(client):
+    user = make_user(ROLE_WRITER, username="dina")
+    client.force_login(user)
+    page = client.get(SETUP).content.decode()
+
+    device = TOTPDevice.objects.get(user=user)
+    assert not device.confirmed
+    # Inline SVG made here: nothing for the browser to fetch from anywhere, no script needed.
+    qr = page[page.index('<div class="two-factor-qr">'):]
+    qr = qr[:qr.index("</div>")]
+    assert "<svg" in qr and "src=" not in qr and "href=" not in qr and "<script" not in qr
+    # The base32 key for typing by hand, in groups of four.
+    assert b32encode(device.bin_key).decode()[:4] in page
+    # Reloading keeps the same pending key, so the code scanned a moment ago stays good.
+    client.get(SETUP)
+    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [device.key]
+
+
+def test_setup_page_needs_a_staff_login(client):
+    response = client.get(SETUP)
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+
+def test_wrong_code_does_not_turn_it_on(client):
+    user = make_user(ROLE_WRITER, username="dina")
+    client.force_login(user)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=user)
+    wrong = f"{(int(code(device)) + 1) % 10**6:06d}"
+
+    response = client.post(SETUP, {"otp_token": wrong})
+
+    assert response.status_code == 200 and response.context["form"].errors
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_after_setup_the_login_asks_for_a_real_code(client):
+    user = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(user)
+    device = turn_on(client, user)
+    assert device.confirmed
+    assert AuditEntry.objects.filter(action="account_changed", target_id=str(user.pk)).exists()
+    assert in_admin(client)  # the session that confirmed the code counts as verified
+
+    browser = Client()
+    assert login(browser, "dina").status_code == 200  # the password alone is not enough
+    assert login(browser, "dina", otp_token="000000" if code(device) != "000000" else "111111").status_code == 200
+    assert not in_admin(browser)
+
+    # After a wrong code django-otp makes the device wait (1, 2, 4… seconds): even the right code is refused now.
+    assert login(browser, "dina", otp_token=code(device)).status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(minutes=1))
+
+    assert login(browser, "dina", otp_token=code(device, steps_ahead=1)).status_code == 302
+    assert in_admin(browser)
+
+
+def test_a_code_works_only_once(client):
+    user = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(user)
+    device = turn_on(client, user)
+    fresh = code(device, steps_ahead=1)
+
+    assert login(Client(), "dina", otp_token=fresh).status_code == 302
+    assert login(Client(), "dina", otp_token=fresh).status_code == 200
+
+
+def test_wrong_codes_count_towards_the_lockout(client):
+    user = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(user)
+    device = turn_on(client, user)
+    wrong = f"{(int(code(device)) + 500000) % 10**6:06d}"
+
+    answers = [login(Client(), "dina", otp_token=wrong).status_code for _ in range(5)]
+
+    assert answers == [200, 200, 200, 200, 429]
+
+
+def test_login_form_without_a_device_ignores_the_code_field(client):
+    make_user(ROLE_WRITER, username="dina")
+    assert login(client, "dina").status_code == 302
+    assert in_admin(client)
+
+
+def test_a_session_that_never_gave_a_code_is_sent_back_to_log_in(client):
+    """A device added after login (or by an administrator) makes the next admin page ask for the code."""
+    user = make_user(ROLE_EDITOR, username="dina")
+    assert login(client, "dina").status_code == 302
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    assert client.get(SETUP).status_code == 302  # logged out
+
+
+def test_required_roles_must_set_up_two_factor_before_using_the_admin(client, settings):
+    settings.NEWSROOM_REQUIRE_2FA_FOR = [ROLE_EDITOR, ROLE_ADMINISTRATOR]
+    editor = make_user(ROLE_EDITOR, username="dina")
+    assert login(client, "dina").status_code == 302
+
+    draft = make_article(published=False)
+    for url in ("/admin/", "/admin/articles/article/", "/admin/auth/user/", f"/preview/{draft.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(SETUP), url
+
+    page = client.get(SETUP)
+    assert page.status_code == 200 and page.context["required"]
+    device = TOTPDevice.objects.get(user=editor)
+    done = client.post(SETUP, {"otp_token": code(device), "next": "/admin/articles/article/"})
+    assert done.status_code == 302 and done.url == "/admin/articles/article/"
+    assert in_admin(client)
+
+    # A writer is not obliged.
+    writer = Client()
+    make_user(ROLE_WRITER, username="omar")
+    assert login(writer, "omar").status_code == 302
+    assert in_admin(writer)
+
+
+def test_setup_refuses_to_send_people_to_another_site(client):
+    user = make_user(ROLE_WRITER, username="dina")
+    client.force_login(user)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=user)
+    response = client.post(SETUP, {"otp_token": code(device), "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
+def test_required_roles_come_from_the_environment():
+    assert setting_from_environment({"NEWSROOM_REQUIRE_2FA_FOR": ""}, "settings.NEWSROOM_REQUIRE_2FA_FOR") == "[]"
+    assert setting_from_environment(
+        {"NEWSROOM_REQUIRE_2FA_FOR": "editor, administrator"}, "settings.NEWSROOM_REQUIRE_2FA_FOR",
+    ) == "['editor', 'administrator']"
+
+
+def test_a_misspelt_role_stops_the_server_from_starting():
+    with pytest.raises(AssertionError, match="NEWSROOM_REQUIRE_2FA_FOR takes a comma list of roles"):
+        setting_from_environment({"NEWSROOM_REQUIRE_2FA_FOR": "editors"}, "settings.NEWSROOM_REQUIRE_2FA_FOR")
