@@ -85,10 +85,11 @@ test: compilemessages
 lint: venv
 	$(VENV)/bin/ruff check .
 
-# The deploy check runs with production settings and a throwaway random key (50+ chars, as check W009 wants).
+# The deploy check runs with production settings, a throwaway random key (50+ chars, as check W009 wants) and
+# a mail server name (production must have one: invitations and password links go by mail).
 check: venv
 	$(MANAGE) makemigrations --check --dry-run
-	DEBUG=0 ALLOWED_HOSTS=example.org \
+	DEBUG=0 ALLOWED_HOSTS=example.org EMAIL_HOST=smtp.example.org \
 	SECRET_KEY="$$($(VPY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	$(MANAGE) check --deploy --fail-level WARNING
 

@@ -6,9 +6,14 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import path
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,12 +21,14 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as TaggitTag
 
 from . import photo_admin
-from .history import ArticleHistoryMixin, VersionCheckedFormMixin
+from .audit import AuditEntry
+from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
 from .intake import fill_photo_from_file
-from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag
+from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions
 from .roles import ArticlePermissionsMixin
+from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
 
 # We use our own Tag model (Arabic slugs); taggit's stock one would only confuse editors.
@@ -61,7 +68,7 @@ class SafeAutocompleteMixin:
 
 
 @admin.register(Photo)
-class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
+class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, TabbedTranslationAdmin):
     form = photo_admin.PhotoAdminForm
     list_display = [
         "preview", "caption", "credit_line", "creator", "is_sensitive", "dimensions", "uploaded_at",
@@ -193,7 +200,7 @@ class PhotoAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
 class BylineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if self.instance.status != Article.Status.PUBLISHED:
+        if self.instance.status not in Article.TIMED:
             return
         kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
         if not kept:
@@ -254,7 +261,7 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # A published article stays publishable: its section and lead photo cannot be removed.
-        if self.instance.status == Article.Status.PUBLISHED:
+        if self.instance.status in Article.TIMED:
             if "section" in cleaned and not cleaned.get("section"):
                 self.add_error("section", _("A published article needs a section."))
             if "lead_photo" in cleaned and not cleaned.get("lead_photo"):
@@ -269,7 +276,8 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
 class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
     # history (revisions, conflicts, autosave). The rest is declared here.
-    ArticlePermissionsMixin, TrashMixin, ArticleHistoryMixin, SafeAutocompleteMixin, TabbedTranslationAdmin,
+    ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin, SafeAutocompleteMixin,
+    TabbedTranslationAdmin,
 ):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
@@ -352,35 +360,14 @@ class ArticleAdmin(
         super().save_related(request, form, formsets, change)
         article = form.instance
         article.tags.set([*form.cleaned_data["tags"], *form.cleaned_data["new_tags"]])
-        if "_publish" in request.POST:
-            self._publish(request, article)
-        elif "_submit_for_review" in request.POST and article.status == Article.Status.DRAFT:
-            article.submit_for_review(by=request.user)
-            self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
+        # Last, once bylines and tags are saved: the publish checklist reads them.
+        self.handle_workflow_buttons(request, article)
 
-    def _publish(self, request, article):
-        try:
-            # A savepoint, so a refused publication keeps the edits that were just saved.
-            with transaction.atomic():
-                article.publish(by=request.user)
-        except ValidationError as refusal:
-            self.message_user(
-                request,
-                _("Saved, but not published: %(reasons)s") % {"reasons": " ".join(refusal.messages)},
-                messages.ERROR,
-            )
-        else:
-            self.message_user(request, _("Published."), messages.SUCCESS)
+    # Bulk actions run the model's transitions one article at a time; "publish" is has_publish_permission.
 
-    @admin.action(description=_("Publish the selected articles"))
+    @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        published, refused = 0, []
-        for article in queryset:
-            try:
-                article.publish(by=request.user)
-                published += 1
-            except ValidationError as refusal:
-                refused.append(f"«{article.headline}»: {' '.join(refusal.messages)}")
+        published, refused = self.run_transition_on_each(request, queryset, "publish")
         if published:
             self.message_user(
                 request,
@@ -390,18 +377,32 @@ class ArticleAdmin(
         for line in refused:
             self.message_user(request, _("Not published: %(why)s") % {"why": line}, messages.ERROR)
 
-    @admin.action(description=_("Send the selected articles for review"))
+    @admin.action(description=_("Send the selected articles for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        drafts = queryset.filter(status=Article.Status.DRAFT)
-        for article in drafts:
-            article.submit_for_review(by=request.user)
-        self.message_user(request, _("Sent for review."), messages.SUCCESS)
+        drafts = queryset.filter(status__in=[Article.Status.DRAFT, Article.Status.UNPUBLISHED])
+        sent, refused = self.run_transition_on_each(request, drafts, "submit_for_review")
+        if sent:
+            self.message_user(
+                request, ngettext("%d article sent for review.", "%d articles sent for review.", sent) % sent,
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, _("Not sent for review: %(why)s") % {"why": line}, messages.ERROR)
 
-    @admin.action(description=_("Unpublish the selected articles"))
+    @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.unpublish(by=request.user)
-        self.message_user(request, _("Unpublished."), messages.SUCCESS)
+        # Scheduled ones too: unpublishing a scheduled story cancels its schedule.
+        unpublished, refused = self.run_transition_on_each(
+            request, queryset.filter(status__in=Article.TIMED), "unpublish"
+        )
+        if unpublished:
+            self.message_user(
+                request,
+                ngettext("%d article unpublished.", "%d articles unpublished.", unpublished) % unpublished,
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, _("Not unpublished: %(why)s") % {"why": line}, messages.ERROR)
 
 
 @admin.register(Section)
@@ -421,14 +422,180 @@ class PersonAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
     autocomplete_fields = ["photo", "user"]
     prepopulated_fields = {"slug": ["name_ar"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # Linking an account means looking accounts up, which only those who may see accounts can do.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("auth.view_user"):
+            readonly.append("user")
+        return readonly
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        return fields if request.user.has_perm("auth.view_user") else [f for f in fields if f != "user"]
+
+
+def tags_merge(*, keep, tags, by):
+    """Fold ``tags`` into ``keep``: every article tagged with any of them ends up tagged with ``keep`` (once),
+    and the others are deleted. Returns the names of the tags merged away."""
+    if by is not None and not (by.has_perm("articles.change_tag") and by.has_perm("articles.delete_tag")):
+        raise PermissionDenied(_("Only editors may merge tags."))
+    others = [tag.pk for tag in tags if tag.pk != keep.pk]
+    with transaction.atomic():
+        # Locked (in a fixed order), so an article tagged with one of them meanwhile waits rather than being lost.
+        locked = Tag.objects.select_for_update().filter(pk__in=[keep.pk, *others]).order_by("pk")
+        names = sorted(tag.name for tag in locked if tag.pk != keep.pk)
+        already_kept = TaggedArticle.objects.filter(tag=keep).values("content_object_id")
+        article_ids = set(
+            TaggedArticle.objects.filter(tag__in=others).exclude(content_object_id__in=already_kept)
+            .values_list("content_object_id", flat=True)
+        )
+        # An article tagged with two of the merged tags gets the kept one once (the unique constraint would
+        # refuse a second row); ignore_conflicts covers one tagged with it by someone else meanwhile.
+        TaggedArticle.objects.bulk_create(
+            [TaggedArticle(tag=keep, content_object_id=pk) for pk in sorted(article_ids)], ignore_conflicts=True
+        )
+        Tag.objects.filter(pk__in=others).delete()
+        AuditEntry.record(AuditEntry.Action.TAGS_MERGED, keep, actor=by, detail="، ".join(names))
+    return names
+
+
+class TagMergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        label=_("tag to keep"), queryset=Tag.objects.none(), widget=forms.RadioSelect, empty_label=None,
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = tags
+        self.fields["keep"].label_from_instance = lambda tag: ngettext(
+            "%(name)s (%(count)d article)", "%(name)s (%(count)d articles)", tag.article_count
+        ) % {"name": tag.name, "count": tag.article_count}
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     readonly_fields = ["slug"]
+    ordering = ["name"]  # the article count annotation drops the model ordering; pagination needs one
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, tag):
+        return tag.article_count
+
+    def has_merge_permission(self, request):
+        # Merging changes the articles' tagging and deletes tags.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description=_("Merge the selected tags into one"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        tags = queryset.order_by("-article_count", "name")
+        if len(tags) < 2:
+            self.message_user(request, _("Select at least two tags to merge."), messages.WARNING)
+            return None
+        form = TagMergeForm(request.POST if "post" in request.POST else None, tags=tags, initial={"keep": tags[0]})
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            merged = tags_merge(keep=keep, tags=tags, by=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d tag merged into «%(tag)s»: %(names)s.",
+                    "%(count)d tags merged into «%(tag)s»: %(names)s.", len(merged),
+                ) % {"count": len(merged), "tag": keep.name, "names": "، ".join(merged)},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(request, "admin/articles/tag/merge_selected.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Merge tags"),
+            "subtitle": None,
+            "opts": self.opts,
+            "tags": tags,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        })
 
 
 @admin.register(SupportAppeal)
 class SupportAppealAdmin(TabbedTranslationAdmin):
     list_display = ["heading", "url", "is_active"]
+
+
+class AuditChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # One query per kind of target on the page, to link only to what still exists.
+        self.result_list = link_audit_targets(list(self.result_list), self.model_admin.admin_site)
+
+
+def link_audit_targets(entries, site):
+    """Give each entry ``target_url``: the admin page of what it concerns, or "" once that is gone."""
+    wanted = {}
+    for entry in entries:
+        if entry.target_type_id and entry.target_id:
+            wanted.setdefault(entry.target_type_id, set()).add(entry.target_id)
+    existing = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None or not site.is_registered(model):
+            continue
+        ids = [pk for pk in ids if pk.isdigit() and int(pk) < 2**63]
+        existing[type_id] = {str(pk) for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)}
+    for entry in entries:
+        entry.target_url = ""
+        if entry.target_id in existing.get(entry.target_type_id, ()):
+            opts = entry.target_type.model_class()._meta
+            entry.target_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[entry.target_id])
+    return entries
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read by administrators, written only by the transitions and account changes themselves."""
+
+    list_display = ["at", "actor", "action", "target", "detail"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor", "target_type"]
+    search_fields = ["target_repr", "detail", "actor__username", "actor__first_name", "actor__last_name"]
+    date_hierarchy = "at"
+    fields = ["at", "actor", "action", "target", "detail"]
+    readonly_fields = fields
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_auditentry")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    # Nobody writes the log by hand, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changelist(self, request, **kwargs):
+        return AuditChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        return link_audit_targets([entry], self.admin_site)[0] if entry else None
+
+    @admin.display(description=_("concerning"), ordering="target_repr")
+    def target(self, entry):
+        if getattr(entry, "target_url", ""):
+            return format_html('<a href="{}">{}</a>', entry.target_url, entry.target_repr)
+        return entry.target_repr or "—"
+
+# Accounts: the user list with invitations, deactivation and the audit of account changes; the login form.
+from . import admin_accounts  # noqa: E402, F401

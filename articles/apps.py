@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import history, signals  # noqa: F401  (registers revisions, connects the receivers)

@@ -14,7 +14,6 @@ import random
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,12 +23,12 @@ from PIL import Image, ImageDraw
 from .intake import create_photo
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag
 from .renditions import ensure_renditions
+from .roles import ROLE_EDITOR, assign_role
 from .text import unicode_slug
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "newsroom-demo"  # noqa: S105 - a published demo login, never a real account's
 EDITOR_PERSON = "reem"
-PERMISSION_APPS = ("articles", "taggit")
 
 # --------------------------------------------------------------------------------------------------
 # Sections
@@ -1194,9 +1193,9 @@ class _Loader:
         user.is_staff = True
         user.is_active = True
         user.save()
-        user.user_permissions.add(
-            *Permission.objects.filter(content_type__app_label__in=PERMISSION_APPS)
-        )
+        # Permissions come from the editor role (a group); older demo databases granted them one by one.
+        user.user_permissions.clear()
+        assign_role(user, ROLE_EDITOR)
         self.user = user
         self.user_created = created
         return user
@@ -1304,7 +1303,8 @@ class _Loader:
             # give them the timestamps they would have had, written past save() on purpose.
             updated = min(now, when + timezone.timedelta(hours=data.get("updated_after", 0)))
             Article.objects.filter(pk=article.pk).update(
-                created_at=when - timezone.timedelta(hours=5), updated_at=updated
+                created_at=when - timezone.timedelta(hours=5), updated_at=updated,
+                **{f"text_changed_at_{code}": updated for code in article.editions()},
             )
         elif status == Article.Status.IN_REVIEW:
             article.submit_for_review(by=self.user)

@@ -435,11 +435,13 @@ class Article(models.Model):
 
     @property
     def was_updated(self):
-        """Edited noticeably (more than a few minutes) after publication."""
-        return bool(
-            self.published_at and self.updated_at
-            and self.updated_at - self.published_at > timezone.timedelta(minutes=5)
-        )
+        """This edition's text changed noticeably (more than a few minutes) after publication.
+
+        Read from text_changed_at, not updated_at: publishing, trashing or retagging is not a revision readers
+        need to be told about.
+        """
+        revised = self.text_changed_at
+        return bool(self.published_at and revised and revised - self.published_at > timezone.timedelta(minutes=5))
 
     def publish_blockers(self):
         """Everything that stops publication, as sentences an editor can act on."""
@@ -453,7 +455,9 @@ class Article(models.Model):
             blockers.append(_("The article has no headline."))
         if not self.section_id:
             blockers.append(_("Choose a section."))
-        if not self.pk or not self.authors.exists():
+        # Asked of the table, not self.authors: the admin may hold a copy prefetched before the bylines
+        # saved alongside this very publication.
+        if not self.pk or not ArticleAuthor.objects.filter(article_id=self.pk).exists():
             blockers.append(_("Add at least one author."))
         if self.lead_photo_id:
             missing = self.lead_photo.missing_for_publication(self.lead_photo_caption or "")

@@ -5,6 +5,7 @@ to start without the values it cannot guess, such as SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: keeps staff who must use two-factor login out of the admin until they do.
+    "articles.accounts.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into the lockout page.
@@ -122,9 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password validators: Django's four, which also supply the Arabic messages. Ten characters rather than
+# Django's eight: every account here can reach the admin, and a passphrase is easy to type at ten.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,6 +165,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One cache for every app server when REDIS_URL is set (who is editing which article, login throttling state,
+# later whole pages); otherwise each process keeps its own in memory, which suits one server.
+REDIS_URL = env("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Photo uploads: refused above these sizes. Pixels are read from the file's header before any decoding,
 # so a small file that would expand into a huge image (a decompression bomb) costs nothing.
 NEWSROOM_PHOTO_MAX_BYTES = int(env("NEWSROOM_PHOTO_MAX_BYTES", str(25 * 1024 * 1024)))
@@ -178,9 +192,91 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 # Newsrooms that publish text-only briefs may publish without a lead photo.
 NEWSROOM_REQUIRE_LEAD_PHOTO = env_bool("NEWSROOM_REQUIRE_LEAD_PHOTO", True)
 
+# How long a reviewer's signed preview link (articles/preview.py) keeps working, in hours.
+NEWSROOM_PREVIEW_LINK_HOURS = int(env("NEWSROOM_PREVIEW_LINK_HOURS", "48"))
+if NEWSROOM_PREVIEW_LINK_HOURS < 1:
+    raise ImproperlyConfigured("NEWSROOM_PREVIEW_LINK_HOURS must be at least 1.")
+
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "admin:login"
+
+# --- Email ---------------------------------------------------------------------------------------------
+# Invitations are the only mail the newsroom sends. One switch: EMAIL_HOST turns on SMTP; otherwise
+# EMAIL_FILE_PATH writes each message to a file in that folder; otherwise messages go to the console (the
+# server log), which is what a laptop wants. Django 6.1's MAILERS, not the EMAIL_* settings it deprecates.
+# `check --deploy` reports a console or file mailer as an error: in production, invitations must reach people.
+if env("EMAIL_HOST"):
+    _email_ssl = env_bool("EMAIL_USE_SSL", False)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                # Unset: 587 with STARTTLS, 465 with SSL.
+                "port": int(env("EMAIL_PORT")) if env("EMAIL_PORT") else None,
+                "username": env("EMAIL_HOST_USER", ""),
+                "password": env("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", not _email_ssl),
+                "use_ssl": _email_ssl,
+                # Mail is sent while the administrator waits for the page: a dead mail server must not hang it.
+                "timeout": int(env("EMAIL_TIMEOUT", "10")),
+            },
+        },
+    }
+elif env("EMAIL_FILE_PATH"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env("EMAIL_FILE_PATH")},
+        },
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
+# --- Invitations -----------------------------------------------------------------------------------------
+# An invitation link (Django's password-reset token) is good for three days: long enough for an invitee
+# who reads mail only on working days to get past a weekend, short enough that a forgotten mail in an
+# inbox is not a standing key to the admin. It works once, because the token is bound to the password
+# hash, which changes when the password is set. Resending from the user list makes a fresh link.
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 60 * 60)))
+
+# --- Login throttling (django-axes) -------------------------------------------------------------------
+# Five wrong passwords from one address for one username lock that pair out for fifteen minutes; a
+# successful login clears the count. Axes's own defaults (three failures, per address, no cool-off) would
+# lock an office behind one router out for good.
+# Per username AND address, not per username alone: counting by username alone would let anyone on the
+# internet lock the editor-in-chief out by typing her username five times. Guessing one password from many
+# addresses is what the password validators and two-factor login are for.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A wrong password during a lockout starts the cool-off again: a script that keeps trying stays locked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# Arabic, and the same page whether or not the username exists, so the lockout tells a stranger nothing.
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# AccessAttempt already keeps the count and the last request of each username/address pair, and AccessLog
+# every successful login; a row per failure would be an unbounded table fed by anonymous requests.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Whose address is it? Only behind our own TLS proxy do we believe X-Forwarded-For, and then only its last
+# entry, the one the proxy itself added; anything to its left came from the client and is forgeable.
+# (django-ipware is not installed, so axes's AXES_IPWARE_* settings would do nothing: this function is the rule.)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.client_ip_address"
+
+# --- Two-factor login (django-otp, TOTP) ----------------------------------------------------------------
+# Roles that must set up two-factor login before they may use the admin, e.g. "editor,administrator".
+# Anyone may turn it on for themselves at /accounts/two-factor/; once on, the admin login asks for the code.
+NEWSROOM_REQUIRE_2FA_FOR = env_list("NEWSROOM_REQUIRE_2FA_FOR", "")
+# A misspelt role would silently oblige nobody: refuse to start instead.
+if set(NEWSROOM_REQUIRE_2FA_FOR) - {"writer", "photographer", "editor", "administrator"}:
+    raise ImproperlyConfigured(
+        "NEWSROOM_REQUIRE_2FA_FOR takes a comma list of roles: writer, photographer, editor, administrator."
+    )
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Newsroom")
 
 # Security. Development keeps plain HTTP; production gets secure cookies, HSTS and an HTTPS redirect.
 SESSION_COOKIE_HTTPONLY = True

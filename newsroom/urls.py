@@ -7,12 +7,18 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
+from articles import accounts
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # Accounts: the invitation link (choose a password) and two-factor setup for staff.
+    path("accounts/set-password/done/", accounts.set_password_done, name="set_password_done"),
+    path("accounts/set-password/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set_password"),
+    path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

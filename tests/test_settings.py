@@ -50,9 +50,19 @@ def test_production_settings_pass_the_deploy_checklist():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="0", SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
-        ALLOWED_HOSTS="news.example.org",
+        ALLOWED_HOSTS="news.example.org", EMAIL_HOST="smtp.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_deploy_check_insists_on_a_real_mail_server_for_invitations():
+    # Without one, invitations and password links would go to a console nobody reads.
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
+        ALLOWED_HOSTS="news.example.org",
+    )
+    assert result.returncode != 0
 
 
 @pytest.mark.parametrize(
@@ -70,3 +80,20 @@ def test_database_is_chosen_by_database_url(url, engine):
         capture_output=True, text=True, timeout=60,
     )
     assert result.stdout.strip() == engine, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_cache_is_shared_through_redis_when_redis_url_is_set(redis_url, backend):
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, os; django.setup(); {code}"], cwd=ROOT,
+        env=os.environ | {"REDIS_URL": redis_url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == backend, result.stderr
