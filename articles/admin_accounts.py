@@ -3,7 +3,8 @@ two-factor shown at a glance, every account change in the audit log. The admin l
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
@@ -58,6 +59,15 @@ class NewsroomUserAdmin(UserAdmin):
         return fields
 
     # --- The audit log ---------------------------------------------------------------------------------
+
+    def delete_model(self, request, obj):
+        AuditEntry.record(AuditEntry.Action.ACCOUNT_DELETED, obj, actor=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            AuditEntry.record(AuditEntry.Action.ACCOUNT_DELETED, user, actor=request.user)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -150,3 +160,23 @@ class NewsroomUserAdmin(UserAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/auth/user/invite.html", context)
+
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """Groups are the roles: widening what a role may do is an account change the audit log must show."""
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.permissions.values_list("codename", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.permissions.values_list("codename", flat=True))
+        if before != after:
+            added, removed = sorted(after - before), sorted(before - after)
+            detail = " ".join([*(f"+{name}" for name in added), *(f"-{name}" for name in removed)])
+            AuditEntry.record(
+                AuditEntry.Action.ROLE_PERMISSIONS_CHANGED, form.instance, actor=request.user, detail=detail
+            )

@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
         ACCOUNT_CHANGED = "account_changed", _("account changed")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("account deactivated")
         ACCOUNT_REACTIVATED = "account_reactivated", _("account reactivated")
+        ACCOUNT_DELETED = "account_deleted", _("account deleted")
+        ROLE_PERMISSIONS_CHANGED = "role_permissions_changed", _("role permissions changed")
         ROLES_CHANGED = "roles_changed", _("roles changed")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

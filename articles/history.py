@@ -481,10 +481,14 @@ class RevisionHistoryAdmin(VersionAdmin):
 
 
 def _number(value):
+    """A revision id from the query string; anything that is not one a database could hold is a 404."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
 
 
 def _revision_label(rev):
@@ -563,7 +567,9 @@ class VersionCheckedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
-        self.fields[OPENED_VERSION] = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+        self.fields[OPENED_VERSION] = forms.IntegerField(
+            required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+        )
         opened = self.restored_autosave.base_version if self.restored_autosave else self.instance.version
         self.initial[OPENED_VERSION] = opened
 
@@ -592,8 +598,19 @@ class VersionCheckedFormMixin:
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get(OPENED_VERSION)
+        if self.instance.pk and opened is None:
+            # A form without the version it was opened at (forged, or older than this check) cannot show a
+            # conflict, so it must not be allowed to overwrite: the text stays in the form, to be saved again.
+            self.add_error(None, ValidationError(
+                _("This form did not say which version of the article it was opened at, so it was not saved. "
+                  "Your text is still in the form: check the article's history, then save again."),
+                code="edit_conflict",
+            ))
+            self.data = self.data.copy()
+            self.data[self.add_prefix(OPENED_VERSION)] = str(self.instance.version)
+            return cleaned
         # self.instance is the row as the admin loaded it for this save: locked until the save commits.
-        if self.instance.pk and opened is not None and opened != self.instance.version:
+        if self.instance.pk and opened != self.instance.version:
             self.conflict = edit_conflict(self.instance, opened)
             self.add_error(None, ValidationError(
                 _("This article was saved after you opened it (last by %(who)s, at %(when)s), so your changes were "
@@ -840,6 +857,8 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             try:
                 base = int(request.POST.get(OPENED_VERSION, ""))
             except ValueError:
+                base = -1
+            if not 0 <= base < 2**31:  # forged or missing: take the article as it stands
                 base = article.version if article else 0
             autosave, _created = ArticleAutosave.objects.update_or_create(
                 article=article, user=request.user, defaults={"data": data, "base_version": base},

@@ -507,10 +507,15 @@ class Article(models.Model):
     def publish(self, *, by, at=None):
         """Publish now, or schedule for ``at`` if that is in the future; the checklist must be complete."""
         self._require(self.may_publish(by) and self.deleted_at is None)
+        now = timezone.now()
+        live = self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= now
+        if live and (at is None or at == self.published_at):
+            # Already live at that time: no new version (it would look like an edit conflict to whoever has the
+            # article open) and no second audit entry.
+            return
         blockers = self.publish_blockers()
         if blockers:
             raise ValidationError(blockers)
-        now = timezone.now()
         when = at or (self.published_at if self.status in self.TIMED else None) or now
         with transaction.atomic():
             self.status = self.Status.SCHEDULED if when > now else self.Status.PUBLISHED

@@ -199,6 +199,19 @@ class ArticlePermissionsMixin:
         ):
             if self._transition(request, article, article.submit_for_review):
                 self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
+        elif self._retimed(article):
+            # A plain save that moved a live story into the future, or a scheduled one into the past: the
+            # status must follow the time, through the transition (checks, audit), not silently.
+            self._publish(request, article)
+
+    @staticmethod
+    def _retimed(article):
+        if not article.published_at:
+            return False
+        due = article.published_at <= timezone.now()
+        return (article.status == Article.Status.PUBLISHED and not due) or (
+            article.status == Article.Status.SCHEDULED and due
+        )
 
     def _publish(self, request, article):
         # A publication time in the future, typed by the editor, schedules the story.

@@ -1,3 +1,6 @@
+import importlib
+from types import SimpleNamespace
+
 import pytest
 
 
@@ -16,3 +19,25 @@ def arabic_by_default():
     translation.activate("ar")
     yield
     translation.activate("ar")
+
+
+@pytest.fixture(autouse=True)
+def role_groups_survive_flushes(request):
+    """A transactional test empties every table when it ends, the groups the roles migration made included;
+    the next transactional test gets them back exactly as the migration makes them."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("articles.migrations.0005_roles")
+    migration.create_role_groups(apps, SimpleNamespace(connection=connection))
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Tests log many people in; PBKDF2 at production strength costs ~0.6 s a user. What the tests check is
+    who may do what, not the hash, so a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

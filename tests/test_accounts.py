@@ -216,7 +216,7 @@ def test_administrator_resends_an_invitation_that_expired(
     assert Client().get(invitation_path(mailoutbox[0])).status_code == 302
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_mail_server_failure_leaves_the_account_and_tells_the_administrator(client, settings):
     """Committed for real, as in production, so the mail is attempted while the administrator's request runs."""
     client.force_login(make_user(ROLE_ADMINISTRATOR, username="chief"))

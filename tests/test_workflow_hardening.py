@@ -1,0 +1,104 @@
+"""Edges of the workflow found in review: forged versions and ids, re-timed stories, repeated publishing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.audit import AuditEntry
+from articles.models import Article
+from tests.factories import make_article, make_user
+from tests.test_admin_flow import admin_form_data
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def editor_client():
+    client = Client()
+    client.force_login(make_user("editor"))
+    return client
+
+
+@pytest.mark.django_db
+def test_a_save_that_does_not_say_which_version_it_edits_cannot_overwrite_anyone():
+    article = make_article("العنوان الأول", summary_ar="ملخص")
+    reem, samer = editor_client(), editor_client()
+    reem_form = admin_form_data(reem, change_url(article), headline_ar="عنوان ريم")
+    samer_form = admin_form_data(samer, change_url(article), summary_ar="ملخص سامر")
+    samer_form.pop("opened_version")
+
+    assert reem.post(change_url(article), reem_form).status_code == 302
+    refused = samer.post(change_url(article), samer_form)
+
+    article.refresh_from_db()
+    assert refused.status_code == 200 and "ملخص سامر" in refused.text  # Samer's text is still in his form
+    assert (article.headline_ar, article.summary_ar) == ("عنوان ريم", "ملخص")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", ["-1", "99999999999999999999", "abc"])
+def test_autosave_with_a_forged_version_is_not_a_server_error(version):
+    article = make_article("خبر")
+    url = reverse("admin:articles_article_autosave", args=[article.pk])
+    response = editor_client().post(url, {"headline_ar": "مسودة", "opened_version": version})
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.headline_ar == "خبر"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["from=99999999999999999999", "from=1&to=99999999999999999999", "from=-3"])
+def test_comparing_revisions_that_cannot_exist_is_a_404(query):
+    client = Client()
+    client.force_login(make_user("editor"))
+    article = make_article("خبر")
+    client.get(change_url(article))
+    assert client.get(f"/admin/articles/article/{article.pk}/history/compare/?{query}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_moving_a_live_story_into_the_future_with_a_plain_save_schedules_it_on_the_record():
+    client = editor_client()
+    article = make_article("خبر منشور", published=True)
+    later = timezone.localtime(timezone.now() + timezone.timedelta(days=3))
+    form = admin_form_data(
+        client, change_url(article),
+        published_at_0=later.strftime("%Y-%m-%d"), published_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert client.post(change_url(article), form).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.SCHEDULED
+    assert AuditEntry.objects.filter(target_id=str(article.pk), action="scheduled").exists()
+
+
+@pytest.mark.django_db
+def test_publishing_a_live_story_again_changes_nothing():
+    editor = make_user("editor")
+    article = make_article("خبر منشور", published=True)
+    version, entries = article.version, AuditEntry.objects.count()
+    article.publish(by=editor)
+    article.refresh_from_db()
+    assert (article.version, AuditEntry.objects.count()) == (version, entries)
+
+
+@pytest.mark.django_db
+def test_deleting_an_account_and_widening_a_role_are_in_the_audit_log():
+    from django.contrib.auth.models import Group, Permission
+
+    client = Client()
+    client.force_login(make_user("administrator"))
+    leaver = make_user("editor", username="leaver")
+    assert client.post(reverse("admin:auth_user_delete", args=[leaver.pk]), {"post": "yes"}).status_code == 302
+    assert AuditEntry.objects.filter(action="account_deleted", target_repr="leaver").exists()
+
+    writers = Group.objects.get(name="كاتب")
+    publish = Permission.objects.get(codename="publish_article")
+    permissions = [*writers.permissions.values_list("pk", flat=True), publish.pk]
+    response = client.post(
+        reverse("admin:auth_group_change", args=[writers.pk]), {"name": writers.name, "permissions": permissions}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="role_permissions_changed")
+    assert entry.detail == "+publish_article"
