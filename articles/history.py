@@ -7,6 +7,7 @@ django-reversion keeps the revisions: each save through the admin stores the art
 import difflib
 import html
 import re
+import secrets
 import time
 from collections import namedtuple
 from contextlib import contextmanager
@@ -15,13 +16,14 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +31,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, strip_tags
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
@@ -551,6 +554,62 @@ def _comparable(value):
 
 _TAKEABLE = {TEXT, HTML, ONE, MANY, YES_NO}
 
+_BYLINE_ROW = re.compile(r"^[\w-]+-\d+-")
+_BYLINE_FIELDS = ("id", "person", "order", "DELETE")
+
+
+def _posted_bylines(data, prefix):
+    try:
+        total = max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 1000))
+    except (TypeError, ValueError):
+        total = 0
+    return [{name: data.get(f"{prefix}-{i}-{name}", "") or "" for name in _BYLINE_FIELDS} for i in range(total)]
+
+
+def _byline_people(rows):
+    def place(item):
+        index, row = item
+        return (int(row["order"]) if row["order"].isdigit() else 0, index)
+
+    kept = [(i, row) for i, row in enumerate(rows) if row["person"] and not row["DELETE"]]
+    return [row["person"] for _i, row in sorted(kept, key=place)]
+
+
+def bylines_after_conflict(data, prefix, article, opened_authors):
+    """A refused save's byline inline, made fit to be saved again.
+
+    Bylines the person left as they opened them come back as they are saved now; bylines they changed stay as
+    typed, except that rows deleted meanwhile are dropped (or kept as new rows if still wanted), since an id that
+    no longer exists can never be saved. Returns the new data and whether the bylines had been left alone.
+    """
+    rows = _posted_bylines(data, prefix)
+    current = list(ArticleAuthor.objects.filter(article=article).order_by("order", "pk"))
+    untouched = opened_authors is not None and _byline_people(rows) == [str(pk) for pk in opened_authors]
+    if untouched:
+        live = [{"id": str(b.pk), "person": str(b.person_id), "order": str(b.order), "DELETE": ""} for b in current]
+        added = []
+    else:
+        ids = {str(b.pk) for b in current}
+        live = [row for row in rows if row["id"] in ids]
+        # A byline still saved under a row this form does not carry stays saved: adding it again would clash.
+        posted = {row["id"] for row in live}
+        taken = {str(b.person_id) for b in current if str(b.pk) not in posted}
+        added = [
+            {**row, "id": ""} for row in rows
+            if row["id"] not in ids and row["person"] and not row["DELETE"] and row["person"] not in taken
+        ]
+    fresh = data.copy()
+    for key in [key for key in fresh if key.startswith(f"{prefix}-") and _BYLINE_ROW.match(key)]:
+        del fresh[key]
+    for index, row in enumerate(live + added):
+        for name in _BYLINE_FIELDS:
+            if row[name]:
+                fresh[f"{prefix}-{index}-{name}"] = row[name]
+        fresh[f"{prefix}-{index}-article"] = str(article.pk)
+    fresh[f"{prefix}-TOTAL_FORMS"] = str(len(live) + len(added))
+    fresh[f"{prefix}-INITIAL_FORMS"] = str(len(live))
+    return fresh, untouched
+
 
 class VersionCheckedFormMixin:
     """ArticleAdminForm's edit-conflict check.
@@ -683,8 +742,41 @@ def presence_notice(others):
 # Autosave.
 
 AUTOSAVE_MAX_BYTES = 2 * 1024 * 1024
+# Each add form gets its own key, drawn by the server, so two tabs of new articles keep two drafts.
+DRAFT_KEY = "draft_key"
+_DRAFT_KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,32}")
 # What a form post carries that is not the article: the token, the buttons, and the autosave's own words.
-_NOT_DRAFT = {"csrfmiddlewaretoken", "ping", "discard"}
+_NOT_DRAFT = {"csrfmiddlewaretoken", "ping", "discard", DRAFT_KEY}
+
+
+def new_draft_key():
+    return secrets.token_urlsafe(12)
+
+
+def valid_draft_key(value):
+    """The key as sent if it could be one of ours, else None (a forged or mangled key is never stored)."""
+    return value if isinstance(value, str) and _DRAFT_KEY_RE.fullmatch(value) else None
+
+
+def _opened_before(opened, article):
+    """Whether a posted form was opened at an earlier version of ``article`` than the one saved now."""
+    try:
+        return 0 <= int(opened) < article.version
+    except (TypeError, ValueError):
+        return False
+
+
+def unsaved_copy_fields(autosave):
+    """The texts of an autosaved copy as (label, text) pairs, bodies as the reader reads them."""
+    shown = []
+    for item in ARTICLE_SHOWN:
+        if item.kind not in (TEXT, HTML):
+            continue
+        value = autosave.data.get(item.name)
+        value = value[-1] if isinstance(value, list) and value else value
+        if isinstance(value, str) and value.strip():
+            shown.append((item.label, body_text(value) if item.kind == HTML else value))
+    return shown
 
 
 class ArticleHistoryMixin(RevisionHistoryAdmin):
@@ -729,16 +821,62 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {}
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if (
+                article is not None and self.has_view_permission(request, article)
+                and not self.has_change_permission(request, article)
+                and _opened_before(request.POST.get(OPENED_VERSION), article)
+            ):
+                # It stopped being editable while this person typed (published, trashed): the save is refused,
+                # but a bare 403 would lose the text. Keep it as their autosaved copy and show the article
+                # read-only, saying why, with that copy beside it. A post from a form opened at the current
+                # version (or without one: forged) was never editable, and stays a plain 403.
+                self._keep_refused_post(request, article)
+                context["history_not_saved"] = self._not_saved_reason(article)
+                request.method = "GET"
         if request.method == "GET":
             article = self.get_object(request, unquote(object_id))
             if article is not None and self.has_view_or_change_permission(request, article):
                 self._keep_first_revision(article)
-                context = self._notices(request, article)
+                context.update(self._notices(request, article))
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):
         context = self._notices(request, None) if request.method == "GET" else {}
         return super().add_view(request, form_url, {**context, **(extra_context or {})})
+
+    @staticmethod
+    def _keep_refused_post(request, article):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > AUTOSAVE_MAX_BYTES:
+            return
+        data = {
+            name: request.POST.getlist(name) for name in request.POST
+            if name not in _NOT_DRAFT and not name.startswith("_")
+        }
+        try:
+            base = int(request.POST.get(OPENED_VERSION, ""))
+        except ValueError:
+            base = -1
+        if not 0 <= base < 2**31:
+            base = article.version
+        ArticleAutosave.objects.update_or_create(
+            article=article, user=request.user, draft_key="", defaults={"data": data, "base_version": base},
+        )
+
+    @staticmethod
+    def _not_saved_reason(article):
+        if article.deleted_at is not None:
+            return gettext("Your changes were not saved: this article was moved to the trash while you were "
+                           "editing it. Your text is kept below as your unsaved copy.")
+        return gettext("Your changes were not saved: this article is now “%(status)s” and you may no longer edit "
+                       "it. Your text is kept below as your unsaved copy; ask an editor to apply it.") % {
+            "status": article.get_status_display(),
+        }
 
     @staticmethod
     def _keep_first_revision(article):
@@ -754,7 +892,23 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         context = {}
         if article is not None and editing:
             context["history_presence"] = presence_notice(editors_present(article.pk, request.user))
-        autosave = ArticleAutosave.objects.filter(article=article, user=request.user).first() if editing else None
+        if article is not None and not editing:
+            # Someone who may only read the article now (it was published or trashed as they typed) still sees
+            # their own unsaved copy, read-only, so no word of it is lost.
+            copy = ArticleAutosave.objects.filter(article=article, user=request.user, draft_key="").first()
+            if copy is not None:
+                context["history_unsaved_copy"] = copy
+                context["history_unsaved_fields"] = unsaved_copy_fields(copy)
+            return context
+        autosave = None
+        if editing and article is not None:
+            autosave = ArticleAutosave.objects.filter(article=article, user=request.user, draft_key="").first()
+        elif editing:
+            # New articles: the latest unsaved draft of any tab, or the one asked for by its key.
+            drafts = ArticleAutosave.objects.filter(article=None, user=request.user).order_by("-saved_at")
+            context["history_autosave_drafts"] = drafts[:5]
+            asked = valid_draft_key(request.GET.get("restore_autosave"))
+            autosave = (drafts.filter(draft_key=asked).first() if asked else None) or drafts.first()
         # Saving deletes this person's draft copy, so one still here is work never saved: newer than the article's
         # last save, or typed against a version someone else has saved over since.
         if autosave and (
@@ -767,6 +921,26 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
                 context["history_autosave_restored"] = True
         return context
 
+    def _bylines_after_conflict(self, request, context, obj):
+        """A refused save comes back with bylines that can be saved again (see bylines_after_conflict)."""
+        form = getattr(context.get("adminform"), "form", None)
+        conflict = getattr(form, "conflict", None)
+        if not conflict or obj is None or obj.pk is None:
+            return
+        opened = (conflict["opened_state"] or {}).get("authors")
+        admin_formsets = context.get("inline_admin_formsets") or []
+        for index, admin_formset in enumerate(admin_formsets):
+            formset, inline = admin_formset.formset, admin_formset.opts
+            if formset.model is not ArticleAuthor or not formset.is_bound:
+                continue
+            data, untouched = bylines_after_conflict(formset.data, formset.prefix, obj, opened)
+            kwargs = {**self.get_formset_kwargs(request, obj, inline, formset.prefix), "data": data}
+            admin_formsets[index] = self.get_inline_formsets(request, [type(formset)(**kwargs)], [inline], obj)[0]
+            for row in conflict["changes"] or []:
+                if row["name"] == "authors":
+                    row["in_form"] = "theirs" if untouched else "yours"
+            context["errors"] = helpers.AdminErrorList(form, [each.formset for each in admin_formsets])
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         autosave = getattr(request, "_restored_autosave", None)
@@ -775,12 +949,20 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        self._bylines_after_conflict(request, context, obj)
         editing = self.has_add_permission(request) if add else self.has_change_permission(request, obj)
-        if editing and not context.get("is_popup"):
-            context["history_autosave_url"] = (
-                reverse("admin:articles_article_autosave_new") if add
-                else reverse("admin:articles_article_autosave", args=[quote(obj.pk)])
-            )
+        if editing and not context.get("is_popup") and add:
+            # This form's own draft key: the restored draft's, the one it was posted with, or a fresh one.
+            # static/js/autosave.js puts it in a hidden input, so autosaves and the save both carry it.
+            restored = getattr(request, "_restored_autosave", None)
+            key = (restored.draft_key if restored else None) or valid_draft_key(request.POST.get(DRAFT_KEY))
+            params = {DRAFT_KEY: key or new_draft_key()}
+            offered = context.get("history_autosave")
+            if offered is not None and not restored and offered.draft_key:
+                params["offered"] = offered.draft_key  # what "Restore" and "Discard" on this page are about
+            context["history_autosave_url"] = f"{reverse('admin:articles_article_autosave_new')}?{urlencode(params)}"
+        elif editing and not context.get("is_popup"):
+            context["history_autosave_url"] = reverse("admin:articles_article_autosave", args=[quote(obj.pk)])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -789,7 +971,9 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         # Saved for real: the draft copy has served its purpose.
         ArticleAutosave.objects.filter(article=obj, user=request.user).delete()
         if not change:
-            ArticleAutosave.objects.filter(article=None, user=request.user).delete()
+            # Only this tab's draft: other new articles being written in other tabs keep theirs.
+            key = valid_draft_key(request.POST.get(DRAFT_KEY)) or ""
+            ArticleAutosave.objects.filter(article=None, user=request.user, draft_key=key).delete()
 
     # The revision's comment is the admin's change message, plus any change of status the buttons made.
 
@@ -842,11 +1026,20 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             length = 0
         if length > AUTOSAVE_MAX_BYTES:
             return HttpResponse(gettext("Too much to autosave."), status=413)
-        mine = ArticleAutosave.objects.filter(article=article, user=request.user)
+        key = ""
+        if article is None:
+            key = valid_draft_key(request.POST.get(DRAFT_KEY) or request.GET.get(DRAFT_KEY))
+            if key is None:
+                return HttpResponseBadRequest(gettext("This form has no valid draft key; reload it to autosave."))
+        mine = ArticleAutosave.objects.filter(article=article, user=request.user, draft_key=key)
         answer = {"saved": False, "status": "", "presence": ""}
         if article is not None:
             answer["presence"] = presence_notice(editors_present(article.pk, request.user))
         if "discard" in request.POST:
+            # A new article's page may offer another tab's draft: the discard names it by its key.
+            other = valid_draft_key(request.POST["discard"]) if article is None else None
+            if other:
+                mine = ArticleAutosave.objects.filter(article=None, user=request.user, draft_key=other)
             mine.delete()
             return JsonResponse(answer)
         if "ping" not in request.POST:
@@ -861,7 +1054,7 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             if not 0 <= base < 2**31:  # forged or missing: take the article as it stands
                 base = article.version if article else 0
             autosave, _created = ArticleAutosave.objects.update_or_create(
-                article=article, user=request.user, defaults={"data": data, "base_version": base},
+                article=article, user=request.user, draft_key=key, defaults={"data": data, "base_version": base},
             )
             answer["saved"] = True
             answer["status"] = gettext("Draft autosaved at %(time)s.") % {

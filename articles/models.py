@@ -612,11 +612,16 @@ class ArticleAutosave(models.Model):
     # The article's version the form was opened at, so restoring can tell if someone saved since.
     base_version = models.PositiveIntegerField(default=0)
     saved_at = models.DateTimeField(auto_now=True)
+    # Which add form a new article's draft came from, so two tabs of new articles keep two drafts; "" when the
+    # article exists already (one draft per article and person).
+    draft_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("autosaved draft")
         verbose_name_plural = _("autosaved drafts")
-        constraints = [models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_article_and_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user", "draft_key"], name="one_autosave_per_form_and_user")
+        ]
 
     def __str__(self):
         return f"{self.article or '—'} ({self.user})"

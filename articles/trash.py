@@ -20,6 +20,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from .history import revision
+
 TRASH_VAR = "trash"
 
 
@@ -221,7 +223,8 @@ class TrashMixin:
         if article is None:
             return redirect("admin:articles_article_changelist")
         if article.deleted_at is not None:
-            self._restore(request, article)
+            with revision(request.user, _("Restored from the trash.")):
+                self._restore(request, article)
             self.message_user(
                 request, format_html(_("«{}» was restored from the trash."), article), messages.SUCCESS
             )

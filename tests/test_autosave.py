@@ -1,5 +1,9 @@
 """Autosave: the form's text kept in the background as a draft copy, never the article itself."""
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +23,18 @@ def change_url(article):
 
 def autosave_url(article):
     return reverse("admin:articles_article_autosave", args=[article.pk])
+
+
+def draft_key_on(page):
+    """The add form's draft key, as static/js/autosave.js reads it from the autosave box."""
+    url = html.unescape(re.search(r'id="newsroom-autosave" data-url="([^"]+)"', page.content.decode()).group(1))
+    return parse_qs(urlsplit(url).query)["draft_key"][0]
+
+
+def new_article_tab(client, **typed):
+    """A new tab on the add page: the form as the browser would post it, its draft key in the hidden input."""
+    page = client.get(ADD_URL)
+    return admin_form_data(client, ADD_URL, **typed) | {"draft_key": draft_key_on(page)}
 
 
 def logged_in(role="editor", **fields):
@@ -120,15 +136,18 @@ def test_a_draft_autosaved_before_someone_elses_save_restores_into_an_edit_confl
 @pytest.mark.django_db
 def test_a_new_article_is_autosaved_and_offered_again_on_the_add_page():
     client, user = logged_in()
-    form = admin_form_data(client, ADD_URL, headline_ar="خبر لم يحفظ بعد", body_ar="<p>بداية الخبر.</p>")
+    form = new_article_tab(client, headline_ar="خبر لم يحفظ بعد", body_ar="<p>بداية الخبر.</p>")
 
     assert client.post(NEW_AUTOSAVE_URL, form).status_code == 200
     assert ArticleAutosave.objects.get(article=None, user=user).data["headline_ar"] == ["خبر لم يحفظ بعد"]
 
     assert client.get(ADD_URL).context["history_autosave"] is not None
-    fields = form_on_page(client.get(ADD_URL + "?restore_autosave=1"))
+    restored = client.get(ADD_URL + "?restore_autosave=1")
+    fields = form_on_page(restored)
     assert fields["headline_ar"] == "خبر لم يحفظ بعد"
-    assert client.post(ADD_URL, fields).status_code == 302
+    # The restored form carries on under the draft's own key.
+    assert draft_key_on(restored) == form["draft_key"]
+    assert client.post(ADD_URL, fields | {"draft_key": draft_key_on(restored)}).status_code == 302
     assert Article.objects.get().headline_ar == "خبر لم يحفظ بعد"
     assert not ArticleAutosave.objects.exists()
 
@@ -195,3 +214,77 @@ def test_the_form_loads_the_autosave_script_from_a_file():
     assert "/static/js/autosave.js" in html and "/static/css/history.css" in html
     assert f'data-url="{autosave_url(article)}"' in html
     assert 'name="opened_version"' in html
+
+
+@pytest.mark.django_db
+def test_two_tabs_of_new_articles_keep_two_drafts():
+    client, user = logged_in()
+    tab_a = new_article_tab(client, headline_ar="خبر في النافذة الأولى")
+    tab_b = new_article_tab(client, headline_ar="خبر في النافذة الثانية")
+    assert tab_a["draft_key"] != tab_b["draft_key"]
+
+    assert client.post(NEW_AUTOSAVE_URL, tab_a).status_code == 200
+    assert client.post(NEW_AUTOSAVE_URL, tab_b).status_code == 200
+    assert client.post(NEW_AUTOSAVE_URL, tab_b | {"headline_ar": "خبر ثان معدل"}).status_code == 200
+
+    drafts = {row.draft_key: row.data["headline_ar"] for row in ArticleAutosave.objects.filter(user=user)}
+    assert drafts == {tab_a["draft_key"]: ["خبر في النافذة الأولى"], tab_b["draft_key"]: ["خبر ثان معدل"]}
+
+
+@pytest.mark.django_db
+def test_saving_one_new_article_keeps_the_other_tabs_draft_and_offers_it_next():
+    client, user = logged_in()
+    tab_a = new_article_tab(client, headline_ar="خبر لم يحفظ", body_ar="<p>نص أول.</p>")
+    tab_b = new_article_tab(client, headline_ar="خبر يحفظ الآن", body_ar="<p>نص ثان.</p>")
+    client.post(NEW_AUTOSAVE_URL, tab_a)
+    client.post(NEW_AUTOSAVE_URL, tab_b)
+
+    assert client.post(ADD_URL, tab_b).status_code == 302
+
+    assert Article.objects.get().headline_ar == "خبر يحفظ الآن"
+    left = ArticleAutosave.objects.get(user=user)
+    assert left.draft_key == tab_a["draft_key"] and left.data["headline_ar"] == ["خبر لم يحفظ"]
+    later = client.get(ADD_URL)
+    assert later.context["history_autosave"] == left
+    restored = client.get(ADD_URL + "?restore_autosave=" + tab_a["draft_key"])
+    assert form_on_page(restored)["headline_ar"] == "خبر لم يحفظ"
+
+
+@pytest.mark.django_db
+def test_a_new_article_page_discards_the_draft_it_offers_not_its_own():
+    client, user = logged_in()
+    old_tab = new_article_tab(client, headline_ar="مسودة قديمة")
+    client.post(NEW_AUTOSAVE_URL, old_tab)
+    page = client.get(ADD_URL)
+    url = page.context["history_autosave_url"]
+    assert parse_qs(urlsplit(url).query)["offered"] == [old_tab["draft_key"]]
+
+    assert client.post(url, {"discard": old_tab["draft_key"]}).status_code == 200
+
+    assert not ArticleAutosave.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "short", "x" * 33, "../../etc/passwd", "مفتاح-عربي-طويل", "a b c d e f g h"])
+def test_a_new_article_autosave_with_a_missing_or_forged_key_is_refused(key):
+    client, user = logged_in()
+    form = new_article_tab(client, headline_ar="مسودة") | {"draft_key": key}
+
+    response = client.post(NEW_AUTOSAVE_URL, form)
+
+    assert response.status_code == 400
+    assert not ArticleAutosave.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_saving_a_new_article_with_a_forged_key_saves_it_and_leaves_other_drafts():
+    client, user = logged_in()
+    tab_a = new_article_tab(client, headline_ar="مسودة باقية")
+    client.post(NEW_AUTOSAVE_URL, tab_a)
+    tab_b = new_article_tab(client, headline_ar="خبر محفوظ", body_ar="<p>نص.</p>") | {"draft_key": "<script>" * 9}
+
+    assert client.post(ADD_URL, tab_b).status_code == 302
+    assert client.get(ADD_URL + "?restore_autosave=%00%ff").status_code == 200
+
+    assert Article.objects.get().headline_ar == "خبر محفوظ"
+    assert ArticleAutosave.objects.get(user=user).draft_key == tab_a["draft_key"]

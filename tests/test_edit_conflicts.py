@@ -9,8 +9,8 @@ from django.db import connection
 from django.urls import reverse
 
 from articles.history import PRESENCE_SECONDS, VersionCheckedFormMixin, _presence_key
-from articles.models import Article
-from tests.factories import make_article, make_user
+from articles.models import Article, ArticleAuthor, ArticleAutosave
+from tests.factories import make_article, make_person, make_user
 from tests.test_admin_flow import _FormFields, admin_form_data
 
 
@@ -230,3 +230,119 @@ def test_two_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
     assert statuses == {"reem": 302, "samer": 200}
     article.refresh_from_db()
     assert (article.headline_ar, article.summary_ar) == ("عنوان ريم", "ملخص قصير للخبر.")
+
+
+def byline_people(article):
+    return list(ArticleAuthor.objects.filter(article=article).order_by("order", "pk").values_list("person", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_not_a_403(client):
+    writer, writer_user = logged_in(type(client), "writer")
+    editor, editor_user = logged_in(type(client))
+    article = make_article("خبر قيد المراجعة", created_by=writer_user, status=Article.Status.IN_REVIEW)
+    url = change_url(article)
+    typed = admin_form_data(writer, url, body_ar="<p>فقرة طويلة كتبها المحرر بعناية.</p>")
+    article.publish(by=editor_user)
+    article.refresh_from_db()
+    published_body, published_version = article.body_ar, article.version
+
+    response = writer.post(url, typed)
+
+    assert response.status_code == 200
+    assert response.context["history_not_saved"]
+    html = response.content.decode()
+    assert "فقرة طويلة كتبها المحرر بعناية." in html
+    article.refresh_from_db()
+    assert (article.body_ar, article.version) == (published_body, published_version)
+    copy = ArticleAutosave.objects.get(article=article, user=writer_user)
+    assert copy.data["body_ar"] == ["<p>فقرة طويلة كتبها المحرر بعناية.</p>"]
+    # Opening the article later, read-only, still shows the copy.
+    later = writer.get(url)
+    assert later.status_code == 200
+    assert "فقرة طويلة كتبها المحرر بعناية." in later.content.decode()
+    assert not later.context.get("history_not_saved")
+
+
+@pytest.mark.django_db
+def test_an_editor_whose_article_is_trashed_while_they_type_keeps_their_text(client):
+    first, _ = logged_in(type(client))
+    _second, second_user = logged_in(type(client))
+    article = make_article("عنوان", summary_ar="ملخص قديم.")
+    url = change_url(article)
+    typed = admin_form_data(first, url, summary_ar="ملخص جديد كتبته الآن.")
+    article.move_to_trash(by=second_user)
+
+    response = first.post(url, typed)
+
+    assert response.status_code == 200
+    assert "trash" in str(response.context["history_not_saved"]) or "سلة" in str(response.context["history_not_saved"])
+    assert "ملخص جديد كتبته الآن." in response.content.decode()
+    article.refresh_from_db()
+    assert article.summary_ar == "ملخص قديم." and article.deleted_at is not None
+
+
+@pytest.mark.django_db
+def test_a_byline_changed_meanwhile_is_not_undone_by_a_form_that_left_bylines_alone(client):
+    old, new = make_person("الكاتب الأول"), make_person("الكاتب الثاني")
+    article = make_article("عنوان", authors=[old])
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, **{"articleauthor_set-0-person": str(new.pk)})
+    samer_form = admin_form_data(samer, url, summary_ar="ملخص سامر")
+    assert reem.post(url, reem_form).status_code == 302
+
+    response = samer.post(url, samer_form)
+
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.context["adminform"].form.conflict["changes"]}
+    assert rows["authors"]["in_form"] == "theirs"
+    page = form_on_page(response)
+    assert page["articleauthor_set-0-person"] == str(new.pk)
+    assert samer.post(url, page).status_code == 302
+    article.refresh_from_db()
+    assert byline_people(article) == [new.pk]
+    assert article.summary_ar == "ملخص سامر"
+
+
+@pytest.mark.django_db
+def test_a_byline_deleted_meanwhile_does_not_make_the_returned_form_unsaveable(client):
+    kept, dropped = make_person("باق"), make_person("محذوف")
+    article = make_article("عنوان", authors=[kept, dropped])
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, **{"articleauthor_set-1-DELETE": "on"})
+    samer_form = admin_form_data(samer, url, summary_ar="ملخص سامر")
+    assert reem.post(url, reem_form).status_code == 302
+
+    response = samer.post(url, samer_form)
+    assert response.status_code == 200
+
+    assert samer.post(url, form_on_page(response)).status_code == 302
+    article.refresh_from_db()
+    assert byline_people(article) == [kept.pk]
+    assert article.summary_ar == "ملخص سامر"
+
+
+@pytest.mark.django_db
+def test_when_both_changed_bylines_the_second_persons_stay_without_the_deleted_row(client):
+    first, second, third = make_person("أ"), make_person("ب"), make_person("ج")
+    article = make_article("عنوان", authors=[first, second])
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, **{"articleauthor_set-1-DELETE": "on"})
+    # Samer swaps the second byline for a third person, on the row Reem is about to delete.
+    samer_form = admin_form_data(samer, url, **{"articleauthor_set-1-person": str(third.pk)})
+    assert reem.post(url, reem_form).status_code == 302
+
+    response = samer.post(url, samer_form)
+
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.context["adminform"].form.conflict["changes"]}
+    assert rows["authors"]["in_form"] == "yours"
+    assert samer.post(url, form_on_page(response)).status_code == 302
+    article.refresh_from_db()
+    assert byline_people(article) == [first.pk, third.pk]

@@ -1,12 +1,16 @@
 """The role table, enforced: every admin page answers each role as its permissions say, and forged requests fail.
 
 The walk discovers the pages from the admin site itself (every registered ModelAdmin's own pages, the extra
-addresses its get_urls adds, the index and app pages), so a new admin screen is covered without editing this file.
+addresses its get_urls adds, the index and app pages). Django's five pages per model are judged from the model
+permissions; each extra page is judged from EXTRA_PAGES below, and an extra page missing from it fails the walk,
+so a new admin screen cannot slip through unjudged.
 """
 
 import re
+from typing import NamedTuple
 
 import pytest
+import reversion
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
@@ -18,8 +22,10 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.generic import RedirectView
+from reversion.models import Version
 
 from articles.audit import AuditEntry
+from articles.history import revision
 from articles.models import Article, Tag
 from articles.roles import (
     ALL,
@@ -42,6 +48,69 @@ MODEL_ACTIONS = ("view", "add", "change", "delete")
 REFUSED = {403, 404, 405}
 # Object-level rules on top of the model permissions (the role table says "their own drafts only").
 MAY_CHANGE_OBJECT = {Article: lambda user, article: article.may_edit(user)}
+
+
+
+def model_perm(*actions):
+    """Holds any of these permissions on the model of the object behind the page."""
+    def rule(user, obj):
+        opts = obj._meta
+        return any(user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in actions)
+    return rule
+
+
+def perm(name):
+    return lambda user, obj: user.has_perm(name)
+
+
+def may_change(user, obj):
+    """The model's change permission and the object-level rule (a writer: their own drafts only)."""
+    return model_perm("change")(user, obj) and MAY_CHANGE_OBJECT.get(type(obj), lambda user, obj: True)(user, obj)
+
+
+def everyone(user, obj):
+    return True
+
+
+class Extra(NamedTuple):
+    """What an extra page answers: ``get`` and ``post`` are (who may, the answer they get); everyone else gets
+    403. ``post`` is None for a page that does nothing on POST. ``query`` finishes the address (version ids)."""
+    get: tuple
+    post: tuple | None = None
+    query: object = None
+
+
+def compare_query(obj, version):
+    return f"?from={version.revision_id}"
+
+
+# Every extra admin page, by URL name, and the permission it needs. Its parameters are filled with the existing
+# object's id and, for a second one, the id of that object's latest version (see object_and_version).
+EXTRA_PAGES = {
+    # The trash: emptying it is for administrators; restoring is for whoever may move articles to it.
+    "articles_article_empty_trash": Extra(get=(perm("articles.empty_trash"), 200),
+                                          post=(perm("articles.empty_trash"), 302)),
+    "articles_article_restore": Extra(get=(everyone, 405), post=(perm("articles.delete_article"), 302)),
+    # Autosave answers POST only, to whoever may add articles / change this one.
+    "articles_article_autosave_new": Extra(get=(perm("articles.add_article"), 405),
+                                           post=(perm("articles.add_article"), 200),
+                                           query=lambda obj, version: "?draft_key=role-walk-draft"),
+    "articles_article_autosave": Extra(get=(may_change, 405), post=(may_change, 200)),
+    # History: reading revisions needs view; restoring one (POST) needs change on that very object.
+    "articles_article_compare": Extra(get=(model_perm("view", "change"), 200), query=compare_query),
+    "articles_article_revision": Extra(get=(model_perm("view", "change"), 200), post=(may_change, 302)),
+    "articles_photo_compare": Extra(get=(model_perm("view", "change"), 200), query=compare_query),
+    "articles_photo_revision": Extra(get=(model_perm("view", "change"), 200), post=(may_change, 302)),
+    # The photo library: uploading is adding photos (an empty POST shows the form again with its errors).
+    "articles_photo_upload": Extra(get=(perm("articles.add_photo"), 200), post=(perm("articles.add_photo"), 200)),
+    "articles_photo_thumbnail": Extra(get=(perm("articles.view_photo"), 302)),
+    # Accounts: inviting is adding a user; setting a password is changing one (empty POSTs: the form again).
+    "auth_user_invite": Extra(get=(perm("auth.add_user"), 200), post=(perm("auth.add_user"), 200)),
+    "auth_user_password_change": Extra(get=(perm("auth.change_user"), 200), post=(perm("auth.change_user"), 200)),
+    # Two-factor devices: their secret (config page, QR code) only to who may see the devices.
+    "otp_totp_totpdevice_config": Extra(get=(model_perm("view", "change"), 200)),
+    "otp_totp_totpdevice_qrcode": Extra(get=(model_perm("view", "change"), 200)),
+}
 
 
 # -- the world the walk needs: one user per role, and one existing object behind every admin screen ----------------
@@ -101,6 +170,11 @@ def newsroom(db):
     made = {Article: article, get_user_model(): other_writer, Group: writers}
     objects = {model: any_instance(model, made) for model in admin.site._registry}
     superuser = get_user_model().objects.create_superuser("chief", password="a-long-demo-password")
+    # A revision of every object with a history, for the history pages to show and restore.
+    for obj in objects.values():
+        if reversion.is_registered(type(obj)):
+            with revision(superuser):
+                obj.save()
     return users, objects, superuser
 
 
@@ -115,17 +189,23 @@ def flattened(patterns, prefix=""):
             yield prefix, entry
 
 
-def filled_route(route, obj):
-    """A route such as "<path:object_id>/restore/" or "^([^/]+)/history/(\\d+)/$" with every parameter replaced
-    by the object's id (a parameter that is not the object's id then most likely finds nothing: fine, as long as
-    the answer is not a server error)."""
-    value = quote(str(obj.pk))
+def filled_route(route, values):
+    """A route such as "<path:object_id>/restore/" or "^([^/]+)/history/(\\d+)/$" with its parameters replaced,
+    in order, by ``values`` (the last one repeated if there are more parameters than values)."""
+    values = iter([quote(str(value)) for value in values])
+    last = None
+
+    def next_value(_match=None):
+        nonlocal last
+        last = next(values, last)
+        return last
+
     if not route.startswith("^"):
-        return re.sub(r"<(?:\w+:)?\w+>", lambda _match: value, route)
+        return re.sub(r"<(?:\w+:)?\w+>", next_value, route)
     filled, depth = "", 0
     for char in route.removeprefix("^").removesuffix("$"):
         if char == "(":
-            filled += value if depth == 0 else ""
+            filled += next_value() if depth == 0 else ""
             depth += 1
         elif char == ")":
             depth -= 1
@@ -134,8 +214,18 @@ def filled_route(route, obj):
     return filled.replace("\\", "")
 
 
+def latest_version(obj):
+    return Version.objects.get_for_object(obj).first() if reversion.is_registered(type(obj)) else None
+
+
+def object_and_version(obj):
+    """What an extra page's parameters are filled with: the object's id, then its latest version's id."""
+    version = latest_version(obj)
+    return [obj.pk, version.pk] if version else [obj.pk]
+
+
 def admin_pages(model_admin, obj):
-    """(label, url) of Django's five pages for this model, then of every extra page its get_urls adds."""
+    """(label, url) of Django's five pages for this model."""
     opts = model_admin.opts
     name = f"admin:{opts.app_label}_{opts.model_name}"
     pages = [
@@ -145,14 +235,20 @@ def admin_pages(model_admin, obj):
         ("delete", reverse(f"{name}_delete", args=[quote(obj.pk)])),
         ("history", reverse(f"{name}_history", args=[quote(obj.pk)])),
     ]
+    return pages
+
+
+def extra_pages(model_admin, obj):
+    """(URL name, url) of every extra page the admin's get_urls adds, its parameters filled for ``obj``."""
+    opts = model_admin.opts
     django_names = {f"{opts.app_label}_{opts.model_name}_{page}" for page in DJANGO_PAGES}
-    base = reverse(f"{name}_changelist")
+    base = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    values = object_and_version(obj)
     for prefix, pattern in flattened(model_admin.get_urls()):
         if pattern.name in django_names or getattr(pattern.callback, "view_class", None) is RedirectView:
             continue  # Django's own pages, and its redirect from "<id>/" to "<id>/change/"
         route = prefix + str(pattern.pattern)
-        pages.append((f"extra {pattern.name or route}", base + filled_route(route, obj)))
-    return pages
+        yield pattern.name or route, base + filled_route(route, values)
 
 
 # -- what the role table says each page should answer ------------------------------------------------------------
@@ -232,24 +328,28 @@ def test_every_admin_page_answers_each_role_as_the_role_table_says(newsroom, rol
         )
         check("app index", reverse("admin:app_list", args=[app_label]), 200 if visible else 404)
 
+    found = set()
     for model, model_admin in admin.site._registry.items():
         obj = objects[model]
-        opts = model._meta
-        has_any = user and any(
-            user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in MODEL_ACTIONS
-        )
         for label, url in admin_pages(model_admin, obj):
-            if label in DJANGO_PAGES:
-                check(label, url, expected(user, model_admin, label, obj, superuser) if user else None)
-                if user and expected(user, model_admin, label, obj, superuser) == 403:
-                    # A forged form for a page one may not open is refused just the same.
-                    check(f"forged {label}", url, "refused", method="post")
-            else:
-                # What an extra page shows depends on the page; never to someone without a right on its model.
-                check(label, url, None if has_any else "refused")
-                if not has_any:
-                    check(f"forged {label}", url, "refused", method="post")
+            check(label, url, expected(user, model_admin, label, obj, superuser) if user else None)
+            if user and expected(user, model_admin, label, obj, superuser) == 403:
+                # A forged form for a page one may not open is refused just the same.
+                check(f"forged {label}", url, "refused", method="post")
+        for name, url in extra_pages(model_admin, obj):
+            found.add(name)
+            page = EXTRA_PAGES.get(name)
+            if page is None:
+                wrong.append(f"{url} ({name}): an extra admin page not in EXTRA_PAGES; add it there with the "
+                             f"permission it needs, so each role's answer is checked")
+                continue
+            url += page.query(obj, latest_version(obj)) if page.query else ""
+            for method, (may, allowed) in [("get", page.get)] + ([("post", page.post)] if page.post else []):
+                check(f"extra {name}", url, (allowed if may(user, obj) else 403) if user else None, method)
         obj.refresh_from_db()  # nothing forged above may have changed or deleted it
+
+    for name in sorted(EXTRA_PAGES.keys() - found):
+        wrong.append(f"{name}: in EXTRA_PAGES but no admin page has that name any more; remove it")
 
     assert not wrong, "\n".join(wrong)
 

@@ -102,3 +102,25 @@ def test_deleting_an_account_and_widening_a_role_are_in_the_audit_log():
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="role_permissions_changed")
     assert entry.detail == "+publish_article"
+
+
+@pytest.mark.django_db
+def test_going_live_on_schedule_and_leaving_the_trash_are_revisions_in_the_history():
+    from django.core.management import call_command
+    from reversion.models import Version
+
+    editor = make_user("editor")
+    article = make_article("خبر مجدول")
+    article.publish(by=editor, at=timezone.now() + timezone.timedelta(minutes=1))
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timezone.timedelta(seconds=1))
+    call_command("publish_scheduled", verbosity=0)
+    went_live = Version.objects.get_for_object(article).first()
+    assert went_live.revision.user is None and went_live.field_dict["status"] == "published"
+
+    client = Client()
+    client.force_login(editor)
+    article.refresh_from_db()
+    article.move_to_trash(by=editor)
+    assert client.post(reverse("admin:articles_article_restore", args=[article.pk])).status_code == 302
+    restored = Version.objects.get_for_object(article).first()
+    assert restored.revision.user == editor and restored.field_dict["deleted_at"] is None

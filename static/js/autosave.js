@@ -4,6 +4,9 @@
  * copy: the article itself is never touched, so its version does not move and nothing is published. When
  * nothing changed, a bare ping still tells the server the form is open, and the answer says who else has it
  * open. A closing tab sends what it has with navigator.sendBeacon, which outlives the page.
+ *
+ * A new article's form has its own draft key, drawn by the server into the autosave URL: it goes into a hidden
+ * input here, so every autosave and the save itself carry it and two tabs of new articles keep two drafts.
  */
 "use strict";
 
@@ -14,6 +17,17 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
   const url = box.dataset.url;
+  const query = new URL(url, window.location.href).searchParams;
+  const draftKey = query.get("draft_key");
+  if (draftKey && !form.querySelector("input[name=draft_key]")) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "draft_key";
+    input.value = draftKey;
+    form.append(input);
+  }
+  // Another tab's draft this page offers to restore or discard.
+  const offered = query.get("offered");
   const seconds = Number(box.dataset.interval) || 30;
   const status = document.getElementById("newsroom-autosave-status");
   const presence = document.getElementById("newsroom-presence");
@@ -94,9 +108,15 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   window.setInterval(tick, seconds * 1000);
 
+  if (offered) {
+    for (const link of document.querySelectorAll(".history-autosave a[href='?restore_autosave=1']")) {
+      link.href = "?" + new URLSearchParams({ restore_autosave: offered }).toString();
+    }
+  }
   for (const button of document.querySelectorAll("[data-autosave-discard]")) {
     button.addEventListener("click", () => {
-      post(new URLSearchParams({ csrfmiddlewaretoken: token(), discard: "1" })).then(() => {
+      const discard = button.dataset.autosaveDiscard || offered || "1";
+      post(new URLSearchParams({ csrfmiddlewaretoken: token(), discard })).then(() => {
         button.closest(".history-autosave").hidden = true;
       });
     });

@@ -8,6 +8,7 @@ the status, the admin's lists and the audit log in step. Run it every minute fro
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
+from articles.history import revision
 from articles.models import Article
 
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
     help = "Mark the scheduled articles whose publication time has come as published, and say how many."
 
     def handle(self, *args, **options):
-        published = Article.publish_due()
+        # One revision for the run, signed by the system, so each story's history shows when it went live.
+        with revision(None, "Published at its scheduled time"):
+            published = Article.publish_due()
         if options["verbosity"] < 1:
             return
         self.stdout.write(
