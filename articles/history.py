@@ -611,6 +611,24 @@ def bylines_after_conflict(data, prefix, article, opened_authors):
     return fresh, untouched
 
 
+def posted_draft(request, article):
+    """The article form's fields as posted, and the version it was opened at, ready to keep as a draft copy.
+
+    A forged or missing version counts as the article as it stands (0 for a new article).
+    """
+    data = {
+        name: request.POST.getlist(name) for name in request.POST
+        if name not in _NOT_DRAFT and not name.startswith("_")
+    }
+    try:
+        base = int(request.POST.get(OPENED_VERSION, ""))
+    except ValueError:
+        base = -1
+    if not 0 <= base < 2**31:
+        base = article.version if article else 0
+    return data, base
+
+
 class VersionCheckedFormMixin:
     """ArticleAdminForm's edit-conflict check.
 
@@ -854,16 +872,7 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             length = 0
         if length > AUTOSAVE_MAX_BYTES:
             return
-        data = {
-            name: request.POST.getlist(name) for name in request.POST
-            if name not in _NOT_DRAFT and not name.startswith("_")
-        }
-        try:
-            base = int(request.POST.get(OPENED_VERSION, ""))
-        except ValueError:
-            base = -1
-        if not 0 <= base < 2**31:
-            base = article.version
+        data, base = posted_draft(request, article)
         ArticleAutosave.objects.update_or_create(
             article=article, user=request.user, draft_key="", defaults={"data": data, "base_version": base},
         )
@@ -1043,16 +1052,7 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             mine.delete()
             return JsonResponse(answer)
         if "ping" not in request.POST:
-            data = {
-                name: request.POST.getlist(name) for name in request.POST
-                if name not in _NOT_DRAFT and not name.startswith("_")
-            }
-            try:
-                base = int(request.POST.get(OPENED_VERSION, ""))
-            except ValueError:
-                base = -1
-            if not 0 <= base < 2**31:  # forged or missing: take the article as it stands
-                base = article.version if article else 0
+            data, base = posted_draft(request, article)
             autosave, _created = ArticleAutosave.objects.update_or_create(
                 article=article, user=request.user, draft_key=key, defaults={"data": data, "base_version": base},
             )

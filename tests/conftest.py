@@ -1,7 +1,9 @@
 import importlib
+import sqlite3
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, connections
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +43,29 @@ def quick_password_hashing(settings):
     """Tests log many people in; PBKDF2 at production strength costs ~0.6 s a user. What the tests check is
     who may do what, not the hash, so a fast hasher keeps the suite quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def database_threads_can_wait_on(tmp_path):
+    """For tests that run threads against the database. PostgreSQL as it is. SQLite's in-memory test database
+    (shared cache) answers a second writer "table is locked" at once instead of waiting, unlike the file
+    database the site runs on; so the threads work on a file copy of it, with the project's own options
+    (IMMEDIATE transactions, busy timeout)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    memory = connections["default"]
+    memory.ensure_connection()
+    path = tmp_path / "threads.sqlite3"
+    copy = sqlite3.connect(path)
+    memory.connection.backup(copy)
+    copy.close()
+    # The settings dict is shared by every thread's connection; the in-memory one stays open behind it.
+    original_name, memory.settings_dict["NAME"] = memory.settings_dict["NAME"], str(path)
+    connections["default"] = connections.create_connection("default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = memory
+        memory.settings_dict["NAME"] = original_name

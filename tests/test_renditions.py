@@ -1,7 +1,6 @@
 import hashlib
 import io
 import re
-import sqlite3
 import threading
 import time
 from html.parser import HTMLParser
@@ -10,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.template import Context, Template
 from PIL import Image, ImageDraw
 
@@ -337,31 +336,6 @@ def test_whole_pipeline_runs_on_a_non_filesystem_storage(settings, media_in_tmp,
 
 
 # Concurrency
-
-
-@pytest.fixture
-def database_threads_can_wait_on(tmp_path):
-    """PostgreSQL as it is. SQLite's in-memory test database (shared cache) answers a second writer "table is
-    locked" at once instead of waiting, unlike the file database the site runs on; so for this test the
-    threads work on a file copy of it, with the project's own options (IMMEDIATE transactions, busy timeout)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    memory = connections["default"]
-    memory.ensure_connection()
-    path = tmp_path / "threads.sqlite3"
-    copy = sqlite3.connect(path)
-    memory.connection.backup(copy)
-    copy.close()
-    # The settings dict is shared by every thread's connection; the in-memory one stays open behind it.
-    original_name, memory.settings_dict["NAME"] = memory.settings_dict["NAME"], str(path)
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = memory
-        memory.settings_dict["NAME"] = original_name
 
 
 @pytest.mark.django_db(transaction=True)

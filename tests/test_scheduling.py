@@ -3,14 +3,13 @@
 
 import io
 import re
-import sqlite3
 import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
@@ -376,30 +375,6 @@ def test_publish_scheduled_run_twice_publishes_each_article_once():
 @pytest.mark.django_db
 def test_publish_scheduled_is_silent_at_verbosity_zero():
     assert run_publish_scheduled(verbosity=0) == ""
-
-
-@pytest.fixture
-def database_threads_can_wait_on(tmp_path):
-    """As in test_renditions: PostgreSQL as it is; SQLite's in-memory test database answers a second writer
-    "table is locked" at once instead of waiting, so the threads work on a file copy of it, with the project's
-    own options (IMMEDIATE transactions, busy timeout), like the file database the site runs on."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    memory = connections["default"]
-    memory.ensure_connection()
-    path = tmp_path / "threads.sqlite3"
-    copy = sqlite3.connect(path)
-    memory.connection.backup(copy)
-    copy.close()
-    original_name, memory.settings_dict["NAME"] = memory.settings_dict["NAME"], str(path)
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = memory
-        memory.settings_dict["NAME"] = original_name
 
 
 @pytest.mark.django_db(transaction=True)
