@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,6 +29,7 @@ from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppea
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions
 from .roles import ArticlePermissionsMixin
+from .text import clean_body_html
 from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
 
@@ -249,6 +251,16 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         if photo:
             self.initial.setdefault("lead_photo_credit", photo.credit_ar)
             self.initial.setdefault("lead_photo_alt_text", photo.alt_text_ar)
+
+    @cached_property
+    def changed_data(self):
+        # The editor re-serialises a body it was only shown; compared after the cleaning every save applies, an
+        # untouched body is unchanged, so the history does not claim an edit and conflicts merge it correctly.
+        return [
+            name for name in super().changed_data
+            if not name.startswith("body_")
+            or clean_body_html(self[name].data or "") != clean_body_html(self[name].initial or "")
+        ]
 
     def clean_new_tags(self):
         # Writers type the Arabic comma as often as the Latin one.

@@ -124,3 +124,18 @@ def test_going_live_on_schedule_and_leaving_the_trash_are_revisions_in_the_histo
     assert client.post(reverse("admin:articles_article_restore", args=[article.pk])).status_code == 302
     restored = Version.objects.get_for_object(article).first()
     assert restored.revision.user == editor and restored.field_dict["deleted_at"] is None
+
+
+@pytest.mark.django_db
+def test_an_untouched_body_reserialised_by_the_editor_is_not_recorded_as_changed():
+    from reversion.models import Version
+
+    client = editor_client()
+    article = make_article("خبر", body_ar='<p>نص <a href="https://example.org/">مهم</a>.</p>')
+    url = change_url(article)
+    # The stored body carries the rel the sanitiser adds; the editor sends the link back without it.
+    form = admin_form_data(client, url, headline_ar="خبر معدل", body_ar='<p>نص <a href="https://example.org/">مهم</a>.</p>')
+    assert client.post(url, form).status_code == 302
+    comment = Version.objects.get_for_object(article).first().revision.get_comment()
+    assert "Headline" in comment or "العنوان" in comment
+    assert "Body" not in comment and "النص" not in comment
