@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import preview, views
+from .feeds import PersonFeed, SectionFeed, SiteAtomFeed, SiteFeed, TagFeed
 
 
 class UnicodeSlugConverter:
@@ -24,6 +25,11 @@ urlpatterns = [
     path("section/<uslug:slug>/", views.section, name="section"),
     path("tag/<uslug:slug>/", views.tag, name="tag"),
     path("person/<uslug:slug>/", views.person, name="person"),
+    path("feed/", SiteFeed(), name="feed"),
+    path("feed/atom/", SiteAtomFeed(), name="feed_atom"),
+    path("section/<uslug:slug>/feed/", SectionFeed(), name="section_feed"),
+    path("tag/<uslug:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("person/<uslug:slug>/feed/", PersonFeed(), name="person_feed"),
     # Previews of articles readers cannot see (yet): for staff, and through a reviewer's signed link.
     path("preview/<int:pk>/", preview.staff_preview, name="article_preview"),
     path("preview/s/<str:token>/", preview.signed_preview, name="article_preview_signed"),

@@ -3,14 +3,22 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from articles import accounts
+from articles import accounts, sitemaps
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # Language-neutral: one sitemap lists every edition, with hreflang alternates.
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.sitemaps}, name="sitemap"),
+    path(
+        "sitemap-news.xml", sitemap, {"sitemaps": sitemaps.news_sitemaps, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,137 @@
+"""sitemap.xml, the Google News sitemap and robots.txt, read as a crawler reads them."""
+
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Tag
+
+from .factories import make_article, make_editor, make_person, make_photo
+
+pytestmark = pytest.mark.django_db
+
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+def entries(client, url="/sitemap.xml"):
+    """{loc: {hreflang: href}} for every <url> in the sitemap, addresses decoded (Arabic slugs are %-encoded)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    return {
+        unquote(node.find("s:loc", NS).text): {
+            link.get("hreflang"): unquote(link.get("href")) for link in node.findall("xhtml:link", NS)
+        }
+        for node in root.findall("s:url", NS)
+    }
+
+
+def translate(article):
+    article.headline_en = "Breaking news in English"
+    article.body_en = "<p>The full story.</p>"
+    article.save()
+    return article
+
+
+def test_only_reader_visible_articles_are_listed(client):
+    live = make_article(published=True)
+    draft = make_article()
+    future = make_article(published=True, published_at=timezone.now() + timezone.timedelta(days=1))
+    trashed = make_article(published=True)
+    trashed.move_to_trash(by=make_editor())
+    locs = " ".join(entries(client))
+    assert f"/article/{live.pk}/" in locs
+    for hidden in (draft, future, trashed):
+        assert f"/article/{hidden.pk}/" not in locs
+
+
+def test_untranslated_article_has_no_english_alternate(client):
+    article = make_article(published=True)
+    urls = entries(client)
+    mine = {loc: alts for loc, alts in urls.items() if f"/article/{article.pk}/" in loc}
+    assert list(mine) == [f"http://testserver/article/{article.pk}/{article.slug}/"]
+    alternates = next(iter(mine.values()))
+    assert set(alternates) == {"ar", "x-default"}
+    assert not any("/en/article/" in loc for loc in urls)
+
+
+def test_translated_article_has_english_alternate_both_ways(client):
+    article = translate(make_article(published=True))
+    urls = entries(client)
+    mine = {loc: alts for loc, alts in urls.items() if f"/article/{article.pk}/" in loc}
+    assert len(mine) == 2
+    english = next(loc for loc in mine if "/en/" in loc)
+    for alternates in mine.values():
+        assert set(alternates) == {"ar", "en", "x-default"}
+        assert alternates["en"] == english
+        assert "/en/" not in alternates["x-default"]
+
+
+def test_tags_and_people_only_when_readers_can_see_their_work(client):
+    shown_tag, hidden_tag = Tag.objects.create(name="سوريا"), Tag.objects.create(name="مسودة")
+    writer, idle = make_person(), make_person()
+    photographer = make_person()
+    make_article(published=True, tags=[shown_tag], authors=[writer],
+                 lead_photo=make_photo(credit_person=photographer))
+    make_article(tags=[hidden_tag], authors=[idle])
+    locs = " ".join(entries(client))
+    assert f"/tag/{shown_tag.slug}/" in locs and f"/tag/{hidden_tag.slug}/" not in locs
+    assert f"/person/{writer.slug}/" in locs and f"/person/{photographer.slug}/" in locs
+    assert f"/person/{idle.slug}/" not in locs
+
+
+def test_sitemap_costs_the_same_queries_for_3_or_30_articles(client):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/sitemap.xml").status_code == 200
+        return len(queries)
+
+    tags = [Tag.objects.create(name=f"وسم {n}") for n in range(3)]
+    for _n in range(3):
+        translate(make_article(published=True, tags=tags[:1]))
+    few = count()
+    for n in range(27):
+        article = make_article(published=True, tags=tags[n % 3:])
+        if n % 2:
+            translate(article)
+    assert count() == few
+
+
+def test_news_sitemap_lists_only_the_last_48_hours(client):
+    fresh = translate(make_article(published=True))
+    old = make_article(published=True, published_at=timezone.now() - timezone.timedelta(hours=49))
+    draft = make_article()
+    response = client.get("/sitemap-news.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    nodes = root.findall("s:url", NS)
+    locs = [node.find("s:loc", NS).text for node in nodes]
+    assert all(f"/article/{a.pk}/" not in " ".join(locs) for a in (old, draft))
+    by_language = {node.find("news:news/news:publication/news:language", NS).text: node for node in nodes}
+    assert set(by_language) == {"ar", "en"}
+    assert by_language["ar"].find("news:news/news:title", NS).text == fresh.headline_ar
+    assert by_language["en"].find("news:news/news:title", NS).text == "Breaking news in English"
+    assert by_language["en"].find("s:loc", NS).text.startswith("http://testserver/en/article/")
+    assert by_language["ar"].find("news:news/news:publication/news:name", NS).text
+    published = by_language["ar"].find("news:news/news:publication_date", NS).text
+    assert timezone.datetime.fromisoformat(published) == fresh.published_at
+
+
+def test_robots_txt_points_at_both_sitemaps_and_keeps_out_admin_and_previews(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/sitemap-news.xml" in lines
+    assert "Disallow: /admin/" in lines and "Disallow: /preview/" in lines
+    assert "Disallow: /en/admin/" in lines
