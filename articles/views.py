@@ -1,16 +1,20 @@
 """Reader-facing pages. Each view fetches everything its template shows, so templates never query."""
 
+import datetime
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info, override
 
 from .models import Article, Person, Photo, Section, SupportAppeal, Tag
 from .renditions import social_image
+from .templatetags.newsroom import ARABIC_MONTHS, newsroom_date
 
 PAGE_SIZE = 20
 
@@ -35,7 +39,14 @@ def render_page(request, template, context, translations=None):
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The requested page, with ``page.links``: numbered links (first, last, neighbours, gaps) for the template."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    ellipsis = page.paginator.ELLIPSIS
+    page.links = [
+        {"number": number, "current": number == page.number, "gap": number == ellipsis}
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return page
 
 
 def home(request):
@@ -116,3 +127,28 @@ def person(request, slug):
         request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}
     )
 
+
+
+def archive(request, year, month=None, day=None):
+    """Stories published in a year, month or day, as the newsroom's clock (settings.TIME_ZONE) counts them."""
+    try:
+        # Naive on purpose: a calendar day to validate and print, not an instant.
+        start = datetime.datetime(year, 1 if month is None else month, 1 if day is None else day)
+    except ValueError:
+        raise Http404("No such date") from None
+    # With USE_TZ the __year/__month/__day lookups are taken in the current (newsroom) time zone.
+    period = {"published_at__year": year}
+    if month is not None:
+        period["published_at__month"] = month
+    if day is not None:
+        period["published_at__day"] = day
+    page = paginate(request, Article.objects.for_readers().for_listing().filter(**period))
+    if day is not None:
+        label = newsroom_date(start)
+    elif month is not None and get_language() == "ar":
+        label = f"{ARABIC_MONTHS[getattr(settings, 'NEWSROOM_ARABIC_MONTHS', 'levantine')][month - 1]} {year}"
+    elif month is not None:
+        label = date_filter(start, "F Y")
+    else:
+        label = str(year)
+    return render_page(request, "articles/archive.html", {"period": label, "page": page})

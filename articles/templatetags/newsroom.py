@@ -6,7 +6,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from articles.text import clean_body_html, replace_inline_photos
 
@@ -35,6 +35,36 @@ def newsroom_date(value):
         months = ARABIC_MONTHS[getattr(settings, "NEWSROOM_ARABIC_MONTHS", "levantine")]
         return f"{local.day} {months[local.month - 1]} {local.year}"
     return date_filter(local, "j F Y")
+
+
+@register.filter
+def newsroom_datetime(value):
+    """The full date and time, «15 آذار 2023، 14:05»; the hover title behind a relative time."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return gettext("%(date)s, %(time)s") % {"date": newsroom_date(value), "time": date_filter(local, "H:i")}
+
+
+@register.filter
+def newsroom_when(value):
+    """«منذ ساعتين» for a story under a day old, the full date (newsroom_date) otherwise.
+
+    Computed against timezone.now() at render time, so a cached page shows the age it had when cached.
+    A future moment (a scheduled story in preview) gets the full date too.
+    """
+    if not value:
+        return ""
+    age = timezone.now() - value
+    if age < timezone.timedelta(0) or age >= timezone.timedelta(days=1):
+        return newsroom_date(value)
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 1:
+        return gettext("just now")
+    if minutes < 60:
+        return ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {"count": minutes}
+    hours = minutes // 60
+    return ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
 
 
 @register.filter

@@ -1,0 +1,142 @@
+"""Date archive pages: /archive/<year>/[<month>/[<day>/]] list what readers could read, by the newsroom's clock."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import make_article, make_photo, make_section
+
+DAMASCUS = zoneinfo.ZoneInfo("Asia/Damascus")
+
+
+def at(*parts):
+    return datetime.datetime(*parts, tzinfo=DAMASCUS)
+
+
+@pytest.fixture
+def stories():
+    return {
+        # 23:30 in Damascus on 31 January is already 1 February nowhere but west of it: it belongs to 31 January.
+        "late_night": make_article("خبر منتصف الليل", published=True, published_at=at(2024, 1, 31, 23, 30)),
+        "february": make_article("خبر شباط", published=True, published_at=at(2024, 2, 1, 0, 30)),
+        "last_year": make_article("خبر العام الماضي", published=True, published_at=at(2023, 6, 10, 12, 0)),
+    }
+
+
+def headlines(response):
+    return [article.headline for article in response.context["page"].object_list]
+
+
+@pytest.mark.django_db
+def test_day_page_lists_a_late_night_story_under_its_local_day(client, stories):
+    response = client.get("/archive/2024/1/31/")
+    assert response.status_code == 200
+    assert headlines(response) == ["خبر منتصف الليل"]
+    assert "31 كانون الثاني 2024" in response.content.decode()
+    assert headlines(client.get("/archive/2024/2/1/")) == ["خبر شباط"]
+
+
+@pytest.mark.django_db
+def test_month_page_lists_that_months_stories_with_the_arabic_month_name(client, stories):
+    response = client.get("/archive/2024/1/")
+    assert headlines(response) == ["خبر منتصف الليل"]
+    assert "كانون الثاني 2024" in response.content.decode()
+    assert headlines(client.get("/archive/2024/2/")) == ["خبر شباط"]
+
+
+@pytest.mark.django_db
+def test_year_page_lists_the_years_stories_newest_first(client, stories):
+    assert headlines(client.get("/archive/2024/")) == ["خبر شباط", "خبر منتصف الليل"]
+    assert headlines(client.get("/archive/2023/")) == ["خبر العام الماضي"]
+
+
+@pytest.mark.django_db
+def test_english_archive_uses_english_month_names(client, stories):
+    response = client.get("/en/archive/2024/1/")
+    assert response.status_code == 200
+    assert "January 2024" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drafts_and_scheduled_stories_never_appear(client):
+    make_article("مسودة لم تنشر")
+    future = timezone.now() + datetime.timedelta(days=2)
+    make_article("خبر مجدول", published=True, published_at=future)
+    local = timezone.localtime(future)
+    for url in (f"/archive/{local.year}/", f"/archive/{local.year}/{local.month}/",
+                f"/archive/{local.year}/{local.month}/{local.day}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert headlines(response) == []
+        assert "خبر مجدول" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/archive/2024/13/", "/archive/2024/0/", "/archive/2024/2/30/",
+                                 "/archive/2023/2/29/", "/archive/0/", "/en/archive/2024/4/31/"])
+def test_impossible_dates_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_valid_period_without_stories_is_an_empty_page(client):
+    response = client.get("/archive/2024/2/29/")
+    assert response.status_code == 200
+    assert headlines(response) == []
+
+
+def publish_many(n, day=(2024, 3, 5)):
+    section, photo = make_section(), make_photo()
+    for i in range(n):
+        make_article(f"خبر {i}", published=True, section=section, lead_photo=photo,
+                     published_at=at(*day, 8, 0) + datetime.timedelta(minutes=i))
+
+
+@pytest.mark.django_db
+def test_numbered_pagination_links_pages_and_marks_the_current_one(client):
+    publish_many(25)
+    first = client.get("/archive/2024/3/").content.decode()
+    assert '<a href="?page=1" aria-current="page">1</a>' in first
+    assert '<a href="?page=2">2</a>' in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get("/archive/2024/3/?page=2")
+    html = second.content.decode()
+    assert len(second.context["page"].object_list) == 5
+    assert '<a href="?page=2" aria-current="page">2</a>' in html
+    assert '<a href="?page=1">1</a>' in html
+    assert 'href="?page=1" rel="prev"' in html
+
+
+@pytest.mark.django_db
+def test_long_listings_elide_distant_pages(client):
+    from articles import views
+
+    publish_many(25)
+    links = client.get("/archive/2024/3/?page=2").context["page"].links
+    assert [link["number"] for link in links] == [1, 2]
+    # A listing of 30 pages shows the ends, neighbours of the current page and gaps between them.
+    request = client.get("/archive/2024/").wsgi_request
+    request.GET = request.GET.copy()
+    request.GET["page"] = "15"
+    wide = views.paginate(request, list(range(20 * 30)))
+    numbers = [link["number"] for link in wide.links]
+    assert numbers[0] == 1 and numbers[-1] == 30 and 15 in numbers
+    assert sum(link["gap"] for link in wide.links) == 2
+    assert [link["number"] for link in wide.links if link["current"]] == [15]
+
+
+@pytest.mark.django_db
+def test_archive_query_count_does_not_grow_with_the_number_of_stories(client):
+    publish_many(3, day=(2024, 4, 1))
+    publish_many(25, day=(2024, 5, 1))
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert count("/archive/2024/4/") == count("/archive/2024/5/")
