@@ -1,10 +1,7 @@
 """Contributor accounts through the admin: invitations by email, choosing a password once, deactivation that
 blocks login at once but keeps every byline, and the audit log of every account change."""
 
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from articles.models import Person
 from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER, ROLES, user_role
 from tests.factories import make_article, make_person, make_user
 from tests.test_admin_flow import admin_form_data
+from tests.test_settings import setting_from_environment
 
 User = get_user_model()
 PASSWORD = "a-long-demo-password"
@@ -328,18 +326,6 @@ def test_own_active_flag_is_read_only(client, administrator):
 # -- settings -------------------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def setting_from_environment(environment, expression):
-    """The value of a settings expression in a fresh process started with ``environment`` (DEBUG on)."""
-    clean = {k: v for k, v in os.environ.items() if k not in environment and not k.startswith("EMAIL_")}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({expression})"],
-        cwd=ROOT, env=clean | environment | {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
-        capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 @pytest.mark.parametrize(

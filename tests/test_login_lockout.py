@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from articles.roles import ROLE_EDITOR
 from tests.factories import make_user
-from tests.test_accounts import setting_from_environment
+from tests.test_settings import setting_from_environment
 
 PASSWORD = "a-long-demo-password"
 

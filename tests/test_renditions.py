@@ -1,7 +1,6 @@
 import hashlib
 import io
 import re
-import threading
 import time
 from html.parser import HTMLParser
 
@@ -9,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.template import Context, Template
 from PIL import Image, ImageDraw
 
@@ -27,6 +26,7 @@ from articles.renditions import (
     thumbnail_url,
 )
 from tests import imagefiles
+from tests.concurrency import run_at_once
 from tests.factories import make_article
 
 RED, GREEN, BLUE, YELLOW = (220, 20, 20), (20, 200, 20), (20, 20, 220), (230, 220, 20)
@@ -350,24 +350,7 @@ def test_two_simultaneous_requests_generate_the_renditions_once(database_threads
         return real_generate(photo, key)
 
     monkeypatch.setattr(renditions, "_generate", slow_generate)
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def worker():
-        try:
-            fresh = Photo.objects.get(pk=photo.pk)
-            start.wait()
-            results.append(ensure_renditions(fresh))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(lambda: ensure_renditions(Photo.objects.get(pk=photo.pk)))
     assert errors == []
     assert len(calls) == 1
     assert sorted(results) == [False, True]

@@ -3,13 +3,11 @@
 
 import io
 import re
-import threading
 from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from articles.audit import AuditEntry
 from articles.models import Article
 from articles.roles import ROLE_WRITER
+from tests.concurrency import run_at_once
 from tests.factories import make_article, make_editor, make_person, make_user
 from tests.test_admin_flow import admin_form_data, change_url
 
@@ -387,23 +386,7 @@ def test_two_simultaneous_publish_scheduled_runs_publish_every_due_article_exact
         article = schedule(make_article(section=section, authors=[author]), timezone.now() + timedelta(hours=1))
         due.append(article.pk)
     Article.objects.filter(pk__in=due).update(published_at=timezone.now() - timedelta(minutes=1))
-    start = threading.Barrier(2)
-    counts, errors = [], []
-
-    def worker():
-        try:
-            start.wait()
-            counts.append(published_count(run_publish_scheduled()))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts, errors = run_at_once(lambda: published_count(run_publish_scheduled()))
 
     assert errors == []
     assert sum(counts) == 30

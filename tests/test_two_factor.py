@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.audit import AuditEntry
 from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER
 from tests.factories import make_article, make_user
-from tests.test_accounts import setting_from_environment
+from tests.test_settings import setting_from_environment
 
 PASSWORD = "a-long-demo-password"
 SETUP = "/accounts/two-factor/"
