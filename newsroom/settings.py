@@ -309,6 +309,11 @@ NEWSROOM_ARABIC_MONTHS = env("NEWSROOM_ARABIC_MONTHS", "levantine")
 if NEWSROOM_ARABIC_MONTHS not in {"levantine", "egyptian"}:
     raise ImproperlyConfigured("NEWSROOM_ARABIC_MONTHS must be 'levantine' or 'egyptian'.")
 
+# Digits in dates and counts on Arabic pages: "western" (0123) or "arabic-indic" (٠١٢٣).
+NEWSROOM_DIGITS = env("NEWSROOM_DIGITS", "western")
+if NEWSROOM_DIGITS not in {"western", "arabic-indic"}:
+    raise ImproperlyConfigured("NEWSROOM_DIGITS must be 'western' or 'arabic-indic'.")
+
 # In development WhiteNoise serves straight from the source folders; production serves collectstatic's output.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

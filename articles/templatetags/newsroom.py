@@ -25,6 +25,18 @@ ARABIC_MONTHS = {
 }
 
 
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@register.filter
+def newsroom_number(value):
+    """A count or a date as text, with Arabic-Indic digits on Arabic pages when NEWSROOM_DIGITS asks for them."""
+    text = str(value)
+    if get_language() == "ar" and getattr(settings, "NEWSROOM_DIGITS", "western") == "arabic-indic":
+        return text.translate(ARABIC_INDIC_DIGITS)
+    return text
+
+
 @register.filter
 def newsroom_date(value):
     """«15 آذار 2023» in Arabic (month names per NEWSROOM_ARABIC_MONTHS), «15 March 2023» otherwise."""
