@@ -29,6 +29,7 @@ from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppea
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions
 from .roles import ArticlePermissionsMixin
+from .search import NormalisedSearchMixin
 from .text import clean_body_html
 from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
@@ -70,7 +71,7 @@ class SafeAutocompleteMixin:
 
 
 @admin.register(Photo)
-class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, TabbedTranslationAdmin):
+class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, TabbedTranslationAdmin):
     form = photo_admin.PhotoAdminForm
     list_display = [
         "preview", "caption", "credit_line", "creator", "is_sensitive", "dimensions", "uploaded_at",
@@ -289,7 +290,7 @@ class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
     # history (revisions, conflicts, autosave). The rest is declared here.
     ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin, SafeAutocompleteMixin,
-    TabbedTranslationAdmin,
+    NormalisedSearchMixin, TabbedTranslationAdmin,
 ):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]

@@ -679,3 +679,7 @@ class SupportAppeal(models.Model):
 
     def __str__(self):
         return self.heading
+
+
+# The search index's models live beside the search itself; imported here so Django registers them.
+from .search import PhotoSearchDocument, SearchDocument  # noqa: E402, F401

@@ -145,9 +145,11 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
-        # The English site lives under /en/, so its admin and previews need their own lines.
+        # Search results: endless, costly to compute, and marked noindex anyway.
+        "Disallow: /search/",
+        # The English site lives under /en/, so its admin, previews and search need their own lines.
         *(f"Disallow: /{code}/{part}/" for code in LANGUAGE_CODES if code != settings.LANGUAGE_CODE
-          for part in ("admin", "preview")),
+          for part in ("admin", "preview", "search")),
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap_news'))}",

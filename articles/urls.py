@@ -28,6 +28,7 @@ urlpatterns = [
     path("archive/<int:year>/", views.archive, name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.archive, name="archive_month"),
     path("archive/<int:year>/<int:month>/<int:day>/", views.archive, name="archive_day"),
+    path("search/", views.search, name="search"),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", SiteAtomFeed(), name="feed_atom"),
     path("section/<uslug:slug>/feed/", SectionFeed(), name="section_feed"),

@@ -1,0 +1,529 @@
+"""Arabic-aware search: one normalisation for indexing and querying, the search index, and the public search.
+
+Readers spell the same word many ways («الأسد», «الاسد», «الأَسَد»), so text is folded to one form before it is
+stored and before it is looked for. PostgreSQL ranks the folded text with its own full-text search (the
+`arabic` or `english` configuration); SQLite looks for every word as a substring. Both find the same stories.
+"""
+
+import functools
+import unicodedata
+from html.parser import HTMLParser
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connections, models, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Person, Photo, Section
+
+# Longer queries are refused with a message: no reader types 200 characters, and each word costs the database.
+MAX_QUERY_LENGTH = 200
+
+# PostgreSQL's text-search configuration for each edition's language; "simple" (no stemming) for any other.
+TEXT_SEARCH_CONFIGS = {"ar": "arabic", "en": "english"}
+
+# Letters readers write interchangeably, and marks that change nothing for search.
+_ARABIC_FOLDS = {
+    **{chr(c): "" for c in range(0x064B, 0x0660)},  # tashkeel: harakat, tanwin, shadda, sukun, hamza marks
+    **{chr(c): "" for c in range(0x0610, 0x061B)},  # Quranic honorific marks
+    **{chr(c): "" for c in range(0x06D6, 0x06EE)},  # Quranic annotation marks
+    "\u0670": "",  # superscript alef
+    "\u0640": "",  # tatweel (kashida): stretches a word, means nothing
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "\u0672": "ا", "\u0673": "ا",
+    "ى": "ي", "ی": "ي",  # alef maqsura, and the Persian yeh some keyboards type
+    "ة": "ه",
+    # Hamza on a waw or yeh seat becomes the hamza alone: «مسؤول» and «مسئول», «شؤون» and «شئون» are both in
+    # use (Levantine and Egyptian style), so only the hamza itself is kept. The lone hamza «ء» stays a letter:
+    # «ماء» (water) is not «ما» (what).
+    "ؤ": "ء", "ئ": "ء",
+    "ک": "ك",  # Persian keheh
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(char):
+    """What one character of text becomes for search: letters folded, marks gone, punctuation a space."""
+    folded = []
+    for c in unicodedata.normalize("NFKC", char):  # presentation forms and ligatures (ﻻ) become plain letters
+        if c in _ARABIC_FOLDS:
+            folded.append(_ARABIC_FOLDS[c])
+            continue
+        category = unicodedata.category(c)
+        if category == "Cf":  # zero-width joiners and direction marks sit inside words
+            continue
+        # Punctuation, symbols, spaces and control characters separate words; they are never searched for.
+        folded.append(" " if category[0] in "PSZC" else c.casefold())
+    return "".join(folded)
+
+
+def fold_with_positions(text):
+    """The normalised text, and for each of its characters the index of the original character it came from.
+
+    Folding one character at a time keeps that map exact, so a match found in the normalised text can be
+    marked in the text the reader sees.
+    """
+    chars, positions = [], []
+    for index, char in enumerate(text or ""):
+        for c in _fold(char):
+            if c == " " and (not chars or chars[-1] == " "):
+                continue
+            chars.append(c)
+            positions.append(index)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        positions.pop()
+    return "".join(chars), positions
+
+
+def normalise(text):
+    """«الأَسَـد، ٢٠٢٤» -> «الاسد 2024»: the form both the index and every query are folded to."""
+    return fold_with_positions(text)[0]
+
+
+def query_words(text):
+    return normalise(text).split()
+
+
+def without_article(word):
+    """«الحكومه» -> «حكومه»: the word without the definite article, when at least three letters remain."""
+    return word[2:] if word.startswith("ال") and len(word) >= 5 else word
+
+
+def substring_terms(text):
+    """The words of a query as substrings to look for: without «ال», a bare word matches both forms."""
+    return [without_article(word) for word in query_words(text)]
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "br", "h2", "h3", "li", "blockquote", "hr", "figure", "ul", "ol", "div"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(body_html):
+    """An article body as plain text, paragraphs kept apart by a space (so their words never run together)."""
+    extractor = _TextExtractor()
+    extractor.feed(body_html or "")
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+# The index
+
+
+class SearchDocument(models.Model):
+    """One article in one edition, its text normalised: what public and admin searches look in.
+
+    Written by ``index_articles()`` whenever an article's text is saved (the receivers below); rebuilt for
+    the whole archive by ``manage.py rebuild_search_index``.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=10)
+    # The text-search configuration the vector was built with, kept per row so one UPDATE builds them all.
+    config = models.CharField(max_length=20)
+    headline = models.TextField()
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # PostgreSQL only: headline weighted A, summary B, body C, under a GIN index (migration 0009). A plain
+    # column left empty on SQLite.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        # Written by code alone, never through the admin: no permissions to hand out to roles.
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="one_search_document_per_edition")
+        ]
+
+    def __str__(self):
+        return f"{self.headline} ({self.language})"
+
+
+class PhotoSearchDocument(models.Model):
+    """A photo's caption, credit, creator, alt text and photographer, normalised, for the library's search."""
+
+    photo = models.OneToOneField(Photo, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("photo search document")
+        verbose_name_plural = _("photo search documents")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.text[:60]
+
+
+# Only these fields feed the index: a save that touches none of them (status, renditions) leaves it alone.
+ARTICLE_TEXT_FIELDS = ("headline", "summary", "body")
+PHOTO_TEXT_FIELDS = ("caption", "credit", "credit_person", "alt_text", "creator")
+
+
+def touches(update_fields, names):
+    """Whether a save with these update_fields (None: every field) may have changed any of ``names``, in any
+    language (headline_en is headline)."""
+    if update_fields is None:
+        return True
+    return any(field in names or field.rsplit("_", 1)[0] in names for field in update_fields)
+
+
+def _editions(article):
+    """(language, headline, summary, body) for each edition the article exists in; read from fields alone,
+    so the migration's historical models can use it too."""
+    for code, _name in settings.LANGUAGES:
+        headline = getattr(article, f"headline_{code}", "") or ""
+        body = getattr(article, f"body_{code}", "") or ""
+        if code == settings.LANGUAGE_CODE or (headline and body):
+            yield code, headline, getattr(article, f"summary_{code}", "") or "", body
+
+
+def index_articles(articles, *, document_model=None, using="default"):
+    """Write the search documents of these articles, replacing what they had: two queries (three on PostgreSQL)."""
+    document_model = document_model or SearchDocument
+    articles = list(articles)
+    documents = [
+        document_model(
+            article_id=article.pk, language=code, config=TEXT_SEARCH_CONFIGS.get(code, "simple"),
+            headline=normalise(headline), summary=normalise(summary), body=normalise(plain_text(body)),
+        )
+        for article in articles
+        for code, headline, summary, body in _editions(article)
+    ]
+    ids = [article.pk for article in articles]
+    document_model.objects.using(using).filter(article_id__in=ids).delete()
+    document_model.objects.using(using).bulk_create(documents)
+    if connections[using].vendor == "postgresql":
+        document_model.objects.using(using).filter(article_id__in=ids).update(vector=_weighted_vector())
+
+
+def _weighted_vector():
+    config = F("config")
+    return (
+        SearchVector("headline", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+
+
+def photo_text(photo):
+    """Everything the library is searched by, for one photo; read from fields alone (historical models too)."""
+    parts = [photo.creator]
+    for code, _name in settings.LANGUAGES:
+        parts += [getattr(photo, f"{name}_{code}", "") for name in ("caption", "credit", "alt_text")]
+    if photo.credit_person_id:
+        parts += [getattr(photo.credit_person, f"name_{code}", "") for code, _name in settings.LANGUAGES]
+    return normalise(" ".join(part for part in parts if part))
+
+
+def index_photos(photos, *, document_model=None, using="default"):
+    document_model = document_model or PhotoSearchDocument
+    photos = list(photos)
+    document_model.objects.using(using).filter(photo_id__in=[photo.pk for photo in photos]).delete()
+    document_model.objects.using(using).bulk_create(
+        [document_model(photo_id=photo.pk, text=photo_text(photo)) for photo in photos]
+    )
+
+
+def rebuild_index(*, article_model=Article, photo_model=Photo, document_model=SearchDocument,
+                  photo_document_model=PhotoSearchDocument, using="default", batch=200):
+    """Index every article (drafts and the trash too: the admin searches them) and every photo, in batches.
+
+    Returns how many of each. The migration that creates the index calls it with its historical models.
+    """
+    articles = article_model.objects.using(using).order_by("pk")
+    for chunk in _batches(articles, batch):
+        with transaction.atomic(using=using):
+            index_articles(chunk, document_model=document_model, using=using)
+    photos = photo_model.objects.using(using).select_related("credit_person").order_by("pk")
+    for chunk in _batches(photos, batch):
+        with transaction.atomic(using=using):
+            index_photos(chunk, document_model=photo_document_model, using=using)
+    return articles.count(), photos.count()
+
+
+def _batches(queryset, size):
+    last = 0
+    while chunk := list(queryset.filter(pk__gt=last)[:size]):
+        yield chunk
+        last = chunk[-1].pk
+
+
+# Searching
+
+
+def search_articles(queryset, text, language=None):
+    """The articles of ``queryset`` whose edition in ``language`` holds every word of ``text``, best first.
+
+    Annotated with ``search_rank``. The document conditions sit in one filter() and the annotations reuse its
+    join, so each article is matched and ranked against its one document in that language.
+    """
+    language = language or get_language()
+    if not query_words(text):
+        return queryset.none()
+    in_edition = Q(search_documents__language=language)
+    if connections[queryset.db].vendor == "postgresql":
+        query = _text_search_query(query_words(text), TEXT_SEARCH_CONFIGS.get(language, "simple"))
+        return queryset.filter(in_edition, search_documents__vector=query).annotate(
+            search_rank=SearchRank(F("search_documents__vector"), query)
+        ).order_by("-search_rank", "-published_at", "-pk")
+    # SQLite: every word somewhere in the edition, as a substring without its «ال» (so «رئيس» finds «الرئيس»
+    # and «الحكومة» finds «حكومة»); a word weighs 3 in the headline, 2 in the summary, 1 in the body, as
+    # PostgreSQL's A, B and C weights rank them.
+    words = substring_terms(text)
+    every_word = Q()
+    for word in words:
+        every_word &= _anywhere(word)
+    rank = sum(
+        (
+            Case(
+                When(search_documents__headline__contains=word, then=Value(3)),
+                When(search_documents__summary__contains=word, then=Value(2)),
+                default=Value(1), output_field=IntegerField(),
+            )
+            for word in words
+        ),
+        start=Value(0),
+    )
+    return queryset.filter(in_edition & every_word).annotate(search_rank=rank).order_by(
+        "-search_rank", "-published_at", "-pk"
+    )
+
+
+def _text_search_query(words, config):
+    """Every word, stemmed by PostgreSQL. In Arabic each word also matches as its form with or without «ال»:
+    the arabic stemmer often stems the two differently («انتخابات» gives انتخابا, «الانتخابات» انتخاب), and
+    readers type the bare form of what stories print with the article (and the other way round)."""
+    query = None
+    for word in words:
+        term = SearchQuery(word, config=config, search_type="plain")
+        if config == "arabic":
+            other = without_article(word) if without_article(word) != word else f"ال{word}"
+            term |= SearchQuery(other, config=config, search_type="plain")
+        query = term if query is None else query & term
+    return query
+
+
+def _anywhere(word, prefix="search_documents__"):
+    return (
+        Q(**{f"{prefix}headline__contains": word})
+        | Q(**{f"{prefix}summary__contains": word})
+        | Q(**{f"{prefix}body__contains": word})
+    )
+
+
+def matching_pks(model, text):
+    """The admin's search: ids of the articles (any edition, any status) or photos holding every word."""
+    words = substring_terms(text)
+    if model is Photo:
+        documents = PhotoSearchDocument.objects.all()
+        for word in words:
+            documents = documents.filter(text__contains=word)
+        return documents.values("photo_id")
+    documents = SearchDocument.objects.all()
+    for word in words:
+        documents = documents.filter(_anywhere(word, prefix=""))
+    return documents.values("article_id")
+
+
+class NormalisedSearchMixin:
+    """The admin's search box (and the autocompletes built on it) finds every spelling of a word.
+
+    Substring matching over the normalised index, on both backends: editors look for a headline they half
+    remember, not for ranked results.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        if not query_words(search_term):
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(pk__in=matching_pks(self.model, search_term)), False
+
+
+# Highlighting
+
+
+def _matches(normalised, positions, text, words):
+    """(start, end) ranges of the original text where any word matches, merged and in order."""
+    spans = []
+    for word in set(words):
+        start = normalised.find(word)
+        while start != -1:
+            end = positions[start + len(word) - 1] + 1
+            # The marks on the last letter belong inside the highlight, or the letter loses them.
+            while end < len(text) and not _fold(text[end]):
+                end += 1
+            spans.append((positions[start], end))
+            start = normalised.find(word, start + len(word))
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _marked(text, spans, start=0, end=None):
+    end = len(text) if end is None else end
+    pieces, cursor = [], start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        pieces += [escape(text[cursor:span_start]), "<mark>", escape(text[span_start:span_end]), "</mark>"]
+        cursor = span_end
+    pieces.append(escape(text[cursor:end]))
+    return "".join(pieces)
+
+
+def highlight(text, words):
+    """The whole text, HTML-escaped, with every match of ``words`` (normalised) wrapped in <mark>."""
+    normalised, positions = fold_with_positions(text)
+    return mark_safe(_marked(text, _matches(normalised, positions, text, words)))
+
+
+def excerpt(text, words, length=220):
+    """A short passage of ``text`` around its first match, matches marked, everything else escaped.
+
+    Returns "" when no word occurs in it. Cut at spaces, with an ellipsis where the text goes on.
+    """
+    normalised, positions = fold_with_positions(text)
+    spans = _matches(normalised, positions, text, words)
+    if not spans:
+        return ""
+    first = spans[0][0]
+    start = max(0, first - length // 3)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space != -1 else end
+    return mark_safe(
+        ("… " if start else "") + _marked(text, spans, start, end) + (" …" if end < len(text) else "")
+    )
+
+
+def add_snippets(articles, text):
+    """Give each found article ``search_headline`` and ``search_snippet`` (from its summary or body) to show.
+
+    Computed in Python for the page's few results, from the text readers see, so both backends print the
+    same. The articles carry their body as ``search_body`` (see SearchForm.results()).
+    """
+    # The words as typed, and without their «ال»: overlapping matches merge, so «الأسد» is marked whole.
+    words = {*query_words(text), *substring_terms(text)}
+    for article in articles:
+        article.search_headline = highlight(article.headline, words)
+        body = plain_text(article.search_body)
+        article.search_snippet = (
+            excerpt(article.summary or "", words) or excerpt(body, words)
+            or escape(article.summary or body[:220])
+        )
+    return articles
+
+
+# The public search page's form
+
+
+class SearchForm(forms.Form):
+    """The reader's search: words, and optionally a section and a date range (GET /search/)."""
+
+    q = forms.CharField(
+        label=_("Search for"), required=False, max_length=MAX_QUERY_LENGTH, strip=True,
+        error_messages={"max_length": _("The search is too long: use at most %(limit_value)d characters.")},
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto", "autocomplete": "off"}),
+    )
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.all(), to_field_name="slug", required=False,
+        empty_label=_("All sections"),
+        error_messages={"invalid_choice": _("There is no such section.")},
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 2024-03-15.")},
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 2024-03-15.")},
+    )
+
+    # "from" is a Python keyword, so the date fields are named date_from/date_to here and from/to in the address.
+    PARAMETER_NAMES = {"date_from": "from", "date_to": "to"}
+
+    def add_prefix(self, field_name):
+        return self.PARAMETER_NAMES.get(field_name, field_name)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+    def has_query(self):
+        return self.is_valid() and bool(query_words(self.cleaned_data["q"]))
+
+    def results(self, articles):
+        """The reader-visible ``articles`` matching the form, best first; call only when has_query()."""
+        language = get_language()
+        found = search_articles(articles, self.cleaned_data["q"], language)
+        if section := self.cleaned_data["section"]:
+            found = found.filter(section=section)
+        # __date is taken in the newsroom's time zone, as the date archive counts days.
+        if start := self.cleaned_data["date_from"]:
+            found = found.filter(published_at__date__gte=start)
+        if end := self.cleaned_data["date_to"]:
+            found = found.filter(published_at__date__lte=end)
+        # The body, which listings leave behind, for the snippets: in the same query.
+        return found.annotate(search_body=F(f"body_{language}"))
+
+
+# Keeping the index current. The receivers live here rather than in signals.py so the index's whole life is in
+# one module; they follow every save of an article's, photo's or photographer's text, from the admin, a command,
+# an importer or a restored revision (a raw save) alike, inside the save's transaction, so the index never
+# disagrees with what was committed.
+
+
+@receiver(post_save, sender=Article, dispatch_uid="article_search_index")
+def refresh_article_search_index(sender, instance, update_fields=None, using="default", **kwargs):
+    if touches(update_fields, ARTICLE_TEXT_FIELDS):
+        index_articles([instance], using=using)
+
+
+@receiver(post_save, sender=Photo, dispatch_uid="photo_search_index")
+def refresh_photo_search_index(sender, instance, update_fields=None, using="default", **kwargs):
+    if touches(update_fields, PHOTO_TEXT_FIELDS):
+        index_photos([instance], using=using)
+
+
+@receiver(post_save, sender=Person, dispatch_uid="photographer_search_index")
+def refresh_credited_photos_search_index(sender, instance, created=False, update_fields=None, using="default",
+                                         **kwargs):
+    # The library is searched by the photographer's name too; a new person has no photos yet.
+    if not created and touches(update_fields, ("name",)):
+        index_photos(instance.credited_photos.select_related("credit_person"), using=using)

@@ -1,0 +1,364 @@
+"""The reader's search: Arabic spelling variants, ranking, filters, pages, snippets, and what readers may see.
+
+Every test here runs the same way on SQLite and on PostgreSQL (DATABASE_URL=postgres://…).
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import SearchDocument, excerpt, highlight, normalise, plain_text, query_words
+from tests.factories import make_article, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, query, url="/search/", **params):
+    """The ids of the articles a search page lists, in order."""
+    response = client.get(url, {"q": query, **params})
+    assert response.status_code == 200
+    links = re.findall(r'class="search-result__headline"><a href="[^"]*/article/(\d+)/', response.text)
+    return [int(pk) for pk in links]
+
+
+# Normalisation
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("الأسد", "الاسد"),
+        ("إدلب", "ادلب"),
+        ("آذار", "اذار"),
+        ("ٱلقرآن", "القران"),
+        ("مستشفى", "مستشفي"),
+        ("المدينة", "المدينه"),
+        ("مسؤول", "مسءول"),
+        ("مسئول", "مسءول"),
+        ("شؤون", "شءون"),
+        ("الرئيس", "الرءيس"),
+        ("الحَرْبُ", "الحرب"),
+        ("سـوريـــا", "سوريا"),
+        ("عام ٢٠٢٤", "عام 2024"),
+        ("عام ۲۰۲۴", "عام 2024"),
+        ("ﻻجئون", "لاجءون"),
+        ("Damascus  AND\tAleppo", "damascus and aleppo"),
+        ("دمشق، حلب؟ «حمص»", "دمشق حلب حمص"),
+    ],
+)
+def test_normalise_folds_the_spellings_readers_use(written, folded):
+    assert normalise(written) == folded
+
+
+def test_normalise_keeps_the_lone_hamza_so_water_is_not_what():
+    assert normalise("ماء") == "ماء" != normalise("ما")
+
+
+def test_plain_text_keeps_paragraphs_apart_and_decodes_entities():
+    assert plain_text("<p>الأسد</p><p>بوتين &amp; أردوغان</p><ul><li>أ</li><li>ب</li></ul>") == (
+        "الأسد بوتين & أردوغان أ ب"
+    )
+
+
+def test_highlight_marks_the_original_spelling_with_its_diacritics():
+    assert highlight("قال الأَسَدُ اليوم", query_words("الاسد")) == "قال <mark>الأَسَدُ</mark> اليوم"
+
+
+def test_highlight_escapes_everything_but_the_marks():
+    assert highlight("<b>الأسد</b> & <script>", query_words("اسد")) == (
+        "&lt;b&gt;ال<mark>أسد</mark>&lt;/b&gt; &amp; &lt;script&gt;"
+    )
+
+
+def test_excerpt_is_cut_around_the_first_match():
+    text = "بداية " * 80 + "التقى الرئيسُ وفداً " + "نهاية " * 80
+    passage = excerpt(text, query_words("رئيس"))
+    assert "ال<mark>رئيسُ</mark>" in passage
+    assert passage.startswith("… ") and passage.endswith(" …")
+    assert len(passage) < 300
+
+
+# Spelling variants
+
+
+@pytest.mark.parametrize(
+    ("headline", "query"),
+    [
+        ("لقاء الأسد مع وفد روسي", "الاسد"),
+        ("لقاء الاسد مع وفد روسي", "الأسد"),
+        ("خطاب الرئيس في دمشق", "رئيس"),
+        ("الحَرْبُ في الشَّمال", "الحرب"),
+        ("الحرب في الشمال", "الحَرْبُ"),
+        ("مسؤول أممي يزور حلب", "مسئول"),
+        ("وزارة الشئون الاجتماعية", "الشؤون"),
+        ("افتتاح مدرسة في إدلب", "مدرسه"),
+        ("عودة إلى الجامعة", "الي"),
+        ("ميزانية عام ٢٠٢٤", "2024"),
+        ("ميزانية عام 2024", "٢٠٢٤"),
+        ("سـوريـــا اليوم", "سوريا"),
+        # The bare form finds the form with the article, and the other way round, plurals and ة included.
+        ("نتائج الانتخابات البلدية", "انتخابات"),
+        ("افتتاح المدرسة الجديدة", "مدرسة"),
+        ("حكومة جديدة في بيروت", "الحكومة"),
+        ("وزارة الشؤون الاجتماعية", "شؤون"),
+    ],
+)
+def test_search_finds_spelling_variants(client, headline, query):
+    article = make_article(headline, published=True)
+    make_article("خبر لا علاقة له", published=True)
+    assert found(client, query) == [article.pk]
+
+
+def test_search_looks_in_summary_and_body_too(client):
+    in_summary = make_article("عنوان أول", summary_ar="اجتماع في القنيطرة", published=True)
+    in_body = make_article("عنوان ثان", body_ar="<p>وصل الوفد إلى <strong>القنيطرة</strong> صباحاً.</p>", published=True)
+    assert set(found(client, "القنيطره")) == {in_summary.pk, in_body.pk}
+
+
+def test_every_word_must_occur(client):
+    both = make_article("الأسد يستقبل وفداً من موسكو", published=True)
+    make_article("الأسد يلقي خطاباً", published=True)
+    assert found(client, "الاسد موسكو") == [both.pk]
+
+
+def test_headline_ranks_above_summary_above_body(client):
+    now = timezone.now()
+    # The body match is the newest and the headline match the oldest, so recency alone would reverse them.
+    headline = make_article("زيارة إلى تدمر", summary_ar="ملخص", published=True,
+                            published_at=now - timezone.timedelta(hours=5))
+    summary = make_article("عنوان آخر", summary_ar="زيارة إلى تدمر", published=True,
+                           published_at=now - timezone.timedelta(hours=3))
+    body = make_article("عنوان ثالث", body_ar="<p>قام الوفد بزيارة إلى تدمر.</p>", published=True,
+                        published_at=now - timezone.timedelta(hours=1))
+    assert found(client, "تدمر") == [headline.pk, summary.pk, body.pk]
+
+
+def test_equal_matches_come_newest_first(client):
+    now = timezone.now()
+    older = make_article("قصف على حماة", published=True, published_at=now - timezone.timedelta(days=2))
+    newer = make_article("قصف على حماة مجدداً", published=True, published_at=now - timezone.timedelta(hours=2))
+    assert found(client, "حماه") == [newer.pk, older.pk]
+
+
+# What readers may see
+
+
+def test_search_never_shows_what_readers_cannot_see(client):
+    visible = make_article("انتخابات بلدية في درعا", published=True)
+    make_article("انتخابات بلدية في درعا: مسودة")
+    make_article("انتخابات بلدية في درعا: مجدولة", published=True,
+                 published_at=timezone.now() + timezone.timedelta(days=1))
+    trashed = make_article("انتخابات بلدية في درعا: محذوفة", published=True)
+    trashed.move_to_trash(by=None)
+    withdrawn = make_article("انتخابات بلدية في درعا: مسحوبة", published=True)
+    withdrawn.unpublish(by=None)
+    assert found(client, "انتخابات درعا") == [visible.pk]
+
+
+def test_index_follows_an_edited_headline(client):
+    article = make_article("اجتماع في حمص", published=True)
+    article.headline_ar = "اجتماع في اللاذقية"
+    article.save()
+    assert found(client, "حمص") == []
+    assert found(client, "اللاذقيه") == [article.pk]
+
+
+def test_rebuild_command_indexes_articles_saved_before_the_index(client):
+    article = make_article("مؤتمر صحفي في طرطوس", published=True)
+    SearchDocument.objects.all().delete()
+    assert found(client, "طرطوس") == []
+    call_command("rebuild_search_index", verbosity=0)
+    assert found(client, "طرطوس") == [article.pk]
+
+
+# English
+
+
+@pytest.fixture
+def editions():
+    translated = make_article(
+        "الانتخابات في الشمال", published=True,
+        headline_en="Elections in the north", summary_en="Voters queue in Idlib.",
+        body_en="<p>The elections were held on Sunday.</p>",
+    )
+    arabic_only = make_article("الانتخابات في الجنوب", body_ar="<p>جرت الانتخابات يوم الأحد.</p>", published=True)
+    return translated, arabic_only
+
+
+def test_english_search_finds_translated_articles_with_english_rules(client, editions):
+    translated, _arabic_only = editions
+    assert found(client, "ELECTION", url="/en/search/") == [translated.pk]
+    assert found(client, "idlib", url="/en/search/") == [translated.pk]
+
+
+def test_english_search_leaves_out_arabic_text_and_the_arabic_search_english_text(client, editions):
+    translated, arabic_only = editions
+    assert found(client, "الانتخابات", url="/en/search/") == []
+    assert found(client, "elections") == []
+    assert set(found(client, "الانتخابات")) == {translated.pk, arabic_only.pk}
+
+
+def test_english_result_links_stay_in_english(client, editions):
+    response = client.get("/en/search/", {"q": "elections"})
+    assert 'href="/en/article/' in response.text
+    assert "<mark>Elections</mark> in the north" in response.text
+
+
+# Filters and pagination
+
+
+def test_search_filters_by_section(client):
+    politics, economy = make_section("سياسة", slug="سياسة"), make_section("اقتصاد", slug="اقتصاد")
+    wanted = make_article("أسعار الخبز ترتفع", section=economy, published=True)
+    make_article("أسعار الخبز في البرلمان", section=politics, published=True)
+    assert found(client, "الخبز", section="اقتصاد") == [wanted.pk]
+
+
+def test_search_filters_by_date_range(client):
+    now = timezone.now()
+    old = make_article("فيضان في دير الزور", published=True, published_at=now - timezone.timedelta(days=40))
+    recent = make_article("فيضان جديد في دير الزور", published=True, published_at=now - timezone.timedelta(days=2))
+    since = (now - timezone.timedelta(days=10)).date().isoformat()
+    until = (now - timezone.timedelta(days=30)).date().isoformat()
+    assert found(client, "فيضان", **{"from": since}) == [recent.pk]
+    assert found(client, "فيضان", to=until) == [old.pk]
+
+
+def test_results_are_paginated_and_page_links_keep_the_search(client):
+    desk = make_section("محليات", slug="محليات")
+    photo = make_photo()
+    for number in range(23):
+        make_article(f"حريق رقم {number} في السوق", section=desk, lead_photo=photo, published=True)
+    response = client.get("/search/", {"q": "حريق", "section": "محليات"})
+    assert len(found(client, "حريق", section="محليات")) == 20
+    links = re.findall(r'href="\?([^"]*page=2)"', response.text)
+    assert links and all("section=" in link and "q=" in link for link in links)
+    second = client.get("/search/?" + links[0].replace("&amp;", "&"))
+    assert second.status_code == 200
+    assert len(re.findall(r'class="search-result"', second.text)) == 3
+
+
+# Helpful pages, never errors
+
+
+def test_empty_search_shows_a_hint_and_no_results(client):
+    make_article("خبر منشور", published=True)
+    for params in ({}, {"q": ""}, {"q": "   "}, {"q": "؟!،"}):
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        assert 'class="search-page__hint"' in response.text
+        assert "search-results" not in response.text
+
+
+def test_overlong_search_gets_a_clear_message(client):
+    response = client.get("/search/", {"q": "سوريا " * 60})
+    assert response.status_code == 200
+    assert "البحث طويل جداً" in response.text
+    assert "search-results" not in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "حلب", "from": "2024-13-45"},
+        {"q": "حلب", "to": "أمس"},
+        {"q": "حلب", "from": "99999-01-01"},
+        {"q": "حلب", "from": "2024-05-01", "to": "2024-01-01"},
+        {"q": "حلب", "section": "لا-يوجد"},
+        {"q": "حلب\x00"},
+        {"q": "حلب", "page": "-1"},
+        {"q": ["حلب", "حمص"]},
+    ],
+)
+def test_hostile_parameters_get_a_page_not_an_error(client, params):
+    make_article("حلب اليوم", published=True)
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+
+
+def test_a_bad_date_is_explained_in_arabic(client):
+    response = client.get("/search/", {"q": "حلب", "from": "2024-13-45"})
+    assert 'class="search-page__error"' in response.text
+    assert "أدخل التاريخ" in response.text
+
+
+def test_query_with_like_wildcards_matches_them_literally(client):
+    make_article("خبر عادي", published=True)
+    assert found(client, "%") == []
+    assert found(client, "_") == []
+
+
+# The page
+
+
+def test_snippet_marks_the_match_in_the_text_as_written(client):
+    make_article("عنوان", summary_ar="", body_ar="<p>قال الرئيسُ إن المفاوضات مستمرة.</p>", published=True)
+    response = client.get("/search/", {"q": "رئيس"})
+    assert "ال<mark>رئيسُ</mark>" in response.text
+
+
+def test_hostile_text_in_an_article_is_escaped_on_the_results_page(client):
+    make_article(
+        "<img src=x onerror=alert(1)> تقرير الأسد", summary_ar="",
+        body_ar="<p>&lt;script&gt;alert(1)&lt;/script&gt; الأسد</p>", published=True,
+    )
+    response = client.get("/search/", {"q": "الاسد"})
+    assert "<script>alert" not in response.text
+    assert "<img src=x" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>الأسد</mark>" in response.text
+
+
+def test_results_page_shows_the_count_and_is_not_indexed(client):
+    for _ in range(3):
+        make_article("غلاء الأسعار", published=True)
+    response = client.get("/search/", {"q": "الاسعار"})
+    assert 'class="search-page__count"' in response.text
+    assert re.search(r'class="search-page__count"[^>]*>\s*3\b', response.text)
+    assert '<meta name="robots" content="noindex">' in response.text
+
+
+def test_every_page_has_a_search_box_for_its_own_edition(client):
+    arabic = client.get("/").text
+    english = client.get("/en/").text
+    assert re.search(r'<form[^>]*role="search"[^>]*action="/search/"', arabic)
+    assert re.search(r'<form[^>]*role="search"[^>]*action="/en/search/"', english)
+    assert '<label class="visually-hidden" for="site-search-q">' in arabic
+
+
+def test_robots_txt_keeps_crawlers_out_of_search(client):
+    lines = client.get("/robots.txt").text.splitlines()
+    assert "Disallow: /search/" in lines and "Disallow: /en/search/" in lines
+
+
+def test_results_page_costs_the_same_queries_for_3_or_20_results(client, django_assert_max_num_queries):
+    photo = make_photo()
+    for _ in range(3):
+        make_article("انقطاع الكهرباء في حلب", lead_photo=photo, published=True)
+    with CaptureQueriesContext(connection) as few:
+        assert len(found(client, "الكهرباء")) == 3
+    for _ in range(17):
+        make_article("انقطاع الكهرباء في حمص", lead_photo=photo, published=True, section=make_section())
+    # Sections for the navigation and the form, the count, the page of results: nothing per result.
+    with django_assert_max_num_queries(len(few)):
+        assert len(found(client, "الكهرباء")) == 20
+    assert len(few) <= 6
+
+
+def test_article_deleted_for_good_leaves_the_index(client):
+    article = make_article("خبر سيحذف", published=True)
+    article.move_to_trash(by=None)
+    article.delete_for_good(by=None)
+    assert not SearchDocument.objects.filter(article_id=article.pk).exists()
+    assert Article.objects.count() == 0
+
+
+def test_demo_newsroom_is_searchable_in_both_editions(client):
+    call_command("seed_demo", verbosity=0)
+    # «المدارس تفتح أبوابها في حمص…», typed without the hamza.
+    assert found(client, "ابوابها حمص")
+    assert found(client, "classrooms", url="/en/search/")
