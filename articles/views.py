@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info, override
 
 from .models import Article, Person, Photo, Section, SupportAppeal, Tag
-from .renditions import social_image
-from .templatetags.newsroom import ARABIC_MONTHS, newsroom_date
+from .search import SearchForm, add_snippets
+from .structured_data import article_metadata
+from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
 
 PAGE_SIZE = 20
 
@@ -81,12 +81,11 @@ def render_article(request, story, *, template="articles/article.html", extra=No
     for code in story.editions():
         with override(code):
             translations[code] = address() if address else story.get_absolute_url()
-    social = social_image(story.lead_photo) if story.lead_photo else None
     return render_page(
         request, template,
         {
             "article": story,
-            "social_image": social and (request.build_absolute_uri(social[0]), *social[1:]),
+            "metadata": article_metadata(request, story),
             "current_section_id": story.section_id,
             "related": story.related_for_readers(),
             "support": SupportAppeal.objects.filter(is_active=True).first(),
@@ -145,10 +144,26 @@ def archive(request, year, month=None, day=None):
     page = paginate(request, Article.objects.for_readers().for_listing().filter(**period))
     if day is not None:
         label = newsroom_date(start)
-    elif month is not None and get_language() == "ar":
-        label = f"{ARABIC_MONTHS[getattr(settings, 'NEWSROOM_ARABIC_MONTHS', 'levantine')][month - 1]} {year}"
     elif month is not None:
-        label = date_filter(start, "F Y")
+        label = newsroom_month(start)
     else:
-        label = str(year)
-    return render_page(request, "articles/archive.html", {"period": label, "page": page})
+        label = newsroom_number(year)
+    hijri = newsroom_hijri_date(start) if day is not None else ""
+    return render_page(request, "articles/archive.html", {"period": label, "period_hijri": hijri, "page": page})
+
+
+def search(request):
+    """/search/?q=…&section=…&from=…&to=…: the reader's edition searched with Arabic-aware folding (articles/search.py).
+
+    A bad date or an overlong query is shown as a message on the page, never an error.
+    """
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.has_query():
+        page = paginate(request, form.results(Article.objects.for_readers().for_listing()))
+        add_snippets(page.object_list, form.cleaned_data["q"])
+        # The page links keep the words and the filters.
+        params = request.GET.copy()
+        params.pop("page", None)
+        page.query = f"{params.urlencode()}&"
+    return render_page(request, "articles/search.html", {"form": form, "page": page})

@@ -1,18 +1,24 @@
-"""Template filters for how the newsroom prints dates and article bodies."""
+"""Template filters for how the newsroom prints dates, numbers and article bodies, and its structured data."""
+
+import datetime
+import json
 
 from django import template
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
+from hijridate import Gregorian
 
 from articles.text import clean_body_html, replace_inline_photos
 
 register = template.Library()
 
-# Arabic month names differ by region; the Levant (the default) uses the Syriac-derived names.
+# Arabic month names differ by region; the Levant (the default) uses the Syriac-derived names, Egypt and
+# the Gulf the ones taken from the Latin calendar.
 ARABIC_MONTHS = {
     "levantine": [
         "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
@@ -23,6 +29,13 @@ ARABIC_MONTHS = {
         "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
     ],
 }
+
+# Our own list rather than hijridate's: the newsroom writes ربيع الآخر and جمادى الآخرة, as most Arab
+# papers do, where the library says ربيع الثاني.
+HIJRI_MONTHS = [
+    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+]
 
 
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -37,16 +50,45 @@ def newsroom_number(value):
     return text
 
 
+def _local(value):
+    """The newsroom's wall-clock reading of a moment; a plain date or naive datetime is taken as it is."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _arabic_months():
+    return ARABIC_MONTHS[getattr(settings, "NEWSROOM_ARABIC_MONTHS", "levantine")]
+
+
 @register.filter
 def newsroom_date(value):
     """«15 آذار 2023» in Arabic (month names per NEWSROOM_ARABIC_MONTHS), «15 March 2023» otherwise."""
     if not value:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    local = _local(value)
     if get_language() == "ar":
-        months = ARABIC_MONTHS[getattr(settings, "NEWSROOM_ARABIC_MONTHS", "levantine")]
-        return f"{local.day} {months[local.month - 1]} {local.year}"
+        return newsroom_number(f"{local.day} {_arabic_months()[local.month - 1]} {local.year}")
     return date_filter(local, "j F Y")
+
+
+@register.filter
+def newsroom_month(value):
+    """«كانون الثاني 2024», «January 2024»: the heading of a month's archive."""
+    if not value:
+        return ""
+    local = _local(value)
+    if get_language() == "ar":
+        return newsroom_number(f"{_arabic_months()[local.month - 1]} {local.year}")
+    return date_filter(local, "F Y")
+
+
+@register.filter
+def newsroom_time(value):
+    """«14:05», the newsroom's local time, in the page's digits."""
+    if not value:
+        return ""
+    return newsroom_number(date_filter(_local(value), "H:i"))
 
 
 @register.filter
@@ -54,8 +96,23 @@ def newsroom_datetime(value):
     """The full date and time, «15 آذار 2023، 14:05»; the hover title behind a relative time."""
     if not value:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return gettext("%(date)s, %(time)s") % {"date": newsroom_date(value), "time": date_filter(local, "H:i")}
+    return gettext("%(date)s, %(time)s") % {"date": newsroom_date(value), "time": newsroom_time(value)}
+
+
+@register.filter
+def newsroom_hijri_date(value):
+    """«٥ رمضان ١٤٤٥ هـ» (Umm al-Qura) when NEWSROOM_HIJRI_DATES is on, «5 Ramadan 1445 AH» in English;
+    empty when the setting is off or the day lies outside the calendar tables (1924–2077)."""
+    if not value or not getattr(settings, "NEWSROOM_HIJRI_DATES", False):
+        return ""
+    local = _local(value)
+    try:
+        hijri = Gregorian(local.year, local.month, local.day).to_hijri()
+    except (OverflowError, ValueError):
+        return ""
+    if get_language() == "ar":
+        return newsroom_number(f"{hijri.day} {HIJRI_MONTHS[hijri.month - 1]} {hijri.year} هـ")
+    return f"{hijri.day} {hijri.month_name('en')} {hijri.year} {hijri.notation('en')}"
 
 
 @register.filter
@@ -74,9 +131,31 @@ def newsroom_when(value):
     if minutes < 1:
         return gettext("just now")
     if minutes < 60:
-        return ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {"count": minutes}
-    hours = minutes // 60
-    return ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
+        text = ngettext("%(count)d minute ago", "%(count)d minutes ago", minutes) % {"count": minutes}
+    else:
+        hours = minutes // 60
+        text = ngettext("%(count)d hour ago", "%(count)d hours ago", hours) % {"count": hours}
+    return newsroom_number(text)
+
+
+@register.simple_tag
+def site_name():
+    """The publication's name: NEWSROOM_SITE_NAME, or the translated «Newsroom» when it is not set."""
+    return getattr(settings, "NEWSROOM_SITE_NAME", "") or gettext("Newsroom")
+
+
+# What Django's json_script escapes: inside <script>, a headline holding "</script>" or "<!--" must stay
+# JSON text, and these three are all the HTML parser looks at there.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(value):
+    """A dict as the body of a <script type="application/ld+json"> block, safe whatever its strings hold.
+
+    Arabic stays as UTF-8 (ensure_ascii off): a third of the bytes of \\uXXXX escapes.
+    """
+    return mark_safe(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
 
 
 @register.filter
