@@ -2,6 +2,8 @@
 #
 #   make run       set up .venv, compile translations, migrate, seed a demo editor, serve on 127.0.0.1:8000
 #   make test      run the test suite (SQLite, or whatever DATABASE_URL names); extra args: PYTEST_ARGS="-k foo"
+#                  browser tests (tests/browser) run when /usr/bin/chromium exists, else skip; screenshots land
+#                  in test-artifacts/screenshots/ (NEWSROOM_SCREENSHOTS_DIR); leave them out: PYTEST_ARGS="-m 'not browser'"
 #   make lint      ruff
 #   make check     missing migrations, and Django's deploy checks with production-like settings
 #   make messages  refresh locale/*.po for ar and en, then compile them
@@ -96,6 +98,7 @@ check: venv
 # Benchmarks measure, they do not pass or fail: figures land in bench/results/ for the README to quote.
 bench: venv
 	$(VPY) bench/renditions.py
+	$(VPY) bench/page_weight.py
 
 messages: venv gettext
 	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests --ignore=bench

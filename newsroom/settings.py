@@ -4,7 +4,9 @@ Defaults are safe for a laptop (SQLite, local media, DEBUG off unless asked for)
 to start without the values it cannot guess, such as SECRET_KEY.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The search index's tsvector column (PostgreSQL full-text search); harmless on SQLite.
+    "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
     "reversion",
@@ -71,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale and authentication: a page from the cache costs no query and touches no session.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +180,19 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Whole public pages are cached (articles/page_cache.py) for at most this many seconds; every change that shows
+# on the site invalidates them at once, so this only bounds what time alone changes (relative times, the news
+# sitemap's window). 0 turns the page cache off.
+NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+if NEWSROOM_PAGE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("NEWSROOM_PAGE_CACHE_SECONDS must be 0 (off) or more.")
+# Without REDIS_URL each worker process has its own memory cache; the processes of one server learn that the
+# pages changed from this small file (one per project folder, in the system's temporary folder by default).
+NEWSROOM_PAGE_CACHE_STAMP = Path(
+    env("NEWSROOM_PAGE_CACHE_STAMP")
+    or Path(tempfile.gettempdir()) / f"newsroom-pages-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+)
 
 # Photo uploads: refused above these sizes. Pixels are read from the file's header before any decoding,
 # so a small file that would expand into a huge image (a decompression bomb) costs nothing.
@@ -313,6 +332,13 @@ if NEWSROOM_ARABIC_MONTHS not in {"levantine", "egyptian"}:
 NEWSROOM_DIGITS = env("NEWSROOM_DIGITS", "western")
 if NEWSROOM_DIGITS not in {"western", "arabic-indic"}:
     raise ImproperlyConfigured("NEWSROOM_DIGITS must be 'western' or 'arabic-indic'.")
+
+# A Hijri (Umm al-Qura) date beside the Gregorian one, in bylines and day archives: «٥ رمضان ١٤٤٥ هـ».
+NEWSROOM_HIJRI_DATES = env_bool("NEWSROOM_HIJRI_DATES", False)
+
+# The publication's name in the page header, share cards and the publisher of its structured data; empty
+# means the translated «Newsroom» (غرفة الأخبار), so the demo reads well in both languages.
+NEWSROOM_SITE_NAME = env("NEWSROOM_SITE_NAME", "")
 
 # In development WhiteNoise serves straight from the source folders; production serves collectstatic's output.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -14,6 +14,21 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def empty_page_cache(settings, tmp_path):
+    """No cached pages (articles/page_cache.py) from an earlier test, a page generation of each test's own, and
+    the page cache off unless a test turns it on (the ``page_cache`` fixture of tests/test_page_cache.py).
+
+    Off, because a test's transaction never commits: the after-commit invalidation that follows every change in
+    production never runs, so a page cached by a test's first request would hide everything it changes after.
+    The page cache's own tests commit where they need to and check it there."""
+    from django.core.cache import caches
+
+    settings.NEWSROOM_PAGE_CACHE_STAMP = tmp_path / "page-generation"
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def arabic_by_default():
     """A request to /en/ leaves English active in the thread; each test starts in Arabic, as the site does."""
     from django.utils import translation

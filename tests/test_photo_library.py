@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import page_cache
 from articles.models import Article, InlinePhoto, Photo
 from articles.renditions import ensure_renditions, thumbnail_url
 from tests.factories import make_article, make_editor, make_person, make_photo
@@ -230,7 +231,8 @@ def test_saving_other_fields_does_not_regenerate_renditions(editor_client, djang
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         editor_client.post(change_url(photo), admin_form_data(editor_client, change_url(photo), caption_ar="جديد"))
 
-    assert callbacks == []
+    # The page cache's new generation (articles/signals.py) is the only work left for after the commit.
+    assert [callback for callback in callbacks if callback is not page_cache.new_generation] == []
 
 
 @pytest.mark.django_db

@@ -1,0 +1,190 @@
+"""The public site's page cache: every reader gets the same page, so each page is rendered once per change.
+
+Whole responses are kept in Django's default cache under their full address and the site's current
+*generation*. Any change that can show on a public page starts a new generation (articles/signals.py), so
+every page is rendered afresh on its next request; the old ones simply expire. The cache time
+(NEWSROOM_PAGE_CACHE_SECONDS) only bounds what time alone changes: relative times such as «منذ ساعتين»,
+the news sitemap's 48-hour window. Scheduled stories do not wait for it: the generation also ends when the
+next one comes due.
+
+Where the generation lives decides who agrees on it: in a shared cache (Redis) every app server reads the
+same one; Django's local-memory cache is private to each process, so then it is kept in a small file that
+all the processes of one server read (NEWSROOM_PAGE_CACHE_STAMP).
+"""
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe, split_header_value
+
+from .models import Article
+
+GENERATION_KEY = "page-cache:generation"
+
+# Never cached, whatever their answer looks like: the admin, previews of unpublished work, account pages and
+# the language switch. Matched with or without a language prefix (/en/admin/).
+_PREFIXES = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+PRIVATE_PATH = re.compile(rf"^/(?:(?:{_PREFIXES})/)?(?:admin|preview|accounts|i18n)/")
+
+# What a CDN (or the reader's browser) may keep. The origin's copy is invalidated the moment an edit commits,
+# but nothing tells a CDN or a browser, so they keep a page only briefly: browsers always ask again
+# (max-age=0; the answer is usually a 304, which costs the origin no query), a CDN keeps a page for a minute,
+# which is what turns a front-page rush into one origin request a minute per edge, and may serve it 30
+# seconds longer while it fetches the new one in the background. A corrected headline is thus everywhere
+# within about a minute and a half at worst, and at once for everyone who reaches the origin.
+PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "s_maxage": 60, "stale_while_revalidate": 30}
+
+
+class PageCacheMiddleware:
+    """Answers GET and HEAD requests for public pages from the cache, and keeps every answer that may be shared,
+    with its ETag, Last-Modified and Cache-Control, compressed for the clients that accept it.
+
+    It sits before the session, locale and authentication middleware, so a page served from the cache costs
+    no query and touches no session. A response is kept only if it is a 200 that sets no cookie, does not vary
+    by cookie and is not marked private: a view that looked at the session or the user (Vary: Cookie) is never
+    shared, so what is kept is what every visitor, logged in or not, would get.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or PRIVATE_PATH.match(request.path_info):
+            return self.get_response(request)
+        # With the cache off (0 seconds) pages are still validated, compressed and marked for a CDN.
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        key = page_key(request) if seconds else None
+        stored = cache.get(key) if key else None
+        if stored is not None:
+            content, headers = stored
+            return answer(request, HttpResponse(content, headers=headers))
+        response = self.get_response(request)
+        if not shareable(response):
+            return response
+        prepare(response)
+        if key:
+            cache.set(key, (response.content, dict(response.items())), seconds)
+        return answer(request, response)
+
+
+def page_key(request):
+    # Scheme, host, path (with its language prefix: the language comes from the address alone, see prepare())
+    # and query string, under the current generation. Hashed: addresses may be long and Arabic.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page-cache:page:{current_generation()}:{address}"
+
+
+def shareable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if has_vary_header(response, "Cookie") or has_vary_header(response, "*"):
+        return False
+    cache_control = {part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return not {"private", "no-store", "no-cache"} & cache_control
+
+
+def prepare(response):
+    """The validators and cache headers a shared page carries, set once when it is rendered."""
+    set_response_etag(response)
+    # The time of rendering: the page cannot have changed before it (any change starts a new generation and
+    # so a new rendering). Set here even where a view gave its own (the sitemap's newest lastmod), because
+    # that one can go back in time when a story leaves the list, and then If-Modified-Since would lie.
+    response["Last-Modified"] = http_date()
+    patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+    # The language comes from the address alone: with i18n_patterns and an unprefixed Arabic edition,
+    # LocaleMiddleware never reads Accept-Language here, yet it adds it to Vary, which would make a CDN keep
+    # one copy per browser language setting.
+    kept = [header for header in split_header_value(response.get("Vary", "")) if header.lower() != "accept-language"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+
+
+# Public pages are compressed here rather than by GZipMiddleware for the whole site: they hold no secret, so
+# compression gives a BREACH-style attacker nothing to guess, whereas admin pages carry CSRF tokens next to text
+# the visitor chose. Compressed on the way out, so the cache keeps one copy for every client.
+_compress = GZipMiddleware(lambda request: None).process_response
+
+
+def answer(request, response):
+    """The page, or 304 Not Modified when the reader's copy (If-None-Match, If-Modified-Since) is still it;
+    gzipped for clients that accept it."""
+    response = get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(response["Last-Modified"]),
+        response=response,
+    )
+    return _compress(request, response)
+
+
+# --- The generation ----------------------------------------------------------------------------------------
+# A generation is a random token and the time the next scheduled story comes due ("token:timestamp", the
+# timestamp empty when none is scheduled). Random rather than a counter, so a generation lost from the cache
+# (evicted, Redis restarted) and made anew can never bring back pages stored under an old one.
+
+
+def current_generation():
+    record = _read_generation()
+    if record is None:
+        record = new_generation()
+    token, _sep, due = record.partition(":")
+    if due and time.time() >= float(due):
+        # A scheduled story has come due: readers must see it now, not when the pages expire.
+        token = new_generation().partition(":")[0]
+    return token
+
+
+def new_generation():
+    """Start a new generation: every page cached so far is out of date. Returns the new record."""
+    due = (
+        Article.objects.filter(
+            status__in=Article.TIMED, published_at__gt=timezone.now(), deleted_at__isnull=True
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    record = f"{uuid.uuid4().hex}:{due.timestamp() if due else ''}"
+    if _per_process():
+        _write_stamp(record)
+    else:
+        cache.set(GENERATION_KEY, record, timeout=None)
+    return record
+
+
+def _per_process():
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _read_generation():
+    if not _per_process():
+        return cache.get(GENERATION_KEY)
+    try:
+        return Path(settings.NEWSROOM_PAGE_CACHE_STAMP).read_text() or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_stamp(record):
+    # Written aside and renamed over the old one, so a process reading at that moment gets the old record or
+    # the new one, never half of one.
+    stamp = Path(settings.NEWSROOM_PAGE_CACHE_STAMP)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=stamp.parent, prefix=f".{stamp.name}.")
+    with os.fdopen(handle, "w") as file:
+        file.write(record)
+    os.replace(temporary, stamp)

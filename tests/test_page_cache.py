@@ -1,0 +1,494 @@
+"""The page cache (articles/page_cache.py): public pages come from the cache at no query cost, every change shows
+at once, logged-in staff get the very same pages, private pages are never kept, conditional GET answers 304.
+
+Tests here commit their changes (``django_capture_on_commit_callbacks(execute=True)``) because the invalidation
+runs after the commit, as it does in production; the test's own transaction never commits.
+"""
+
+import gzip
+import time
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import page_cache, preview
+from articles.admin import tags_merge
+from articles.models import Article, Photo, SupportAppeal, Tag
+from tests.factories import make_article, make_editor, make_person, make_photo, make_section
+from tests.test_admin_flow import admin_form_data, change_url
+
+REDIS_LOCATION = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture(params=["locmem"])
+def page_cache_on(request, settings):
+    """The page cache turned on (tests/conftest.py turns it off elsewhere), in local memory or, with the
+    parameter "redis", in a real Redis as several app servers would share it."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_LOCATION}
+        }
+        caches["default"].clear()
+        yield request.param
+        caches["default"].clear()
+    else:
+        yield request.param
+
+
+both_caches = pytest.mark.parametrize("page_cache_on", ["locmem", "redis"], indirect=True)
+
+
+@pytest.fixture
+def newsroom():
+    """A published story with everything its page can show, a related story, and the support box."""
+    section, writer = make_section("سياسة"), make_person("ريم الحلبي")
+    inline = make_photo(caption="الجسر القديم", credit="عدسة ليلى")
+    story = make_article(
+        "الأمطار تعود إلى دمشق", published=True, section=section, authors=[writer], tags=["سوريا", "طقس"],
+        body_ar=f'<p>قال السكان إن المياه عادت.</p><figure data-photo-id="{inline.pk}"></figure>',
+    )
+    related = make_article("السدود تمتلئ للمرة الأولى", published=True, section=section, tags=["طقس"])
+    story.related_articles.set([related])
+    SupportAppeal.objects.create(
+        heading_ar="ادعموا الصحافة المستقلة", text_ar="نص النداء", tagline_ar="دولار واحد شهريًا يصنع الفرق",
+        button_label_ar="اضغط هنا للمساهمة", url_ar="https://example.org/support",
+    )
+    return story
+
+
+def public_pages(story):
+    """Every kind of public address, for ``story``."""
+    local = timezone.localtime(story.published_at)
+    section, person = story.section.slug, story.authors.first().slug
+    return [
+        "/", "/en/", story.get_absolute_url(), f"/section/{section}/", "/tag/سوريا/", f"/person/{person}/",
+        f"/archive/{local.year}/", f"/archive/{local.year}/{local.month}/",
+        f"/archive/{local.year}/{local.month}/{local.day}/", "/search/?q=الامطار",
+        "/feed/", "/feed/atom/", f"/section/{section}/feed/", "/tag/سوريا/feed/", f"/person/{person}/feed/",
+        "/sitemap.xml", "/sitemap-news.xml", "/robots.txt",
+    ]
+
+
+def html_pages(story):
+    return [url for url in public_pages(story) if "feed" not in url and "." not in url.rsplit("/", 1)[-1]]
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def cache_control(response):
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+# --- Served from the cache ---------------------------------------------------------------------------------
+
+
+@both_caches
+@pytest.mark.django_db
+def test_second_anonymous_request_of_every_public_page_costs_no_query(
+    client, page_cache_on, newsroom, django_assert_num_queries
+):
+    for url in public_pages(newsroom):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200, url
+        assert second.content == first.content, url
+        assert second["Content-Type"] == first["Content-Type"], url
+
+
+@pytest.mark.django_db
+def test_head_request_is_answered_from_the_cached_page(client, page_cache_on, newsroom, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert client.head("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_address_is_its_own_page(client, page_cache_on, newsroom):
+    """Query string, language prefix and host are part of the key: none of them gets another's page."""
+    arabic = client.get("/")
+    assert 'lang="ar"' in arabic.text
+    assert 'lang="en"' in client.get("/en/").text
+    assert "الأمطار" in client.get("/search/?q=الامطار").text
+    assert "الأمطار" not in client.get("/search/?q=زلزال").text.split("<main", 1)[1]
+    # The share links hold the address the reader came by.
+    assert "testserver" in client.get(newsroom.get_absolute_url()).text
+    assert "127.0.0.1" in client.get(newsroom.get_absolute_url(), headers={"host": "127.0.0.1"}).text
+
+
+@pytest.mark.django_db
+def test_page_cache_is_off_at_zero_seconds(client, settings, newsroom):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    assert queries_for(client, "/")[1] > 0
+
+
+@pytest.mark.django_db
+def test_address_that_is_not_found_is_never_kept(client, page_cache_on, newsroom):
+    assert client.get("/article/999999/x/").status_code == 404
+    response, queries = queries_for(client, "/article/999999/x/")
+    assert response.status_code == 404
+    assert queries > 0
+
+
+# --- Every change shows at once -----------------------------------------------------------------------------
+
+
+@both_caches
+@pytest.mark.django_db
+def test_headline_edited_in_the_admin_shows_at_once_on_every_page_that_lists_it(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    editor = Client()
+    editor.force_login(make_editor())
+    pages = ["/", newsroom.get_absolute_url(), f"/section/{newsroom.section.slug}/", "/tag/سوريا/",
+             f"/person/{newsroom.authors.first().slug}/", "/feed/"]
+    for url in pages:
+        assert "الأمطار تعود إلى دمشق" in client.get(url).content.decode(), url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            change_url(newsroom),
+            admin_form_data(editor, change_url(newsroom), headline_ar="الأمطار الغزيرة تغمر شوارع دمشق"),
+        )
+    assert response.status_code == 302
+
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "الأمطار الغزيرة تغمر شوارع دمشق" in page, url
+        assert "الأمطار تعود إلى دمشق" not in page, url
+
+
+@pytest.mark.django_db
+def test_story_published_in_the_admin_shows_at_once(client, page_cache_on, django_capture_on_commit_callbacks):
+    story = make_article("وصول قافلة المساعدات إلى حلب")
+    editor = Client()
+    editor.force_login(make_editor())
+    assert "وصول قافلة المساعدات" not in client.get("/").text
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(change_url(story), admin_form_data(editor, change_url(story), _publish="Save and publish"))
+
+    assert "وصول قافلة المساعدات" in client.get("/").text
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("withdrawal", ["unpublish", "trash"])
+def test_story_unpublished_or_trashed_in_the_admin_leaves_every_page_at_once(
+    client, page_cache_on, newsroom, withdrawal, django_capture_on_commit_callbacks
+):
+    editor = Client()
+    editor.force_login(make_editor())
+    pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", "/sitemap.xml"]
+    link = f"/article/{newsroom.pk}/"
+    for url in pages:
+        assert link in client.get(url).content.decode(), url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if withdrawal == "unpublish":
+            response = editor.post(
+                change_url(newsroom), admin_form_data(editor, change_url(newsroom), _unpublish="Save and unpublish")
+            )
+        else:
+            response = editor.post(f"/admin/articles/article/{newsroom.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+
+    assert client.get(newsroom.get_absolute_url()).status_code == 404
+    for url in pages:
+        assert link not in client.get(url).content.decode(), url
+
+
+@pytest.mark.django_db
+def test_story_restored_from_the_trash_is_back_at_once(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    newsroom.move_to_trash(by=None)
+    assert "الأمطار تعود إلى دمشق" not in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=newsroom.pk).restore_from_trash(by=None)
+
+    assert "الأمطار تعود إلى دمشق" in client.get("/").text
+
+
+def rename_section(story):
+    story.section.name_ar = "شؤون سياسية"
+    story.section.save()
+    return "شؤون سياسية"
+
+
+def retell_appeal(story):
+    appeal = SupportAppeal.objects.get()
+    appeal.tagline_ar = "كل مساهمة تحمي مراسلًا"
+    appeal.save()
+    return "كل مساهمة تحمي مراسلًا"
+
+
+def recaption_inline_photo(story):
+    photo = story.inline_photos.get()
+    photo.caption_ar = "الجسر القديم بعد الترميم"
+    photo.save()
+    return "الجسر القديم بعد الترميم"
+
+
+def add_byline(story):
+    story.authors.add(make_person("نور الهدى"), through_defaults={"order": 1})
+    return "نور الهدى"
+
+
+def add_tag(story):
+    story.tags.add("الغوطة")
+    return "الغوطة"
+
+
+def pick_related(story):
+    story.related_articles.add(make_article("افتتاح مدرسة في درعا", published=True))
+    return "افتتاح مدرسة في درعا"
+
+
+def rename_author(story):
+    writer = story.authors.get()
+    writer.name_ar = "ريم الحلبي الخطيب"
+    writer.save()
+    return "ريم الحلبي الخطيب"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [rename_section, retell_appeal, recaption_inline_photo, add_byline, add_tag, pick_related, rename_author],
+)
+def test_change_to_what_the_story_page_shows_appears_at_once(
+    client, page_cache_on, newsroom, change, django_capture_on_commit_callbacks
+):
+    client.get(newsroom.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        wanted = change(newsroom)
+    assert wanted in client.get(newsroom.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_tag_merge_shows_at_once_on_both_tag_pages(client, page_cache_on, django_capture_on_commit_callbacks):
+    make_article("خبر عن سوريا", published=True, tags=["سوريا"])
+    make_article("خبر عن سورية", published=True, tags=["سورية"])
+    assert "خبر عن سورية" not in client.get("/tag/سوريا/").text
+    assert client.get("/tag/سورية/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tags_merge(keep=Tag.objects.get(name="سوريا"), tags=list(Tag.objects.all()), by=None)
+
+    assert "خبر عن سورية" in client.get("/tag/سوريا/").text
+    assert client.get("/tag/سورية/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_publish_scheduled_and_deleted_photo_start_a_new_generation(page_cache_on, django_capture_on_commit_callbacks):
+    story = make_article(published=True, published_at=timezone.now() + timezone.timedelta(hours=1))
+    unused = make_photo()
+    before = page_cache.current_generation()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.publish_due(at=timezone.now() + timezone.timedelta(hours=2))
+    assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+    after_publish = page_cache.current_generation()
+    assert after_publish != before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Photo.objects.filter(pk=unused.pk).delete()
+    assert page_cache.current_generation() != after_publish
+
+
+@pytest.mark.django_db
+def test_scheduled_story_appears_on_a_cached_page_at_its_time(
+    client, page_cache_on, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_article("بدء جلسة مجلس الشعب")
+        story.publish(by=None, at=timezone.now() + timezone.timedelta(seconds=1.5))
+    assert story.status == Article.Status.SCHEDULED
+    assert "بدء جلسة مجلس الشعب" not in client.get("/").text
+
+    time.sleep(max(0, (story.published_at - timezone.now()).total_seconds()) + 0.1)
+
+    assert "بدء جلسة مجلس الشعب" in client.get("/").text
+
+
+@pytest.mark.django_db
+def test_worker_processes_without_redis_agree_through_the_stamp_file(
+    client, settings, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    """Each process has its own memory cache; a change saved by another worker reaches this one's pages through
+    the stamp file, which is all that new_generation() writes there."""
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.section.save()
+    written = settings.NEWSROOM_PAGE_CACHE_STAMP.read_text()
+    assert queries_for(client, "/")[1] > 0
+    assert queries_for(client, "/")[1] == 0
+
+    # What another worker's new_generation() leaves in the file:
+    settings.NEWSROOM_PAGE_CACHE_STAMP.write_text("generation-of-another-process:")
+    assert written != settings.NEWSROOM_PAGE_CACHE_STAMP.read_text()
+    assert queries_for(client, "/")[1] > 0
+
+
+# --- Staff and private pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_nothing_of_the_visitor(client, newsroom):
+    """Rendered without the cache, a logged-in editor and an anonymous reader get the same bytes, and nothing
+    in the answer depends on who asked (no cookie set, no Vary: Cookie): so one cached page serves both."""
+    editor = Client()
+    editor.force_login(make_editor())
+    for url in public_pages(newsroom):
+        anonymous, staff = client.get(url), editor.get(url)
+        assert staff.content == anonymous.content, url
+        assert not staff.cookies, url
+        assert "Cookie" not in staff.get("Vary", ""), url
+
+
+@pytest.mark.django_db
+def test_logged_in_editor_gets_and_fills_the_same_page_as_readers(client, page_cache_on, newsroom):
+    editor = Client()
+    editor.force_login(make_editor())
+    url = newsroom.get_absolute_url()
+
+    filled_by_editor, _queries = queries_for(editor, url)
+    read, queries = queries_for(client, url)
+    assert queries == 0
+    assert read.content == filled_by_editor.content
+
+    caches["default"].clear()
+    filled_by_reader, _queries = queries_for(client, url)
+    seen_by_editor, queries = queries_for(editor, url)
+    assert queries == 0
+    assert seen_by_editor.content == filled_by_reader.content
+
+
+@pytest.mark.django_db
+def test_admin_pages_are_never_cached(page_cache_on, newsroom):
+    editor = Client()
+    editor.force_login(make_editor())
+    for url in ["/admin/", change_url(newsroom), "/admin/articles/article/", "/en/admin/"]:
+        editor.get(url)
+        response, queries = queries_for(editor, url)
+        assert response.status_code == 200, url
+        assert queries > 0, url
+        assert {"private", "no-store"} <= cache_control(response), url
+    assert "public" not in cache_control(Client().get("/admin/login/"))
+
+
+@pytest.mark.django_db
+def test_previews_are_never_cached(client, page_cache_on):
+    draft = make_article("مسودة تحقيق لم ينشر")
+    editor = Client()
+    editor.force_login(make_editor())
+    signed = f"/preview/s/{preview.preview_token(draft)}/"
+    for visitor, url in [(editor, f"/preview/{draft.pk}/"), (client, signed), (client, f"/en{signed}")]:
+        visitor.get(url)
+        response, queries = queries_for(visitor, url)
+        assert response.status_code in (200, 404), url
+        assert queries > 0, url
+        assert {"private", "no-store"} <= cache_control(response), url
+    assert "مسودة تحقيق" in queries_for(client, signed)[0].text
+
+
+# --- Headers ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_pages_tell_a_cdn_how_long_to_keep_them(client, page_cache_on, newsroom):
+    for url in public_pages(newsroom):
+        for response in (client.get(url), client.get(url)):
+            assert cache_control(response) == {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=30"}
+            # The language is in the address: a CDN must not keep one copy per browser language.
+            assert response.get("Vary") == "Accept-Encoding", url
+
+
+@pytest.mark.django_db
+def test_public_pages_are_gzipped_for_browsers_that_accept_it(client, page_cache_on, newsroom):
+    for _request in range(2):
+        response = client.get(newsroom.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+        assert response["Content-Encoding"] == "gzip"
+        assert "الأمطار تعود إلى دمشق" in gzip.decompress(response.content).decode()
+        assert len(response.content) < len(client.get(newsroom.get_absolute_url()).content) / 2
+
+
+@pytest.mark.django_db
+def test_arabic_address_is_arabic_whatever_the_browser_asks_for(client, page_cache_on, newsroom):
+    assert 'lang="ar"' in client.get("/", headers={"accept-language": "en"}).text
+    assert 'lang="ar"' in client.get("/", headers={"accept-language": "en"}).text
+
+
+@pytest.mark.django_db
+def test_conditional_get_answers_not_modified_from_the_cache(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    url = newsroom.get_absolute_url()
+    first = client.get(url)
+    assert first["ETag"].startswith('"') and first["Last-Modified"].endswith("GMT")
+
+    for headers in ({"if-none-match": first["ETag"]}, {"if-modified-since": first["Last-Modified"]}):
+        response, queries = queries_for(client, url, **headers)
+        assert response.status_code == 304, headers
+        assert queries == 0
+        assert response.content == b""
+        assert response["ETag"] == first["ETag"]
+        assert "public" in cache_control(response)
+
+    # Rendered again (here: after the cache lost it), the same page has the same ETag: still 304.
+    caches["default"].clear()
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom.headline_ar = "الأمطار تعود إلى حمص"
+        newsroom.save()
+    changed = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert "الأمطار تعود إلى حمص" in changed.text
+    assert changed["ETag"] != first["ETag"]
+
+
+# --- No inline script or style, so a cached page needs no per-request nonce ---------------------------------
+
+
+class _InlineCode(HTMLParser):
+    """Everything on a page that a Content-Security-Policy would need a nonce or 'unsafe-inline' for."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/ld+json":
+            self.found.append(f"inline <script {attrs}>")
+        if tag == "style":
+            self.found.append("<style> element")
+        for name in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f"{name}= on <{tag}>")
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_no_inline_script_or_style(client, newsroom):
+    sensitive = make_photo(is_sensitive=True)
+    graphic = make_article("صور من موقع القصف", published=True, lead_photo=sensitive, tags=["سوريا"])
+    for url in [*html_pages(newsroom), graphic.get_absolute_url(), "/article/999999/x/", "/search/?q="]:
+        parser = _InlineCode()
+        parser.feed(client.get(url).content.decode())
+        assert parser.found == [], url
