@@ -4,7 +4,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -19,6 +22,9 @@ urlpatterns = [
         name="sitemap_news",
     ),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    # Browsers ask every site for /favicon.ico whatever its pages link to. The icon is a static file, looked up
+    # per request (lazily), because its fingerprinted name exists only once collectstatic has run.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

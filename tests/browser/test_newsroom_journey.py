@@ -1,0 +1,142 @@
+"""The newsroom's journey in the Arabic admin, in a real browser: a writer writes a story in the rich-text editor,
+uploads and credits its photo, tags and signs it and sends it for review; an editor opens it and publishes it."""
+
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+
+from articles.models import Article, Tag
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import make_person, make_section, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADLINE = "الأمطار تعود إلى دمشق بعد جفاف طويل"
+CAPTION = "متظاهرون في ساحة الأمويين"
+CREDIT = "عدسة سامر العلي"
+SOURCE_URL = "https://example.org/report"
+
+
+def photo_file(tmp_path):
+    """A real JPEG, large enough for every rendition, with some drawing so it is not one flat colour."""
+    path = tmp_path / "saha.jpg"
+    image = Image.new("RGB", (1600, 1000), (40, 90, 140))
+    ImageDraw.Draw(image).ellipse((500, 250, 1100, 750), fill=(220, 180, 60))
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def choose(page, select_id, typed, option):
+    """Picks ``option`` in one of the admin's autocomplete (select2) boxes, by typing as a person does."""
+    page.click(f"#{select_id} + .select2 .select2-selection")
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).click()
+
+
+def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tmp_path):
+    writer_account = make_user(role="writer")
+    editor_account = make_user(role="editor")
+    make_section("سياسة")
+    make_person("ريم الحلبي")
+    Tag.objects.create(name="سوريا")
+
+    page, checks = open_tab()
+    log_in(page, checks, writer_account)
+    page.goto("/admin/articles/article/add/")
+    checks.assert_sound()
+
+    page.fill("#id_headline_ar", HEADLINE)
+    page.fill("#id_summary_ar", "أول هطول غزير منذ أشهر.")
+
+    # The body, typed in the rich-text editor: a subheading, a bold word and a link.
+    body = page.locator("#tab_id_body_ar")
+    body.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("في الأحياء")
+    body.locator(".prose-menubar__selected").click()
+    body.locator("[data-name=heading2]").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("قال السكان إن ")
+    body.locator("[data-name=bold]").click()
+    page.keyboard.type("المياه")
+    body.locator("[data-name=bold]").click()
+    page.keyboard.type(" عادت بحسب المصدر")
+    # The caret moves visually: in right-to-left text, "right" walks back over the word just typed.
+    for _letter in "المصدر":
+        page.keyboard.press("Shift+ArrowRight")
+    # The menu bar re-enables its link button on the editor's next transaction; on a busy machine that can come
+    # after the last key press is done, and a click on a disabled button silently does nothing.
+    page.wait_for_function("() => window.getSelection().toString() === 'المصدر'")
+    body.locator("[data-name=link]:not(.disabled)").click()
+    page.fill("dialog[open] input[name=href]", SOURCE_URL)
+    page.click("dialog[open] button[type=submit]")
+
+    # Placement: a section, an existing tag picked from the list, a new one typed in.
+    choose(page, "id_section", "سيا", "سياسة")
+    choose(page, "id_tags", "سور", "سوريا")
+    page.fill("#id_new_tags", "طقس دمشق")
+
+    # The lead photo, uploaded from the article form through the "add" window beside the photo box.
+    with page.expect_popup() as opened:
+        page.click("#add_id_lead_photo")
+    photo_page = opened.value
+    photo_page.wait_for_load_state()
+    photo_page.set_input_files("#id_image", photo_file(tmp_path))
+    photo_page.fill("#id_caption_ar", CAPTION)
+    photo_page.fill("#id_credit_ar", CREDIT)
+    photo_page.fill("#id_alt_text_ar", "حشد يرفع الأعلام في ساحة واسعة")
+    with photo_page.expect_event("close"):
+        photo_page.click("input[name=_save]")
+    assert page.locator("#id_lead_photo option:checked").inner_text().strip()
+
+    # The byline.
+    page.click("#articleauthor_set-group .add-row a")
+    choose(page, "id_articleauthor_set-0-person", "ريم", "ريم الحلبي")
+
+    page.click("input[name=_submit_for_review]")
+    page.wait_for_url("**/admin/articles/article/")  # saved: back to the list
+    checks.assert_sound()
+    assert page.locator(".messagelist .success").count() >= 1
+    article = Article.objects.get()
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.headline_ar == HEADLINE
+    assert "<h2>في الأحياء</h2>" in article.body_ar
+    assert "<strong>المياه</strong>" in article.body_ar
+    assert re.search(rf'<a href="{re.escape(SOURCE_URL)}"[^>]*>المصدر</a>', article.body_ar), article.body_ar
+    assert article.section.name_ar == "سياسة"
+    assert sorted(tag.name for tag in article.tags.all()) == ["سوريا", "طقس دمشق"]
+    assert [person.name_ar for person in article.authors.all()] == ["ريم الحلبي"]
+    assert (article.lead_photo.caption_ar, article.lead_photo.credit_ar) == (CAPTION, CREDIT)
+    assert article.created_by == writer_account
+
+    # An editor, in a browser of their own, finds it in the list, reads it and publishes it.
+    desk, desk_checks = open_tab()
+    log_in(desk, desk_checks, editor_account)
+    desk.goto("/admin/articles/article/")
+    desk_checks.assert_sound()
+    desk.get_by_role("link", name=HEADLINE).first.click()
+    desk.wait_for_url(f"**/admin/articles/article/{article.pk}/change/")
+    desk_checks.assert_sound()
+    editor_text = desk.locator("#tab_id_body_ar .ProseMirror[contenteditable=true]")
+    assert editor_text.locator("h2").inner_text() == "في الأحياء"
+    assert editor_text.locator("strong").inner_text() == "المياه"
+    assert desk.input_value("#id_lead_photo_credit") == CREDIT
+    screenshot(desk, "admin-article")
+    desk.click("input[name=_publish]")
+    desk.wait_for_url("**/admin/articles/article/")
+    desk_checks.assert_sound()
+    assert desk.locator(".messagelist .success").count() >= 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+    # What the editor published is what a reader gets.
+    desk.goto(article.get_absolute_url())
+    desk_checks.assert_sound()
+    story = desk.locator(".story__body")
+    assert story.locator("h2").inner_text() == "في الأحياء"
+    assert story.locator("strong").inner_text() == "المياه"
+    assert story.get_by_role("link", name="المصدر").get_attribute("href") == SOURCE_URL
+    figure = desk.locator(".story figure").first
+    assert figure.locator("img").evaluate("image => image.complete && image.naturalWidth > 0")
+    assert " ".join(figure.locator("figcaption").inner_text().split()) == f"{CAPTION} ({CREDIT})"
