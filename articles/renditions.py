@@ -386,6 +386,16 @@ def social_image(photo):
     return default_storage.url(entry["jpeg"]), entry["width"], entry["height"]
 
 
+def share_images(photo):
+    """Absolute-path URLs of the photo in the shapes search engines ask structured data for: the wide social
+    crop, 16:9 and 1:1, the largest JPEG of each. The original until renditions exist; [] for a sensitive photo."""
+    if photo is None or not photo.image or photo.is_sensitive:
+        return []
+    urls = [default_storage.url(entries[-1]["jpeg"]) for size in ("social", "card", "thumbnail")
+            if (entries := _entries(photo, size))]
+    return urls or [photo.image.url]
+
+
 def thumbnail_url(photo):
     """The admin's square thumbnail (JPEG), or the original while it does not exist yet."""
     if photo is None or not photo.image:

@@ -149,8 +149,11 @@ def test_arabic_article_structured_data_is_a_complete_news_article(client, story
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["headline"] == "وزير الاقتصاد يعلن خطة لدعم الخبز"
     assert data["description"] == "الخطة تشمل دعم الطحين والمحروقات."
-    assert len(data["image"]) == 1 and "/social-1200" in data["image"][0]
-    assert data["image"][0].startswith("http://testserver/")
+    # The wide share image first, then the 16:9 and square crops search engines also ask for.
+    # (The test photo is small: renditions are never enlarged, so only the social crop has its full width.)
+    assert [url.rsplit("/", 1)[-1].split("-")[0] for url in data["image"]] == ["social", "card", "thumbnail"]
+    assert "/social-1200" in data["image"][0]
+    assert all(url.startswith("http://testserver/") and url.endswith(".jpg") for url in data["image"])
     assert data["datePublished"] == iso(story.published_at)
     assert data["dateModified"] == head_meta(client, story, "article:modified_time")
     assert data["inLanguage"] == "ar"
