@@ -7,4 +7,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import history, signals  # noqa: F401  (registers revisions, connects the receivers)
+        # Registers revisions, and connects the receivers (the search index's live in search.py).
+        from . import history, search, signals  # noqa: F401

@@ -1,6 +1,7 @@
-"""The newsroom's domain: sections, people, photos with credits, tags and articles."""
+"""The newsroom's domain: sections, people, photos with credits, tags, articles and their search index."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
@@ -681,5 +682,51 @@ class SupportAppeal(models.Model):
         return self.heading
 
 
-# The search index's models live beside the search itself; imported here so Django registers them.
-from .search import PhotoSearchDocument, SearchDocument  # noqa: E402, F401
+# The search index: each article's and photo's text folded to one spelling (articles/search.py folds it,
+# writes these rows and searches them).
+
+
+class SearchDocument(models.Model):
+    """One article in one edition, its text normalised: what public and admin searches look in.
+
+    Written by ``articles.search.index_articles()`` whenever an article's text is saved (the receivers there);
+    rebuilt for the whole archive by ``manage.py rebuild_search_index``.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=10)
+    # The text-search configuration the vector was built with, kept per row so one UPDATE builds them all.
+    config = models.CharField(max_length=20)
+    headline = models.TextField()
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # PostgreSQL only: headline weighted A, summary B, body C, under a GIN index (migration 0009). A plain
+    # column left empty on SQLite.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        # Written by code alone, never through the admin: no permissions to hand out to roles.
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="one_search_document_per_edition")
+        ]
+
+    def __str__(self):
+        return f"{self.headline} ({self.language})"
+
+
+class PhotoSearchDocument(models.Model):
+    """A photo's caption, credit, creator, alt text and photographer, normalised, for the library's search."""
+
+    photo = models.OneToOneField(Photo, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("photo search document")
+        verbose_name_plural = _("photo search documents")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,4 +1,5 @@
-"""Arabic-aware search: one normalisation for indexing and querying, the search index, and the public search.
+"""Arabic-aware search: one normalisation for indexing and querying, keeping the index (its models are in
+models.py) current, and the public search.
 
 Readers spell the same word many ways («الأسد», «الاسد», «الأَسَد»), so text is folded to one form before it is
 stored and before it is looked for. PostgreSQL ranks the folded text with its own full-text search (the
@@ -11,9 +12,9 @@ from html.parser import HTMLParser
 
 from django import forms
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -22,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Person, Photo, Section
+from .models import Article, Person, Photo, PhotoSearchDocument, SearchDocument, Section
 
 # Longer queries are refused with a message: no reader types 200 characters, and each word costs the database.
 MAX_QUERY_LENGTH = 200
@@ -128,55 +129,6 @@ def plain_text(body_html):
     extractor.feed(body_html or "")
     extractor.close()
     return " ".join("".join(extractor.parts).split())
-
-
-# The index
-
-
-class SearchDocument(models.Model):
-    """One article in one edition, its text normalised: what public and admin searches look in.
-
-    Written by ``index_articles()`` whenever an article's text is saved (the receivers below); rebuilt for
-    the whole archive by ``manage.py rebuild_search_index``.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_documents")
-    language = models.CharField(max_length=10)
-    # The text-search configuration the vector was built with, kept per row so one UPDATE builds them all.
-    config = models.CharField(max_length=20)
-    headline = models.TextField()
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    # PostgreSQL only: headline weighted A, summary B, body C, under a GIN index (migration 0009). A plain
-    # column left empty on SQLite.
-    vector = SearchVectorField(null=True, editable=False)
-
-    class Meta:
-        verbose_name = _("search document")
-        verbose_name_plural = _("search documents")
-        # Written by code alone, never through the admin: no permissions to hand out to roles.
-        default_permissions = ()
-        constraints = [
-            models.UniqueConstraint(fields=["article", "language"], name="one_search_document_per_edition")
-        ]
-
-    def __str__(self):
-        return f"{self.headline} ({self.language})"
-
-
-class PhotoSearchDocument(models.Model):
-    """A photo's caption, credit, creator, alt text and photographer, normalised, for the library's search."""
-
-    photo = models.OneToOneField(Photo, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
-    text = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("photo search document")
-        verbose_name_plural = _("photo search documents")
-        default_permissions = ()
-
-    def __str__(self):
-        return self.text[:60]
 
 
 # Only these fields feed the index: a save that touches none of them (status, renditions) leaves it alone.

@@ -523,9 +523,10 @@ def test_contrast_formula_matches_wcag_reference_values():
     assert contrast(colour("#777"), WHITE) < 4.5
 
 
-def colour_pairs():
-    """Every text colour site.css sets, on every background it can sit on: (where, text, background)."""
-    for selector, declarations in RULES:
+def colour_pairs(rules=RULES):
+    """Every text colour a stylesheet (site.css unless told) sets, on every background it can sit on:
+    (where, text, background)."""
+    for selector, declarations in rules:
         text = colour(declarations.get("color", ""))
         background = colour(declarations.get("background-color", declarations.get("background", "")))
         if background is not None and background[3] < 1:
@@ -551,6 +552,16 @@ def test_every_text_colour_in_the_stylesheet_reaches_aa_on_its_background():
         ".text-size__button", ".support", ".support__button", ".support__button:hover, .support__button:focus-visible",
         ".site-footer", ".sensitive", ".card__warning", ".skip-link:focus",
     } <= checked
+
+
+def test_search_page_colours_reach_aa_and_marked_words_stay_readable():
+    rules = css_rules((STATIC / "css" / "search.css").read_text())
+    pairs = list(colour_pairs(rules))
+    assert not [(where, round(contrast(text, bg), 2)) for where, text, bg in pairs if contrast(text, bg) < 4.5]
+    # The words a search found: ink on the palette's highlight, not a colour of the page's own.
+    mark = dict(rules)[".search-results mark"]
+    assert mark["background"] == "var(--highlight)"
+    assert contrast(colour(mark["color"]), colour(mark["background"])) >= 4.5
 
 
 def test_focus_ring_is_visible_everywhere_and_never_removed():

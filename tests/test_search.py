@@ -252,7 +252,22 @@ def test_empty_search_shows_a_hint_and_no_results(client):
         response = client.get("/search/", params)
         assert response.status_code == 200
         assert 'class="search-page__hint"' in response.text
+        # Nothing was searched for: no count, no "nothing found", and the plain title.
+        assert "search-page__count" not in response.text
+        assert "لا يطابق البحث" not in response.text
         assert "search-results" not in response.text
+        assert re.search(r"<title>\s*بحث\b(?!:)", response.text)
+
+
+def test_search_with_no_match_says_so_and_keeps_the_words(client):
+    make_article("خبر منشور", published=True)
+    response = client.get("/search/", {"q": "زلزال"})
+    assert response.status_code == 200
+    assert re.search(r'class="search-page__count"[^>]*>\s*0 نتيجة', response.text)
+    assert "لا يطابق البحثَ أيُّ خبر" in response.text
+    assert 'class="search-page__hint"' not in response.text
+    assert re.search(r'<input[^>]*name="q"[^>]*value="زلزال"', response.text)
+    assert re.search(r"<title>\s*بحث: زلزال", response.text)
 
 
 def test_overlong_search_gets_a_clear_message(client):
