@@ -195,6 +195,10 @@ class ArticleQuerySet(models.QuerySet):
             deleted_at__isnull=True,
         )
 
+    def live_or_scheduled(self):
+        """What readers see now or will see without anyone acting: published() with the future included."""
+        return self.filter(status__in=Article.TIMED, deleted_at__isnull=True)
+
     def in_trash(self):
         return self.filter(deleted_at__isnull=False)
 
@@ -395,6 +399,7 @@ class Article(models.Model):
                 ids = self.inline_photo_ids()
                 self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
         self._loaded_text = current
+        self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
     def get_absolute_url(self):
         return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
@@ -405,7 +410,18 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
         article._loaded_text = article._text_by_language()
+        # Whether readers could see it as loaded, so the page cache (articles/signals.py) knows that a save
+        # taking it off the site changes pages too. Loaded without these fields, it is taken to have been.
+        loaded = article.__dict__
+        article._loaded_live_or_scheduled = (
+            not {"status", "deleted_at"} <= loaded.keys() or article.is_live_or_scheduled
+        )
         return article
+
+    @property
+    def is_live_or_scheduled(self):
+        """On the site, or due to appear there at its publication time (Article.objects.live_or_scheduled())."""
+        return self.status in self.TIMED and self.deleted_at is None
 
     def _text_by_language(self):
         # From __dict__, not getattr: a deferred field (cards defer the body) must not be fetched just to be

@@ -9,10 +9,12 @@ next one comes due.
 
 Where the generation lives decides who agrees on it: in a shared cache (Redis) every app server reads the
 same one; Django's local-memory cache is private to each process, so then it is kept in a small file that
-all the processes of one server read (NEWSROOM_PAGE_CACHE_STAMP).
+all the processes of one server read (NEWSROOM_PAGE_CACHE_STAMP). When that file cannot be read or written,
+pages are served uncached, never not at all.
 """
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -23,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, set_response_etag
@@ -31,7 +33,15 @@ from django.utils.http import http_date, parse_http_date_safe, split_header_valu
 
 from .models import Article
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "page-cache:generation"
+
+# The query parameters public pages read: the page of a list (page), the search (q, section, from, to) and
+# Django's sitemap view (p). Any other (utm_source=…, fbclid=…, a cache-buster) is dropped before the view sees
+# it, so it changes nothing on the page, and then neither in the cache key: otherwise each junk address would
+# cost a full rendering and push a real page out of the cache. A public view reading a new parameter adds it here.
+PAGE_PARAMETERS = ("from", "p", "page", "q", "section", "to")
 
 # Never cached, whatever their answer looks like: the admin, previews of unpublished work, account pages and
 # the language switch. Matched with or without a language prefix (/en/admin/).
@@ -63,6 +73,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or PRIVATE_PATH.match(request.path_info):
             return self.get_response(request)
+        keep_page_parameters(request)
         # With the cache off (0 seconds) pages are still validated, compressed and marked for a CDN.
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         key = page_key(request) if seconds else None
@@ -79,11 +90,27 @@ class PageCacheMiddleware:
         return answer(request, response)
 
 
+def keep_page_parameters(request):
+    """Leave the request only the query parameters public pages read (PAGE_PARAMETERS), sorted: the view, the
+    language switcher's links and the cache key all see the same cleaned address."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(set(request.GET) & set(PAGE_PARAMETERS)):
+        kept.setlist(name, request.GET.getlist(name))
+    query = kept.urlencode()
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+
+
 def page_key(request):
+    """The cache key of the page, or None when there is no generation to be had (then it is not cached)."""
+    generation = current_generation()
+    if generation is None:
+        return None
     # Scheme, host, path (with its language prefix: the language comes from the address alone, see prepare())
-    # and query string, under the current generation. Hashed: addresses may be long and Arabic.
+    # and the cleaned query string, under the current generation. Hashed: addresses may be long and Arabic.
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page-cache:page:{current_generation()}:{address}"
+    return f"page-cache:page:{generation}:{address}"
 
 
 def shareable(response):
@@ -137,23 +164,48 @@ def answer(request, response):
 # (evicted, Redis restarted) and made anew can never bring back pages stored under an old one.
 
 
+# Whether the stamp's trouble is in the log already: once per outage, not once per request.
+_stamp_failing = False
+
+
 def current_generation():
-    record = _read_generation()
-    if record is None:
-        record = new_generation()
-    token, _sep, due = record.partition(":")
-    if due and time.time() >= float(due):
-        # A scheduled story has come due: readers must see it now, not when the pages expire.
-        token = new_generation().partition(":")[0]
+    """The current generation's token; None when the stamp file cannot be read or written (a stamp written
+    by another user, a folder that is not there), which means: serve pages uncached until it can."""
+    global _stamp_failing
+    try:
+        record = _read_generation() or _start_generation()
+        token, _sep, due = record.partition(":")
+        if due and time.time() >= float(due):
+            # A scheduled story has come due: readers must see it now, not when the pages expire.
+            token = _start_generation().partition(":")[0]
+    except (OSError, ValueError) as error:  # ValueError: a garbled stamp (bytes that are not UTF-8, no number)
+        if not _stamp_failing:
+            logger.warning("Pages served uncached: the page generation cannot be read or written: %s", error)
+        _stamp_failing = True
+        return None
+    _stamp_failing = False
     return token
 
 
 def new_generation():
-    """Start a new generation: every page cached so far is out of date. Returns the new record."""
-    due = (
-        Article.objects.filter(
-            status__in=Article.TIMED, published_at__gt=timezone.now(), deleted_at__isnull=True
+    """Start a new generation: every page cached so far is out of date. Called after the commit of each change
+    that shows on public pages (articles/signals.py). A stamp file that cannot be written is logged, not raised:
+    the change has committed, and the other workers may go on serving the pages cached before it until they
+    expire."""
+    try:
+        _start_generation()
+    except OSError as error:
+        logger.warning(
+            "Pages cached before this change may be served for up to %s seconds: no new page generation: %s",
+            settings.NEWSROOM_PAGE_CACHE_SECONDS, error,
         )
+
+
+def _start_generation():
+    """The new generation's record, written where every process reads it."""
+    due = (
+        Article.objects.live_or_scheduled()
+        .filter(published_at__gt=timezone.now())
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -174,17 +226,24 @@ def _read_generation():
     if not _per_process():
         return cache.get(GENERATION_KEY)
     try:
-        return Path(settings.NEWSROOM_PAGE_CACHE_STAMP).read_text() or None
+        return _stamp_path().read_text() or None
     except FileNotFoundError:
         return None
+
+
+def _stamp_path():
+    return Path(settings.NEWSROOM_PAGE_CACHE_STAMP)
 
 
 def _write_stamp(record):
     # Written aside and renamed over the old one, so a process reading at that moment gets the old record or
     # the new one, never half of one.
-    stamp = Path(settings.NEWSROOM_PAGE_CACHE_STAMP)
+    stamp = _stamp_path()
     stamp.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=stamp.parent, prefix=f".{stamp.name}.")
+    # Readable by all (mkstemp makes it 0600): a management command run as root or as a deploy user writes it
+    # too, and the web workers, running as another user, must still read it. It holds nothing secret.
+    os.fchmod(handle, 0o644)
     with os.fdopen(handle, "w") as file:
         file.write(record)
     os.replace(temporary, stamp)

@@ -4,6 +4,7 @@ photo's files go, and a change that can show on a public page empties the page c
 import copy
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -20,29 +21,101 @@ def delete_files_of_deleted_photo(sender, instance, **kwargs):
     transaction.on_commit(lambda: delete_photo_files(photo))
 
 
-# Everything a public page shows comes from these rows: the stories and their bylines, tags, related stories and
-# body photos, the sections (in every page's navigation), people, photos, and the support box.
-PUBLIC_MODELS = [
-    Article, ArticleAuthor, InlinePhoto, TaggedArticle, Article.related_articles.through,
-    Section, Person, Photo, Tag, SupportAppeal,
-]
+# --- The page cache -----------------------------------------------------------------------------------------
+# One generation for the whole site rather than working out which pages a change touches (home, section, tag and
+# person pages, other stories' related lists, feeds, sitemaps): that bookkeeping is where stale pages come from.
+# What is worked out is only whether a change can show on any public page at all: writers save drafts all day,
+# photographers upload all day, and each of those re-rendering the whole site would make the cache useless in
+# working hours.
+#
+# Always after the commit, because a page rendered between the new generation and the commit would show the old
+# text under the new generation. Robust, so a cache that cannot be reached does not stop the other after-commit
+# work (a deleted photo's files) nor fail a save that has already committed. Several changes in one transaction
+# start several generations: each is one small query and one write, cheaper than keeping count.
 
 
-def pages_changed(sender, **kwargs):
-    # One generation for the whole site rather than working out which pages a change touches (home, section,
-    # tag and person pages, other stories' related lists, feeds, sitemaps): edits are rare next to reads, and
-    # that bookkeeping is where stale pages come from. After the commit, because a page rendered between the
-    # new generation and the commit would show the old text under the new generation. Robust, so a cache that
-    # cannot be reached does not stop the other after-commit work (a deleted photo's files) nor fail a save
-    # that has already committed. Several changes in one transaction start several generations: each is one
-    # small query and one write, cheaper than keeping count.
+def pages_changed(sender=None, **kwargs):
     transaction.on_commit(page_cache.new_generation, robust=True)
 
 
-for _model in PUBLIC_MODELS:
+def pages_changed_if_shown(*shown):
+    """A new generation, once the transaction commits, if any of the querysets ``shown`` then finds something:
+    asked after the commit, so it sees what readers will see, and the save itself costs no query."""
+    def check():
+        if any(queryset.exists() for queryset in shown):
+            page_cache.new_generation()
+    transaction.on_commit(check, robust=True)
+
+
+# The sections (in every page's navigation), people, tags and the support box show on public pages whatever
+# their state.
+for _model in [Section, Person, Tag, SupportAppeal]:
     _name = _model._meta.label_lower
     post_save.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_save_{_name}")
     post_delete.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_delete_{_name}")
-    # Bylines, tags, related stories and body photos also change through the relations' managers (add, set,
-    # remove, clear), which send m2m_changed with the through model as sender.
-    m2m_changed.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_m2m_{_name}")
+
+
+@receiver(post_save, sender=Article, dispatch_uid="pages_follow_save_articles.article")
+@receiver(post_delete, sender=Article, dispatch_uid="pages_follow_delete_articles.article")
+def story_changed(sender, instance, **kwargs):
+    # A story readers can see, or could until this change (unpublished, trashed): drafts and stories in review
+    # show nowhere. A scheduled story counts as seen: its new generation also learns when it comes due.
+    if instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
+        pages_changed(sender)
+
+
+# The rows that hang a byline, a tag, a body photo or a related story on a story, and the field naming the story
+# whose page shows them (a related story shows on the page of the story that picked it).
+STORY_PARTS = {
+    ArticleAuthor: "article_id",
+    TaggedArticle: "content_object_id",
+    InlinePhoto: "article_id",
+    Article.related_articles.through: "from_article_id",
+}
+
+
+def story_part_changed(sender, instance, **kwargs):
+    # A row deleted along with its published story needs nothing here: the story's own deletion counts.
+    pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk=getattr(instance, STORY_PARTS[sender])))
+
+
+def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """The relations' managers (story.tags.add(), .set(), .remove(), .clear(), and the reverse ones such as
+    photo.inline_in.add()) change the rows without a post_save, and send this instead."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        story_changed(Article, instance)
+    elif pk_set is None:
+        # photo.inline_in.clear() and the like: which stories lost it is no longer known.
+        pages_changed(sender)
+    else:
+        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk__in=pk_set))
+
+
+for _model in STORY_PARTS:
+    _name = _model._meta.label_lower
+    post_save.connect(story_part_changed, sender=_model, dispatch_uid=f"pages_follow_save_{_name}")
+    post_delete.connect(story_part_changed, sender=_model, dispatch_uid=f"pages_follow_delete_{_name}")
+    m2m_changed.connect(story_parts_changed, sender=_model, dispatch_uid=f"pages_follow_m2m_{_name}")
+
+
+@receiver(post_save, sender=Photo, dispatch_uid="pages_follow_save_articles.photo")
+def photo_changed(sender, instance, created, update_fields, **kwargs):
+    if created:
+        # A photo shows only once a story or a person uses it, and that change starts the generation.
+        return
+    if update_fields is not None and set(update_fields) == {"renditions"}:
+        # New rendition files (after an upload, a new focal point or image, or regenerate_renditions): only the
+        # pages of stories and people that show the photo change. They are written after the edit that asked
+        # for them committed, so a page rendered in between must not outlive them.
+        pk = instance.pk
+        pages_changed_if_shown(
+            Article.objects.live_or_scheduled().filter(Q(lead_photo=pk) | Q(inline_photos=pk)),
+            Person.objects.filter(photo=pk),
+        )
+        return
+    pages_changed(sender)
+
+
+post_delete.connect(pages_changed, sender=Photo, dispatch_uid="pages_follow_delete_articles.photo")

@@ -178,7 +178,10 @@ REDIS_URL = env("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    # Django's default of 300 entries is fewer than a site's pages (every article, section, tag, person, archive
+    # and list page, in each language): past it, the least recently read third is dropped at once, and junk
+    # addresses fill it quickly. A page is 5-50 KB of HTML, so even 1000 long ones stay under 50 MB a worker.
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
 }
 
 # Whole public pages are cached (articles/page_cache.py) for at most this many seconds; every change that shows

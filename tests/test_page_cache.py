@@ -6,11 +6,15 @@ runs after the commit, as it does in production; the test's own transaction neve
 """
 
 import gzip
+import logging
+import os
 import time
 from html.parser import HTMLParser
 
 import pytest
+import redis
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,10 +23,27 @@ from django.utils import timezone
 from articles import page_cache, preview
 from articles.admin import tags_merge
 from articles.models import Article, Photo, SupportAppeal, Tag
-from tests.factories import make_article, make_editor, make_person, make_photo, make_section
+from articles.renditions import ensure_renditions
+from tests.factories import image_upload, make_article, make_editor, make_person, make_photo, make_section, make_user
 from tests.test_admin_flow import admin_form_data, change_url
 
-REDIS_LOCATION = "redis://127.0.0.1:6379/13"
+# The Redis the "redis" runs use. Its keys carry a prefix of each test's own, and only those are deleted, so a
+# developer's data in the same database survives. Unreachable, those runs skip, unless NEWSROOM_REDIS_TESTS is
+# "required" (CI sets it, with a throwaway server of its own: .ci/run).
+REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL") or "redis://127.0.0.1:6379/13"
+REDIS_REQUIRED = os.environ.get("NEWSROOM_REDIS_TESTS") == "required"
+
+
+def redis_or_skip():
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=5)
+    try:
+        server.ping()
+    except (redis.RedisError, OSError) as error:
+        reason = f"Redis page cache tests skipped: no Redis at {REDIS_URL} (set NEWSROOM_TEST_REDIS_URL): {error}"
+        if REDIS_REQUIRED:
+            pytest.fail(f"NEWSROOM_REDIS_TESTS=required, but {reason}")
+        pytest.skip(reason)
+    return server
 
 
 @pytest.fixture(params=["locmem"])
@@ -31,12 +52,16 @@ def page_cache_on(request, settings):
     parameter "redis", in a real Redis as several app servers would share it."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
     if request.param == "redis":
+        server = redis_or_skip()
+        prefix = f"newsroom-test-{os.getpid()}-{time.monotonic_ns()}"
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_LOCATION}
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix,
+            }
         }
-        caches["default"].clear()
         yield request.param
-        caches["default"].clear()
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
     else:
         yield request.param
 
@@ -140,6 +165,45 @@ def test_address_that_is_not_found_is_never_kept(client, page_cache_on, newsroom
     response, queries = queries_for(client, "/article/999999/x/")
     assert response.status_code == 404
     assert queries > 0
+
+
+@pytest.mark.django_db
+def test_query_parameters_no_page_reads_share_the_page_without_them(
+    client, page_cache_on, newsroom, django_assert_num_queries
+):
+    """Tracking tags and cache-busters change nothing on the page, so they neither cost a rendering nor push real
+    pages out of the cache; the page's own links (the language switcher) do not carry them either."""
+    tagged = client.get("/?utm_source=newsletter&fbclid=abc")
+    assert tagged.status_code == 200
+    assert "utm_source" not in tagged.text and "fbclid" not in tagged.text
+    for url in ["/", "/?x=1", "/?x=2", "/?utm_source=x"]:
+        with django_assert_num_queries(0):
+            assert client.get(url).content == tagged.content, url
+
+    searched = client.get("/search/?utm_campaign=spring&q=الامطار")
+    assert "الأمطار" in searched.text and "utm_campaign" not in searched.text
+    with django_assert_num_queries(0):
+        assert client.get("/search/?q=الامطار").content == searched.content
+
+
+@pytest.mark.django_db
+def test_query_parameters_pages_read_make_pages_of_their_own(client, page_cache_on, newsroom):
+    section = f"/section/{newsroom.section.slug}/"
+    for url in ["/", section]:
+        client.get(url)
+        assert queries_for(client, f"{url}?page=2")[1] > 0, url
+    client.get(f"/search/?q=الامطار&section={newsroom.section.slug}")
+    # Their order does not make another page.
+    assert queries_for(client, f"/search/?section={newsroom.section.slug}&q=الامطار")[1] == 0
+
+
+def test_memory_cache_holds_more_pages_than_djangos_default_300():
+    memory = caches["default"]
+    if not isinstance(memory, LocMemCache):
+        pytest.skip("the default cache is not Django's local-memory one (REDIS_URL is set)")
+    for number in range(600):
+        memory.set(f"page-{number}", number)
+    assert memory.get("page-0") == 0
 
 
 # --- Every change shows at once -----------------------------------------------------------------------------
@@ -343,6 +407,188 @@ def test_worker_processes_without_redis_agree_through_the_stamp_file(
     settings.NEWSROOM_PAGE_CACHE_STAMP.write_text("generation-of-another-process:")
     assert written != settings.NEWSROOM_PAGE_CACHE_STAMP.read_text()
     assert queries_for(client, "/")[1] > 0
+
+
+@pytest.mark.django_db
+def test_stamp_file_is_readable_by_every_user(settings, page_cache_on):
+    """A management command run as root (or a deploy user) writes it too; web workers running as another user
+    must still read it."""
+    page_cache.new_generation()
+    assert settings.NEWSROOM_PAGE_CACHE_STAMP.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unreadable", ["directory", "path under a file"])
+def test_unreadable_stamp_serves_pages_uncached_and_warns_once(
+    client, settings, page_cache_on, newsroom, tmp_path, caplog, monkeypatch, unreadable
+):
+    """What a stamp file written 0600 by another user is to a web worker. Tests run as root, whom chmod 000 does
+    not stop, so the read fails here the way root's would not: the stamp is a directory, or under a file."""
+    monkeypatch.setattr(page_cache, "_stamp_failing", False)
+    if unreadable == "directory":
+        (tmp_path / "stamp").mkdir()
+        settings.NEWSROOM_PAGE_CACHE_STAMP = tmp_path / "stamp"
+    else:
+        (tmp_path / "file").write_text("")
+        settings.NEWSROOM_PAGE_CACHE_STAMP = tmp_path / "file" / "stamp"
+
+    with caplog.at_level(logging.WARNING):
+        for _request in range(3):
+            response, queries = queries_for(client, "/")
+            assert response.status_code == 200
+            assert "الأمطار تعود إلى دمشق" in response.text
+            assert queries > 0
+    assert [(record.name, record.levelname) for record in caplog.records] == [("articles.page_cache", "WARNING")]
+
+    # Once the stamp can be read again, pages are cached again.
+    settings.NEWSROOM_PAGE_CACHE_STAMP = tmp_path / "page-generation"
+    client.get("/")
+    assert queries_for(client, "/")[1] == 0
+
+
+@pytest.mark.django_db
+def test_stamp_that_cannot_be_written_after_a_change_is_a_warning(
+    settings, page_cache_on, newsroom, tmp_path, caplog, django_capture_on_commit_callbacks
+):
+    (tmp_path / "file").write_text("")
+    settings.NEWSROOM_PAGE_CACHE_STAMP = tmp_path / "file" / "stamp"
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        rename_section(newsroom)
+    assert [(record.name, record.levelname) for record in caplog.records] == [("articles.page_cache", "WARNING")]
+
+
+# --- What no public page shows leaves the cached pages alone --------------------------------------------------
+
+
+@pytest.fixture
+def draft(newsroom):
+    """A writer's draft in the newsroom's section, by its author: made before any page is cached."""
+    writer = make_user("writer")
+    return make_article(
+        "مسودة عن السدود", section=newsroom.section, authors=[newsroom.authors.get()], tags=["طقس"],
+        created_by=writer,
+    )
+
+
+def cached_pages(client, story):
+    pages = ["/", story.get_absolute_url(), f"/section/{story.section.slug}/", "/feed/", "/sitemap.xml"]
+    for url in pages:
+        client.get(url)
+    return pages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["save", "submit for review"])
+def test_writer_saving_a_draft_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, action, django_capture_on_commit_callbacks
+):
+    pages = cached_pages(client, newsroom)
+    writer = Client()
+    writer.force_login(draft.created_by)
+    button = {"_submit_for_review": "Save and send for review"} if action == "submit for review" else {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = writer.post(
+            change_url(draft),
+            admin_form_data(writer, change_url(draft), headline_ar="مسودة ثانية عن السدود", **button),
+        )
+    assert response.status_code == 302
+    saved = Article.objects.get(pk=draft.pk)
+    assert saved.headline_ar == "مسودة ثانية عن السدود"
+    assert saved.status == (Article.Status.IN_REVIEW if button else Article.Status.DRAFT)
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
+@pytest.mark.django_db
+def test_uploading_a_photo_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    pages = cached_pages(client, newsroom)
+    editor = Client()
+    editor.force_login(make_editor())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            "/admin/articles/photo/add/",
+            {"image": image_upload("saha.jpg"), "caption_ar": "ساحة", "credit_ar": "عدسة", "alt_text_ar": "ساحة"},
+        )
+    assert response.status_code == 302
+    assert Photo.objects.latest("pk").renditions["sizes"]  # its renditions were written too
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
+@pytest.mark.django_db
+def test_new_renditions_refresh_pages_only_where_the_photo_shows(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    unused = make_photo()
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_renditions(unused, force=True)
+        ensure_renditions(draft.lead_photo, force=True)
+    assert queries_for(client, "/")[1] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_renditions(newsroom.lead_photo, force=True)
+    assert queries_for(client, "/")[1] > 0
+
+
+def publish_draft(newsroom, draft):
+    Article.objects.get(pk=draft.pk).publish(by=None)
+
+
+def schedule_draft(newsroom, draft):
+    Article.objects.get(pk=draft.pk).publish(by=None, at=timezone.now() + timezone.timedelta(hours=3))
+
+
+def edit_published(newsroom, draft):
+    story = Article.objects.get(pk=newsroom.pk)
+    story.summary_ar = "ملخص جديد"
+    story.save()
+
+
+def unpublish(newsroom, draft):
+    # The very instance that was published (not one loaded since): it still knows it was on the site.
+    newsroom.unpublish(by=None)
+
+
+def trash_published(newsroom, draft):
+    Article.objects.get(pk=newsroom.pk).move_to_trash(by=None)
+
+
+def move_focal_point_of_lead_photo(newsroom, draft):
+    editor = Client()
+    editor.force_login(make_editor(username="photo-editor"))
+    url = f"/admin/articles/photo/{newsroom.lead_photo_id}/change/"
+    assert editor.post(url, admin_form_data(editor, url, focal_x="20", focal_y="30")).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [publish_draft, schedule_draft, edit_published, unpublish, trash_published, move_focal_point_of_lead_photo],
+)
+def test_changes_readers_can_see_start_a_new_generation(
+    client, page_cache_on, newsroom, draft, change, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    before = page_cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        change(newsroom, draft)
+    assert page_cache.current_generation() != before
+    assert queries_for(client, "/")[1] > 0
+
+
+@pytest.mark.django_db
+def test_scheduling_a_story_sets_when_the_next_generation_is_due(
+    settings, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    page_cache.current_generation()
+    at = timezone.now() + timezone.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=at)
+    assert float(settings.NEWSROOM_PAGE_CACHE_STAMP.read_text().partition(":")[2]) == at.timestamp()
 
 
 # --- Staff and private pages --------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ no sideways scrolling on a phone or a laptop, and the body's direction matching 
 Without /usr/bin/chromium (or the one NEWSROOM_CHROMIUM names) these tests skip with one line of explanation;
 NEWSROOM_BROWSER_TESTS=required (CI sets it) turns any skip of a browser test into a failure. Screenshots go to
 NEWSROOM_SCREENSHOTS_DIR, by default test-artifacts/screenshots/.
+
+The page cache is on here, as in production: these tests commit for real, so the after-commit invalidation that
+the other tests never see runs here, and the journeys show that every change reaches readers at once.
 """
 
 import os
@@ -13,6 +16,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from articles import page_cache
 
 # Debian's Chromium; NEWSROOM_CHROMIUM names another Chromium or Chrome (a developer's machine, or to try the skip).
 CHROMIUM = Path(os.environ.get("NEWSROOM_CHROMIUM") or "/usr/bin/chromium")
@@ -67,6 +74,19 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"NEWSROOM_BROWSER_TESTS=required, but this browser test was skipped: {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, empty_page_cache):
+    """The page cache as production runs it (tests/conftest.py turns it off for tests that never commit). The
+    live server's thread reads the same settings: an override changes them for the whole process."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+
+
+def kept_in_page_cache(live_server, path):
+    """Whether the page cache now holds the page at ``path``, as the live server would look it up."""
+    key = page_cache.page_key(RequestFactory().get(path, HTTP_HOST=urlsplit(live_server.url).netloc))
+    return key is not None and cache.get(key) is not None
 
 
 @pytest.fixture(scope="package")

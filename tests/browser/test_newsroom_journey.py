@@ -1,18 +1,27 @@
 """The newsroom's journey in the Arabic admin, in a real browser: a writer writes a story in the rich-text editor,
-uploads and credits its photo, tags and signs it and sends it for review; an editor opens it and publishes it."""
+uploads and credits its photo, tags and signs it and sends it for review; an editor opens it and publishes it.
+A reader who had the home page open (and so in the page cache) sees the story at once, and then the editor's
+correction of its headline.
+
+Wherever a click's effect comes later (the editor's menu bar follows the editor's next transaction, select2 asks
+the server, a popup opens), the journey waits for what the next step needs rather than for a while: on a busy
+machine "a while" is never long enough."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from articles.models import Article, Tag
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import kept_in_page_cache, log_in, screenshot
 from tests.factories import make_person, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADLINE = "الأمطار تعود إلى دمشق بعد جفاف طويل"
+CORRECTED_HEADLINE = "الأمطار تعود إلى دمشق بعد صيف طويل"
 CAPTION = "متظاهرون في ساحة الأمويين"
 CREDIT = "عدسة سامر العلي"
 SOURCE_URL = "https://example.org/report"
@@ -27,14 +36,29 @@ def photo_file(tmp_path):
     return path
 
 
+def answers_search_for(typed):
+    def answers(response):
+        parts = urlsplit(response.url)
+        return parts.path.endswith("/autocomplete/") and parse_qs(parts.query).get("term") == [typed]
+
+    return answers
+
+
 def choose(page, select_id, typed, option):
-    """Picks ``option`` in one of the admin's autocomplete (select2) boxes, by typing as a person does."""
+    """Picks ``option`` in one of the admin's autocomplete (select2) boxes, by typing as a person does.
+
+    Until the server answers for what was typed, the list still shows the answer for an empty box under a
+    "searching" line, and a click there can land on an option that is being replaced: so the click waits for
+    that answer and for the list to be redrawn with it."""
     page.click(f"#{select_id} + .select2 .select2-selection")
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.locator(".select2-results__option", has_text=option).click()
+    with page.expect_response(answers_search_for(typed)):
+        page.locator(".select2-container--open .select2-search__field").fill(typed)
+    results = page.locator(".select2-container--open .select2-results__options")
+    results.locator(".loading-results").wait_for(state="detached")
+    results.locator(".select2-results__option[aria-selected]", has_text=option).click()
 
 
-def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tmp_path):
+def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, live_server, tmp_path):
     writer_account = make_user(role="writer")
     editor_account = make_user(role="editor")
     make_section("سياسة")
@@ -49,18 +73,25 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tm
     page.fill("#id_headline_ar", HEADLINE)
     page.fill("#id_summary_ar", "أول هطول غزير منذ أشهر.")
 
-    # The body, typed in the rich-text editor: a subheading, a bold word and a link.
+    # The body, typed in the rich-text editor: a subheading, a bold word and a link. The menu bar's buttons carry
+    # "disabled" and "active" as of the editor's last transaction, and a click on a disabled one silently does
+    # nothing: each click waits for the button to be usable, and each step for the previous one to show.
     body = page.locator("#tab_id_body_ar")
-    body.locator(".ProseMirror[contenteditable=true]").click()
+    text = body.locator(".ProseMirror[contenteditable=true]")
+    bold = body.locator("[data-name=bold]")
+    text.click()
     page.keyboard.type("في الأحياء")
     body.locator(".prose-menubar__selected").click()
-    body.locator("[data-name=heading2]").click()
+    body.locator("[data-name=heading2]").click()  # waits for the picker (a popover) to open
+    text.locator("h2", has_text="في الأحياء").wait_for()
     page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.keyboard.type("قال السكان إن ")
-    body.locator("[data-name=bold]").click()
+    body.locator("[data-name=bold]:not(.disabled)").click()
+    expect(bold).to_have_class(re.compile(r"\bactive\b"))
     page.keyboard.type("المياه")
-    body.locator("[data-name=bold]").click()
+    body.locator("[data-name=bold].active:not(.disabled)").click()
+    expect(bold).not_to_have_class(re.compile(r"\bactive\b"))
     page.keyboard.type(" عادت بحسب المصدر")
     # The caret moves visually: in right-to-left text, "right" walks back over the word just typed.
     for _letter in "المصدر":
@@ -71,6 +102,7 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tm
     body.locator("[data-name=link]:not(.disabled)").click()
     page.fill("dialog[open] input[name=href]", SOURCE_URL)
     page.click("dialog[open] button[type=submit]")
+    text.locator(f'a[href="{SOURCE_URL}"]', has_text="المصدر").wait_for()
 
     # Placement: a section, an existing tag picked from the list, a new one typed in.
     choose(page, "id_section", "سيا", "سياسة")
@@ -88,7 +120,7 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tm
     photo_page.fill("#id_alt_text_ar", "حشد يرفع الأعلام في ساحة واسعة")
     with photo_page.expect_event("close"):
         photo_page.click("input[name=_save]")
-    assert page.locator("#id_lead_photo option:checked").inner_text().strip()
+    expect(page.locator("#id_lead_photo option:checked")).not_to_have_attribute("value", "")
 
     # The byline.
     page.click("#articleauthor_set-group .add-row a")
@@ -123,6 +155,14 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tm
     assert editor_text.locator("strong").inner_text() == "المياه"
     assert desk.input_value("#id_lead_photo_credit") == CREDIT
     screenshot(desk, "admin-article")
+
+    # Meanwhile a reader opens the home page, which the page cache now keeps; the story is not there yet.
+    reader, reader_checks = open_tab()
+    reader.goto("/")
+    reader_checks.assert_sound()
+    assert reader.get_by_role("link", name=HEADLINE).count() == 0
+    assert kept_in_page_cache(live_server, "/")
+
     desk.click("input[name=_publish]")
     desk.wait_for_url("**/admin/articles/article/")
     desk_checks.assert_sound()
@@ -130,13 +170,28 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, tm
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
 
-    # What the editor published is what a reader gets.
-    desk.goto(article.get_absolute_url())
-    desk_checks.assert_sound()
-    story = desk.locator(".story__body")
+    # The reader's next look at the home page has the story at once, and what the editor published is what the
+    # reader gets.
+    reader.reload()
+    published = reader.get_by_role("link", name=HEADLINE)
+    assert published.count() >= 1, "the reader still gets the home page cached before the story was published"
+    published.first.click()
+    reader.wait_for_url(f"**{article.get_absolute_url()}")
+    reader_checks.assert_sound()
+    story = reader.locator(".story__body")
     assert story.locator("h2").inner_text() == "في الأحياء"
     assert story.locator("strong").inner_text() == "المياه"
     assert story.get_by_role("link", name="المصدر").get_attribute("href") == SOURCE_URL
-    figure = desk.locator(".story figure").first
+    figure = reader.locator(".story figure").first
     assert figure.locator("img").evaluate("image => image.complete && image.naturalWidth > 0")
     assert " ".join(figure.locator("figcaption").inner_text().split()) == f"{CAPTION} ({CREDIT})"
+    assert kept_in_page_cache(live_server, article.get_absolute_url())
+
+    # The editor corrects the published headline; the reader's next look at the story shows the correction.
+    desk.goto(f"/admin/articles/article/{article.pk}/change/")
+    desk.fill("#id_headline_ar", CORRECTED_HEADLINE)
+    desk.click("input[name=_save]")
+    desk.wait_for_url("**/admin/articles/article/")
+    assert desk.locator(".messagelist .success").count() >= 1
+    reader.reload()
+    assert reader.locator("h1.story__headline").inner_text() == CORRECTED_HEADLINE, "the cached page, uncorrected"
