@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,9 @@ class SiteFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.summary
+        # RSS readers take a description as HTML and Atom's summary is declared type="html": the summary is
+        # plain text, so it is escaped once more, or a «<img onerror=…>» typed in it would run in the reader.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -88,7 +88,9 @@ def render_article(request, story, *, template="articles/article.html", extra=No
             "metadata": article_metadata(request, story),
             "current_section_id": story.section_id,
             "related": story.related_for_readers(),
-            "support": SupportAppeal.objects.filter(is_active=True).first(),
+            # The form accepts only web addresses; one saved around it (a shell, an import) hides the box
+            # rather than give readers a javascript: button.
+            "support": SupportAppeal.objects.filter(is_active=True, url__iregex=r"^https?://").first(),
             "share_url": quote(request.build_absolute_uri(story.get_absolute_url()), safe=""),
             "share_text": quote(story.headline, safe=""),
         } | (extra or {}),
