@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse, QueryDict
+from django.middleware.csp import get_nonce
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, set_response_etag
@@ -82,7 +83,7 @@ class PageCacheMiddleware:
             content, headers = stored
             return answer(request, HttpResponse(content, headers=headers))
         response = self.get_response(request)
-        if not shareable(response):
+        if not shareable(request, response):
             return response
         prepare(response)
         if key:
@@ -113,7 +114,12 @@ def page_key(request):
     return f"page-cache:page:{generation}:{address}"
 
 
-def shareable(response):
+def shareable(request, response):
+    # A page that used its CSP nonce (an inline script or style) is tied to this response's header: a cached
+    # copy would carry a nonce every later header contradicts. Public pages carry none (tested); this keeps a
+    # template that starts to from being frozen broken in the cache.
+    if get_nonce(request):
+        return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if has_vary_header(response, "Cookie") or has_vary_header(response, "*"):

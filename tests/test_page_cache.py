@@ -738,3 +738,37 @@ def test_public_pages_carry_no_inline_script_or_style(client, newsroom):
         parser = _InlineCode()
         parser.feed(client.get(url).content.decode())
         assert parser.found == [], url
+
+
+@pytest.mark.django_db
+def test_a_page_that_used_its_csp_nonce_is_never_cached(page_cache_on, rf):
+    # A nonce printed into a page belongs to that response's Content-Security-Policy header alone: a cached copy
+    # would be served under later headers with other nonces, and its inline script would be blocked.
+    from django.http import HttpResponse
+    from django.utils.csp import LazyNonce
+
+    from articles.page_cache import PageCacheMiddleware
+
+    renders = []
+
+    def view(request):
+        renders.append(1)
+        return HttpResponse(f'<script nonce="{request._csp_nonce}">1</script>')
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        request = rf.get("/")
+        request._csp_nonce = LazyNonce()
+        assert middleware(request).status_code == 200
+    assert len(renders) == 2
+
+    def plain(request):
+        renders.append(1)
+        return HttpResponse("<p>1</p>")
+
+    middleware, renders[:] = PageCacheMiddleware(plain), []
+    for _ in range(2):
+        request = rf.get("/")
+        request._csp_nonce = LazyNonce()
+        middleware(request)
+    assert len(renders) == 1

@@ -1,6 +1,7 @@
 """Debian's Chromium driven by Playwright against pytest-django's live server, and the checks every page the
 journeys visit must pass (issue 6, point 4): no console error, no failed request, no request to another host,
-no sideways scrolling on a phone or a laptop, and the body's direction matching the language.
+no sideways scrolling on a phone or a laptop, and the body's direction matching the language; and (issue 7,
+point 1) no Content-Security-Policy violation, reported by the page itself as it happens.
 
 Without /usr/bin/chromium (or the one NEWSROOM_CHROMIUM names) these tests skip with one line of explanation;
 NEWSROOM_BROWSER_TESTS=required (CI sets it) turns any skip of a browser test into a failure. Screenshots go to
@@ -56,6 +57,19 @@ OVERFLOWING_ELEMENTS = """() => {
   }
   return names.slice(0, 8);
 }"""
+
+
+# Every page of a watched context reports each Content-Security-Policy violation the moment it happens, through a
+# function exposed to it (so nothing is lost when the page navigates away): the directive, what was blocked (the
+# address, or "inline" / "eval") and where. Chromium also logs them to the console, in words that change between
+# versions; the event is the standard's own report and names the exact directive.
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.__newsroomCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(nothing named)"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+    + (event.sample ? ` «${event.sample}»` : "")
+  );
+});"""
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -123,6 +137,10 @@ class BrowserChecks:
         context.on("weberror", lambda error: self.problems.append(f"uncaught JavaScript error: {error.error}"))
         context.on("requestfailed", self._request_failed)
         context.on("response", self._response)
+        context.expose_function(
+            "__newsroomCspViolation", lambda text: self.problems.append(f"Content-Security-Policy violation: {text}")
+        )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         # Requests to any other host are refused before they leave the browser, and reported.
         context.route(re.compile(r"^(?!data:|blob:)"), self._only_the_test_server)
 
