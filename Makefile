@@ -8,6 +8,9 @@
 #   make check     missing migrations, and Django's deploy checks with production-like settings
 #   make messages  refresh locale/*.po for ar and en, then compile them
 #   make bench     run the benchmarks in bench/ and write their figures to bench/results/
+#   make load      60 s of 50 readers and 5 saving editors against gunicorn on PostgreSQL (DATABASE_URL; a throwaway
+#                  database newsroom_load by default): bench/results/load.md
+#   make drill     stop and restart a throwaway PostgreSQL under load: bench/results/outage-drill.md
 #   make clean     remove the virtualenv and caches (keeps db.sqlite3 and media/)
 #
 # Django 6.1 needs Python 3.12+. Pick one explicitly with: make run PYTHON=/path/to/python3.12
@@ -38,7 +41,7 @@ PYTEST_ARGS ?=
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint check bench messages compilemessages gettext venv $(VENV) clean
+.PHONY: run test lint check bench load drill messages compilemessages gettext venv $(VENV) clean
 
 venv $(VENV): $(STAMP)
 
@@ -99,6 +102,13 @@ check: venv
 bench: venv
 	$(VPY) bench/renditions.py
 	$(VPY) bench/page_weight.py
+
+# Both need PostgreSQL and run with production settings (bench/load.py sets them); they stay on 127.0.0.1.
+load: compilemessages
+	$(VPY) bench/load.py
+
+drill: compilemessages
+	$(VPY) bench/outage_drill.py
 
 messages: venv gettext
 	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests --ignore=bench

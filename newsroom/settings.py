@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
@@ -74,7 +75,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so a page served from it still gets both headers, made for this response: the cache
+    # keeps no Content-Security-Policy, and public pages use no nonce (newsroom/security.py says why).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before every middleware that may query: a database outage there becomes the 503 page, not a 500.
+    "newsroom.outage.DatabaseOutageMiddleware",
     # Before sessions, locale and authentication: a page from the cache costs no query and touches no session.
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # {% csp_nonce_attr %} in the admin's templates (Django's own and ours) reads the nonce from here.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -121,6 +130,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
+        # With persistent connections, check one before reusing it: after a database restart the first request
+        # reconnects instead of failing on the dead connection (newsroom/outage.py).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -303,9 +315,34 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Newsroom")
 
 # Security. Development keeps plain HTTP; production gets secure cookies, HSTS and an HTTPS redirect.
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (autosave takes the token from the form, as Django's admin does), so
+# a script injected into a page cannot read it either.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Other sites learn which site sent a reader, never which page: an unpublished story's preview link or an admin
+# address stays here. (Plain "same-origin" would hide even the site from the outlets that link back to us.)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware): everything from this site alone, nothing
+# inline unless it carries the response's nonce. Only the admin's templates use the nonce ({% csp_nonce_attr %});
+# public pages have no inline script or style, so they need none and their cached copies hold none. No
+# 'unsafe-inline', 'unsafe-eval' or other host anywhere; images also from MEDIA_URL's host when uploads are
+# served from elsewhere (object storage). No data: images: nothing we serve needs them.
+_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else None
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, _media_origin] if _media_origin else [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
