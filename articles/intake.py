@@ -7,6 +7,7 @@ comments, ICC profiles) survives: what is stored is Pillow's re-encoding of the 
 import contextlib
 import hashlib
 import io
+import logging
 import math
 import re
 import unicodedata
@@ -23,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
 from .models import Photo
+
+logger = logging.getLogger(__name__)
 
 # Pillow's format name -> (stored format, stored extension, extensions a file of that kind may carry).
 # MPO is what cameras write for JPEGs with an embedded preview or a second (3-D) picture: a JPEG all the same.
@@ -53,6 +56,10 @@ MESSAGES = {
     ),
     "unsupported_extension": _("The file name must end in .jpg, .jpeg, .png, .webp or .gif."),
     "too_many_pixels": _("The image is too large: a photo may have at most %(limit)s megapixels."),
+    "storage": _(
+        "The photo could not be stored: the media storage refused the file. Nothing was saved; try again, "
+        "and tell the administrator if it happens again."
+    ),
 }
 
 
@@ -545,9 +552,14 @@ def create_photo(*, file, uploaded_by=None, **fields):
             photo.save()
             # robust: a failed rendition must not undo a stored photo (readers get the original meanwhile).
             transaction.on_commit(lambda: _generate_renditions(photo), robust=True)
-    except BaseException:
+    except BaseException as error:
         if photo.image.name and getattr(photo.image, "_committed", False):
             photo.image.storage.delete(photo.image.name)
+        if isinstance(error, OSError):
+            # A full disk, a read-only mount, a missing folder: the row is rolled back, and the uploader gets a
+            # reason instead of a server error. The operator gets the cause in the log.
+            logger.error("The media storage refused a photo upload", exc_info=error)
+            raise _refuse("storage") from error
         raise
     return photo
 

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .intake import ACCEPT, PhotoFileField, create_photo
+from .intake import ACCEPT, MESSAGES, PhotoFileField, create_photo
 from .models import Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
 
@@ -219,6 +219,14 @@ class PhotoAdminForm(forms.ModelForm):
         label=_("image"),
         help_text=_("JPEG, PNG, WebP or GIF. Location and camera data are removed from every stored copy."),
     )
+    # Set by PhotoAdmin when the storage refused this form's file on the first try (see its changeform_view).
+    storage_refused = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.storage_refused:
+            self.add_error("image", MESSAGES["storage"])
+        return cleaned_data
 
     class Meta:
         model = Photo

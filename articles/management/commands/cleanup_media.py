@@ -1,0 +1,36 @@
+"""``manage.py cleanup_media``: list (or with ``--delete`` remove) media files that no row references, such as
+the file of an upload whose row was never committed. See articles/backup.py."""
+
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand
+
+from articles.backup import MEDIA_FOLDERS, orphaned_media
+
+
+class Command(BaseCommand):
+    help = (
+        f"List media files under {', '.join(MEDIA_FOLDERS)}/ that no row references; --delete removes them. "
+        "Files younger than --min-age minutes are left alone: an upload in progress has no row yet."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--delete", action="store_true", help="Remove the orphans (default: only list them).")
+        parser.add_argument(
+            "--min-age", type=int, default=60, metavar="MINUTES",
+            help="Leave alone files modified in the last MINUTES minutes (default 60; 0 considers every file).",
+        )
+
+    def handle(self, *args, **options):
+        orphans, young = orphaned_media(min_age=timedelta(minutes=options["min_age"]))
+        for name in orphans:
+            if options["delete"]:
+                default_storage.delete(name)
+            self.stdout.write(name)
+        verb = "Removed" if options["delete"] else "Found"
+        self.stderr.write(
+            f"{verb} {len(orphans)} orphaned media files; left {len(young)} younger than "
+            f"{options['min_age']} minutes alone." + ("" if options["delete"] or not orphans else
+                                                      " Run again with --delete to remove them.")
+        )

@@ -1,0 +1,33 @@
+"""``manage.py restore``: bring a ``backup`` archive back into an empty, migrated database (articles/backup.py)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.backup import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup archive into an EMPTY, migrated database and its media storage. Everything is checked "
+        "first; a failure leaves the database as it was and removes the media files already written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("archive", help="The .tar.gz written by manage.py backup.")
+        parser.add_argument("--database", default="default", help="Database alias to restore into.")
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, **options):
+        if not options["yes"]:
+            answer = input(f"Restore {options['archive']} into the database {options['database']!r}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                raise CommandError("Restore cancelled.")
+        try:
+            result = restore_backup(options["archive"], using=options["database"])
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        if options["verbosity"] >= 1:
+            articles, photos = result.indexed
+            self.stdout.write(
+                f"Restored {result.rows} rows and {len(result.media_written)} media files "
+                f"({len(result.media_kept)} already present); indexed {articles} articles and {photos} photos."
+            )

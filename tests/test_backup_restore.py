@@ -1,0 +1,281 @@
+"""manage.py backup and restore (articles/backup.py): the demo newsroom survives a round trip row for row and byte
+for byte, a database with content is refused, and damaged or hostile archives are refused with nothing written."""
+
+import hashlib
+import io
+import json
+import tarfile
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from articles import backup
+from articles.history import revision
+from articles.models import Article, Photo, SearchDocument
+from tests.factories import make_article, make_person, make_user
+
+
+def media_checksums(root):
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*")) if path.is_file()
+    }
+
+
+def database_snapshot():
+    """Every backed-up row of every model, as Django serialises it (translated fields, dates, hashes, m2m)."""
+    snapshot = {}
+    for model in backup.backed_up_models():
+        rows = model._base_manager.order_by(model._meta.pk.name)
+        snapshot[model._meta.label_lower] = serializers.serialize(
+            "python", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        )
+    return snapshot
+
+
+def assert_same_rows(after, before):
+    """Equal snapshots, or the first differing fields by model and id (a plain == would only say "differ")."""
+    differences = [
+        (label, old.get("pk"), name, old["fields"][name], new["fields"].get(name))
+        for label in before
+        for old, new in zip(before[label], after[label], strict=False)
+        for name in old["fields"]
+        if old["fields"][name] != new["fields"].get(name) or old.get("pk") != new.get("pk")
+    ]
+    assert not differences, differences[:5]
+    assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
+
+
+def empty_database():
+    """flush inside the test's transaction. PostgreSQL refuses to TRUNCATE a table with foreign-key checks
+    still pending (they are deferred to the commit): run them now, then defer again, as a fresh transaction is."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def empty_everything(media_root):
+    empty_database()
+    for path in sorted(media_root.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+
+
+@pytest.fixture
+def demo_newsroom(db, django_capture_on_commit_callbacks):
+    """The demo content (with renditions, which follow the commit), plus what seed_demo does not make: a writer
+    in a role group, revisions, a story in the trash, related stories."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+        writer = make_user("writer", username="كاتب-الموقع")
+        editor = make_user("editor")
+        first, second = Article.objects.order_by("pk")[:2]
+        with revision(writer, "تعديل العنوان"):
+            first.headline_ar += " (محدث)"
+            first.save()
+        with revision(writer, "ربط"):
+            first.related_articles.add(second)
+            first.save()
+        trashed = make_article("خبر في سلة المهملات", tags=("حذف",))
+        trashed.move_to_trash(by=editor)
+    return writer
+
+
+def test_backup_and_restore_give_back_every_row_and_media_file(demo_newsroom, media_in_tmp, tmp_path):
+    assert Photo.objects.exclude(renditions={}).exists(), "the demo photos should have their renditions"
+    assert Article.objects.exclude(headline_en="").exists(), "the demo should carry English translations"
+    from reversion.models import Version
+
+    assert Version.objects.exists()
+    before = database_snapshot()
+    files_before = media_checksums(media_in_tmp)
+    first = Article.objects.order_by("pk").first()
+    authors_before = list(first.articleauthor_set.order_by("order").values_list("person__name_ar", flat=True))
+    archive = tmp_path / "newsroom.tar.gz"
+
+    call_command("backup", output=str(archive), verbosity=0)
+    empty_everything(media_in_tmp)
+    assert not Article.objects.exists() and not get_user_model().objects.exists()
+    assert media_checksums(media_in_tmp) == {}
+    call_command("restore", str(archive), yes=True, verbosity=0)
+
+    assert_same_rows(database_snapshot(), before)
+    assert media_checksums(media_in_tmp) == files_before
+    for photo in Photo.objects.all():
+        # Originals and every listed rendition are where the rows say.
+        assert default_storage.exists(photo.image.name)
+        for entries in photo.renditions.get("sizes", {}).values():
+            assert all(default_storage.exists(entry["jpeg"]) and default_storage.exists(entry["webp"])
+                       for entry in entries)
+    first = Article.objects.get(pk=first.pk)
+    assert list(first.articleauthor_set.order_by("order").values_list("person__name_ar", flat=True)) == (
+        authors_before
+    )
+    # The search index is rebuilt, and new rows get fresh ids (PostgreSQL sequences follow the restored rows).
+    assert SearchDocument.objects.filter(article=first).exists()
+    assert make_article().pk > max(row["pk"] for row in before["articles.article"])
+    assert make_person().pk
+    writer = get_user_model().objects.get(username="كاتب-الموقع")
+    assert writer.check_password("a-long-demo-password")
+    assert writer.groups.filter(name=demo_newsroom.groups.get().name).exists()
+
+
+def test_manifest_lists_counts_migrations_and_a_checksum_for_every_media_file(db, media_in_tmp, tmp_path):
+    article = make_article(published=True)
+    archive = tmp_path / "backup.tar.gz"
+    manifest = backup.write_backup(archive)
+    assert manifest["format_version"] == backup.FORMAT_VERSION
+    assert manifest["counts"]["articles.article"] == 1
+    assert "0001_initial" in manifest["migrations"]["articles"]
+    name = article.lead_photo.image.name
+    assert manifest["media"][name]["sha256"] == hashlib.sha256(default_storage.open(name).read()).hexdigest()
+    assert "contenttypes.contenttype" not in manifest["counts"]
+    assert "sessions.session" not in manifest["counts"]
+
+
+def test_restore_refuses_a_database_that_already_has_articles(db, media_in_tmp, tmp_path):
+    make_article(headline="قصة موجودة")
+    archive = tmp_path / "backup.tar.gz"
+    backup.write_backup(archive)
+    with pytest.raises(CommandError, match="already holds 1 articles"):
+        call_command("restore", str(archive), yes=True, verbosity=0)
+    assert Article.objects.get().headline_ar == "قصة موجودة"
+
+
+def test_a_failure_midway_keeps_the_database_as_it_was_and_removes_the_media_written(db, media_in_tmp, tmp_path):
+    make_article(headline="قصة للنسخ")
+    default_storage.save("renditions/9/x/card-400.jpg", io.BytesIO(b"rendition"))
+    archive = tmp_path / "backup.tar.gz"
+    backup.write_backup(archive)
+    empty_everything(media_in_tmp)
+    # A real fault: "renditions" is a plain file, so writing the photo's original works and the next file fails.
+    (media_in_tmp / "renditions").write_bytes(b"in the way")
+
+    with pytest.raises(NotADirectoryError):
+        call_command("restore", str(archive), yes=True, verbosity=0)
+
+    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
+    assert media_checksums(media_in_tmp) == {"renditions": hashlib.sha256(b"in the way").hexdigest()}
+
+
+# Damaged and hostile archives ------------------------------------------------------------------------------
+
+
+def build_archive(path, members, manifest=None):
+    """A tar.gz of (name, bytes) members after a manifest (a valid one for those members unless given)."""
+    database = b"[]"
+    if manifest is None:
+        manifest = {
+            "format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "migrations": {}, "counts": {},
+            "database": {"size": len(database), "sha256": hashlib.sha256(database).hexdigest()},
+            "media": {
+                name.removeprefix("media/"): {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                for name, data in members if isinstance(data, bytes)
+            },
+        }
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in [("manifest.json", json.dumps(manifest).encode()), ("database.json", database),
+                           *members]:
+            member = tarfile.TarInfo(name)
+            if isinstance(data, tarfile.TarInfo):
+                member = data
+                archive.addfile(member)
+                continue
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    return path
+
+
+def assert_refused(path, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path), yes=True, verbosity=0)
+
+
+@pytest.fixture
+def nothing_written_outside(tmp_path, media_in_tmp):
+    def files():
+        return {path for path in tmp_path.parent.rglob("*") if path.is_file() and "archives" not in path.parts}
+    before = files()
+    (tmp_path / "archives").mkdir()
+    yield tmp_path / "archives"
+    assert files() == before
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["media/../../escaped.txt", "../escaped.txt", "/tmp/escaped.txt",
+                                  "media//escaped.txt", "media/photos/./x.jpg", "media/a\\..\\..\\x"])
+def test_restore_refuses_member_names_that_leave_the_media_folder(db, nothing_written_outside, name):
+    path = build_archive(nothing_written_outside / "evil.tar.gz", [(name, b"owned")])
+    assert_refused(path, "not allowed|unsafe path")
+
+
+def test_restore_refuses_symbolic_and_hard_links(db, nothing_written_outside):
+    for kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
+        link = tarfile.TarInfo("media/photos/link.jpg")
+        link.type, link.linkname = kind, "/etc/passwd"
+        path = build_archive(nothing_written_outside / f"link-{kind!r}.tar.gz", [("media/photos/link.jpg", link)])
+        assert_refused(path, "not a plain file")
+
+
+def test_restore_refuses_an_archive_with_more_members_than_its_manifest(db, nothing_written_outside):
+    members = [(f"media/photos/{number}.jpg", b"x") for number in range(3000)]
+    manifest = json.loads(json.dumps({
+        "format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "migrations": {}, "counts": {},
+        "database": {"size": 2, "sha256": hashlib.sha256(b"[]").hexdigest()}, "media": {},
+    }))
+    path = build_archive(nothing_written_outside / "many.tar.gz", members, manifest)
+    assert_refused(path, "more members than its manifest")
+
+
+def test_restore_refuses_a_checksum_mismatch_before_writing_anything(db, nothing_written_outside):
+    path = nothing_written_outside / "tampered.tar.gz"
+    good = build_archive(path, [("media/photos/a.jpg", b"original")])
+    with tarfile.open(good) as archive:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    build_archive(path, [("media/photos/a.jpg", b"tampered")], manifest)
+    assert_refused(path, "checksum mismatch")
+
+
+def test_restore_refuses_an_unknown_format_version(db, nothing_written_outside):
+    manifest = {"format": backup.FORMAT, "format_version": 99, "media": {}}
+    path = build_archive(nothing_written_outside / "future.tar.gz", [], manifest)
+    assert_refused(path, "format version 99 is unknown")
+
+
+def test_restore_refuses_a_truncated_archive(db, media_in_tmp, nothing_written_outside):
+    make_article()
+    real = nothing_written_outside / "real.tar.gz"
+    backup.write_backup(real)
+    empty_database()
+    truncated = nothing_written_outside / "truncated.tar.gz"
+    truncated.write_bytes(real.read_bytes()[: real.stat().st_size // 2])
+    for path in media_in_tmp.rglob("*"):
+        path.unlink() if path.is_file() else None
+    assert_refused(truncated, "damaged|not a readable")
+
+
+def test_restore_refuses_a_backup_made_by_newer_migrations(db, nothing_written_outside):
+    manifest = {
+        "format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "counts": {},
+        "migrations": {"articles": ["9999_from_the_future"]},
+        "database": {"size": 2, "sha256": hashlib.sha256(b"[]").hexdigest()}, "media": {},
+    }
+    path = build_archive(nothing_written_outside / "newer.tar.gz", [], manifest)
+    assert_refused(path, "9999_from_the_future")
+
+
+def test_every_model_with_rows_of_its_own_is_in_the_backup_or_deliberately_left_out():
+    backed_up = {model._meta.label_lower for model in backup.backed_up_models()}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        assert label in backed_up or label in backup.EXCLUDED_MODELS or model._meta.proxy, label
