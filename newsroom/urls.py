@@ -11,7 +11,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from articles import accounts, sitemaps
+from articles import accounts, roles, sitemaps
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -28,6 +28,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before the admin's own "view on site" redirect, which answers any staff member (see roles.view_on_site).
+    path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(roles.view_on_site)),
     path("admin/", admin.site.urls),
     # Accounts: the invitation link (choose a password) and two-factor setup for staff.
     path("accounts/set-password/done/", accounts.set_password_done, name="set_password_done"),
