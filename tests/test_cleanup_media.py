@@ -1,4 +1,4 @@
-"""manage.py cleanup_media (articles/backup.py): the file of an upload whose row never committed survives on its
+"""manage.py cleanup_media (articles/media_cleanup.py): the file of an upload whose row never committed survives on its
 own and is removed by cleanup_media; files a row references, young files and files outside the site's media
 folders are never touched; without --delete nothing is removed."""
 
@@ -104,3 +104,11 @@ def test_files_outside_the_sites_media_folders_are_never_listed(media_in_tmp, ca
 
     assert cleanup(capsys, "--delete") == []
     assert default_storage.exists("exports/readers.csv")
+
+
+def test_the_help_warns_that_min_age_zero_can_delete_an_upload_about_to_commit():
+    from articles.management.commands.cleanup_media import Command
+
+    parser = Command().create_parser("manage.py", "cleanup_media")
+    assert "--min-age 0 while the site is in use can delete the file of an upload" in parser.format_help().replace(
+        "\n", " ").replace("  ", " ")

@@ -1,25 +1,30 @@
 """``manage.py cleanup_media``: list (or with ``--delete`` remove) media files that no row references, such as
-the file of an upload whose row was never committed. See articles/backup.py."""
+the file of an upload whose row was never committed. See articles/media_cleanup.py."""
 
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from articles.backup import MEDIA_FOLDERS, orphaned_media
+from articles.media_cleanup import MEDIA_FOLDERS, orphaned_media
 
 
 class Command(BaseCommand):
     help = (
         f"List media files under {', '.join(MEDIA_FOLDERS)}/ that no row references; --delete removes them. "
-        "Files younger than --min-age minutes are left alone: an upload in progress has no row yet."
+        "Files younger than --min-age minutes are left alone: an upload in progress has no row yet. "
+        "CAUTION: --min-age 0 while the site is in use can delete the file of an upload whose row is about to "
+        "commit, leaving that photo without its file."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="Remove the orphans (default: only list them).")
         parser.add_argument(
             "--min-age", type=int, default=60, metavar="MINUTES",
-            help="Leave alone files modified in the last MINUTES minutes (default 60; 0 considers every file).",
+            help=(
+                "Leave alone files modified in the last MINUTES minutes (default 60). 0 considers every file: use "
+                "it only while nothing is being uploaded, or a file whose row is about to commit is deleted."
+            ),
         )
 
     def handle(self, *args, **options):

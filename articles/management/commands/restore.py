@@ -8,7 +8,8 @@ from articles.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Restore a backup archive into an EMPTY, migrated database and its media storage. Everything is checked "
-        "first; a failure leaves the database as it was and removes the media files already written."
+        "first, then the staff accounts the archive creates are listed (and, without --yes, confirmation asked); "
+        "a failure leaves the database as it was and removes the media files already written."
     )
 
     def add_arguments(self, parser):
@@ -17,12 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, **options):
-        if not options["yes"]:
+        def confirm(staff_accounts):
+            # Shown even with --yes: whoever restores should know who can log in to the admin afterwards.
+            self.stdout.write(self.describe_staff(staff_accounts))
+            if options["yes"]:
+                return
             answer = input(f"Restore {options['archive']} into the database {options['database']!r}? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Restore cancelled.")
+
         try:
-            result = restore_backup(options["archive"], using=options["database"])
+            result = restore_backup(options["archive"], using=options["database"], confirm=confirm)
         except BackupError as error:
             raise CommandError(str(error)) from error
         if options["verbosity"] >= 1:
@@ -31,3 +37,12 @@ class Command(BaseCommand):
                 f"Restored {result.rows} rows and {len(result.media_written)} media files "
                 f"({len(result.media_kept)} already present); indexed {articles} articles and {photos} photos."
             )
+
+    @staticmethod
+    def describe_staff(staff_accounts):
+        if not staff_accounts:
+            return "The archive creates no staff accounts."
+        lines = [f"The archive creates {len(staff_accounts)} staff accounts, which can log in to the admin:"]
+        for username, email, is_superuser in staff_accounts:
+            lines.append(f"  {username} <{email or 'no e-mail'}>" + (" (superuser)" if is_superuser else ""))
+        return "\n".join(lines)
