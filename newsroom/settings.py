@@ -318,6 +318,9 @@ SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie (autosave takes the token from the form, as Django's admin does), so
 # a script injected into a page cannot read it either.
 CSRF_COOKIE_HTTPONLY = True
+# The language switch's cookie: no script reads it, and it goes with the session cookie's flags.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Other sites learn which site sent a reader, never which page: an unpublished story's preview link or an admin
 # address stays here. (Plain "same-origin" would hide even the site from the outlets that link back to us.)
@@ -343,12 +346,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Browsers report each violation to this address when one is given (a collector of the operator's choosing).
+if env("NEWSROOM_CSP_REPORT_URI"):
+    SECURE_CSP["report-uri"] = [env("NEWSROOM_CSP_REPORT_URI")]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # The header only makes the domain eligible for browsers' preload lists; submitting it (hstspreload.org) is a
+    # separate, deliberate step, slow to undo. Turn it off while trying out a domain that may not stay on HTTPS.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,16 +6,33 @@ The outage is real: the default connection is swapped for one whose settings poi
 server is down. bench/outage_drill.py does the same to a running gunicorn by stopping PostgreSQL itself.
 """
 
+import logging
 import socket
+import sys
 from contextlib import contextmanager
 
 import pytest
-from django.db import connections
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import got_request_exception
+from django.db import OperationalError, connection, connections
+from django.db.models.signals import post_save
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import path
+from reversion.models import Version
 
-from tests.factories import make_article, make_editor
+from articles.history import revision
+from articles.models import Article, ArticleAuthor
+from newsroom.urls import urlpatterns as site_urlpatterns
+from tests.factories import make_article, make_editor, make_person
+from tests.test_admin_flow import admin_form_data, bylines
 
-pytestmark = pytest.mark.django_db
+# The site's addresses plus one test-only view whose query fails (urlpatterns at the end of this module).
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="terminating a server backend needs PostgreSQL"
+)
 
 ARABIC_TITLE = "نعود بعد قليل"
 
@@ -80,6 +97,8 @@ def test_english_edition_gets_the_outage_page_in_english(client, tmp_path):
     with database_unreachable(tmp_path):
         response = client.get("/en/")
     assert_outage_page(response, title="Back in a moment")
+    # The save that met the outage was not kept: the page must not promise otherwise.
+    assert "Your last change may not have been saved" in response.content.decode()
     assert '<html lang="en" dir="ltr">' in response.content.decode()
 
 
@@ -120,6 +139,125 @@ def test_page_cache_keeps_serving_cached_pages_while_database_is_down(client, se
     assert "خبر محفوظ في ذاكرة الصفحات" in response.content.decode()
 
 
-def test_persistent_connections_are_checked_before_reuse(settings):
-    # Without the check, the first request a worker serves after a database restart fails on its dead connection.
-    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+def test_a_database_error_that_is_no_outage_is_a_logged_500_not_the_outage_page(client, caplog):
+    # "no such table" on SQLite, a statement timeout on PostgreSQL: both OperationalError, both real problems.
+    reported = []
+    got_request_exception.connect(record_exception := lambda **kwargs: reported.append(sys.exc_info()[1]))
+    try:
+        with caplog.at_level(logging.WARNING):
+            response = client.get("/test-only/broken-query/")
+    finally:
+        got_request_exception.disconnect(record_exception)
+    assert response.status_code == 500
+    assert [type(error) for error in reported] == [OperationalError]
+    assert any(record.name == "django.request" and record.exc_info for record in caplog.records)
+    assert not [record for record in caplog.records if record.name == "newsroom.outage"]
+
+
+def test_outage_is_logged_once_at_warning_with_its_cause(client, tmp_path, caplog):
+    client.force_login(make_editor())
+    with database_unreachable(tmp_path), caplog.at_level(logging.WARNING):
+        assert_outage_page(client.get("/admin/articles/article/"))
+    outage_lines = [record for record in caplog.records if record.name == "newsroom.outage"]
+    assert len(outage_lines) == 1
+    assert outage_lines[0].levelno == logging.WARNING
+    assert isinstance(outage_lines[0].exc_info[1], OperationalError)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_persistent_connection_killed_by_the_server_is_replaced_on_the_next_request():
+    # The test client skips Django's connection checks at request start and end; a server (gunicorn) runs them,
+    # so the requests here go through Django's WSGI handler as a server sends them.
+    connection = connections["default"]
+    kept = {key: connection.settings_dict[key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
+    connection.settings_dict.update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
+    connection.close()  # the next connection is opened with the settings above
+    try:
+        assert serve("/") == "200 OK"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (backend,) = cursor.fetchone()
+        terminate_backend(backend)  # a database restart, as far as this worker's connection can tell
+        assert serve("/") == "200 OK"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] != backend
+    finally:
+        connection.settings_dict.update(kept)
+        connection.close()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_connection_lost_in_the_middle_of_an_admin_save_leaves_the_old_article_whole(client):
+    # Transactional: the save really commits or really rolls back, as in production.
+    old_writer, new_writer = make_person("ريم الحلبي"), make_person("سامر العلي")
+    with revision(make_editor(username="first-editor"), "first"):
+        article = make_article("العنوان الأول", published=True, authors=[old_writer], tags=("دمشق",))
+    before = article_state(article)
+    client.force_login(make_editor())
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = admin_form_data(
+        client, url, headline_ar="عنوان لم يحفظ", new_tags="حلب", **bylines(old_writer, new_writer, initial=1)
+    )
+
+    def lose_connection_mid_save(sender, **kwargs):
+        # The article row is already updated inside the transaction; now the server drops the connection.
+        post_save.disconnect(lose_connection_mid_save, sender=ArticleAuthor)
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            terminate_backend(cursor.fetchone()[0])
+
+    post_save.connect(lose_connection_mid_save, sender=ArticleAuthor)
+    try:
+        response = client.post(url, data)
+    finally:
+        post_save.disconnect(lose_connection_mid_save, sender=ArticleAuthor)
+    assert_outage_page(response)
+    assert article_state(article) == before
+
+
+def article_state(article):
+    article = Article.objects.get(pk=article.pk)
+    return {
+        "headline": article.headline_ar,
+        "version": article.version,
+        "bylines": list(article.articleauthor_set.order_by("order").values_list("person_id", "order")),
+        "tags": sorted(article.tags.values_list("name", flat=True)),
+        "revisions": Version.objects.get_for_object(article).count(),
+    }
+
+
+def terminate_backend(pid):
+    """Ends the server process behind a connection, from a second connection, and waits until it is gone."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+            assert cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
+def serve(path):
+    """The status line of one GET through Django's WSGI handler, the way a WSGI server calls it."""
+    statuses = []
+    environ = RequestFactory().get(path).environ
+    response = WSGIHandler()(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(response)
+    response.close()  # request_finished: Django's end-of-request connection check
+    return statuses[0]
+
+
+def broken_query(request):
+    with connections["default"].cursor() as cursor:
+        if connections["default"].vendor == "postgresql":
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+        else:
+            cursor.execute("SELECT * FROM no_such_table")
+    return HttpResponse("unreachable")
+
+
+urlpatterns = [path("test-only/broken-query/", broken_query), *site_urlpatterns]

@@ -148,6 +148,7 @@ keep("login", browser.post(
 keep("admin", browser.get("/admin/", secure=True))
 keep("home", browser.get("/", secure=True))
 keep("home_again", browser.get("/", secure=True))
+keep("setlang", browser.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True))
 print(json.dumps(answers))
 """
 
@@ -179,7 +180,9 @@ def test_production_cookies_are_secure_and_out_of_reach_of_scripts(production):
     csrf = production["login_page"]["cookies"]["csrftoken"]
     session = production["login"]["cookies"]["sessionid"]
     assert production["login"]["status"] == 302  # logged in
-    for cookie in (csrf, session):
+    language = production["setlang"]["cookies"]["django_language"]
+    assert production["setlang"]["status"] == 302
+    for cookie in (csrf, session, language):
         assert cookie["secure"] is True and cookie["httponly"] is True, cookie
         assert cookie["samesite"] == "Lax"
 

@@ -97,3 +97,13 @@ def setting_from_environment(environment, expression):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+@pytest.mark.parametrize("report_uri", ["https://reports.example.org/csp", ""])
+def test_csp_violations_are_reported_only_where_newsroom_csp_report_uri_says(report_uri):
+    policy = setting_from_environment(
+        {"NEWSROOM_CSP_REPORT_URI": report_uri},
+        "__import__('django.utils.csp', fromlist=['build_policy']).build_policy(settings.SECURE_CSP)",
+    )
+    reports = [part for part in policy.split("; ") if part.startswith("report-uri")]
+    assert reports == ([f"report-uri {report_uri}"] if report_uri else [])
