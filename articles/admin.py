@@ -24,8 +24,6 @@ from taggit.models import Tag as TaggitTag
 from . import photo_admin
 from .audit import AuditEntry
 from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
-from .intake import fill_photo_from_file
-from .intake import logger as intake_logger
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions
@@ -158,14 +156,14 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
         return photo_admin.usage_panel(photo)
 
     def save_model(self, request, obj, form, change):
+        # A new file was filled in and written by the form (PhotoAdminForm._post_clean, the storage rule of
+        # intake.store_photo_file); saving only writes the row.
         prepared = getattr(form.cleaned_data.get("image"), "prepared", None)
         if not change:
             obj.uploaded_by = request.user
         if prepared:
             replaced = form.initial.get("image")
             replaced_name = replaced.name if replaced else ""
-            fill_photo_from_file(obj, prepared)
-            # Saving writes the file; if the transaction then rolls back, changeform_view removes it.
             request._photo_with_new_file = obj
         super().save_model(request, obj, form, change)
         if prepared:
@@ -183,27 +181,12 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
     def changeform_view(self, request, *args, **kwargs):
         try:
             return super().changeform_view(request, *args, **kwargs)
-        except BaseException as error:
-            # The row was rolled back; a file written for it must not outlive it. An image not yet
-            # committed to storage was never written.
+        except BaseException:
+            # The row was rolled back; the file the form wrote for it must not outlive it.
             photo = getattr(request, "_photo_with_new_file", None)
-            if photo and photo.image.name and getattr(photo.image, "_committed", False):
+            if photo and photo.image.name and photo.image._committed:
                 photo.image.storage.delete(photo.image.name)
-            if isinstance(error, OSError) and photo and not hasattr(request, "_photo_storage_error"):
-                # The media storage refused the file (full, read-only): show the form again with the reason on
-                # the image field, as for any refused file, rather than a server error.
-                intake_logger.error("The media storage refused a photo upload", exc_info=error)
-                request._photo_storage_error = error
-                for upload in request.FILES.values():
-                    upload.seek(0)
-                return super().changeform_view(request, *args, **kwargs)
             raise
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if hasattr(request, "_photo_storage_error"):
-            form = type(form.__name__, (form,), {"storage_refused": True})
-        return form
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -535,11 +535,30 @@ class PhotoFileField(forms.ImageField):
         return attrs
 
 
+def store_photo_file(photo):
+    """Write the photo's new image to the media storage; the row is not saved.
+
+    The one rule for a storage failure, shared by create_photo and the admin's photo form: a full disk, a
+    read-only mount or a missing folder becomes a refusal with a reason (nothing written), and the operator gets
+    the cause in the log. Only the storage's own error is caught: a file Pillow cannot read never gets here
+    (prepare_upload refused it), and any other error stays the error it is.
+    """
+    image = photo.image
+    if not image or image._committed:
+        return
+    try:
+        # What FileField.pre_save would do on save(), done first so its failure can be told apart.
+        image.save(image.name, image.file, save=False)
+    except OSError as error:
+        logger.error("The media storage refused a photo upload", exc_info=error)
+        raise _refuse("storage") from error
+
+
 def create_photo(*, file, uploaded_by=None, **fields):
     """Check, fill and store a new photo; renditions follow once the transaction commits.
 
-    Raises ValidationError for a refused file (nothing written) or for invalid fields (the stored file
-    is deleted again).
+    Raises ValidationError for a refused file or a storage that refused to write it (nothing written), or for
+    invalid fields (nothing written either).
     """
     prepared = getattr(file, "prepared", None)
     if not isinstance(prepared, PreparedImage):
@@ -549,17 +568,14 @@ def create_photo(*, file, uploaded_by=None, **fields):
     try:
         with transaction.atomic():
             photo.full_clean()
+            store_photo_file(photo)
             photo.save()
             # robust: a failed rendition must not undo a stored photo (readers get the original meanwhile).
             transaction.on_commit(lambda: _generate_renditions(photo), robust=True)
-    except BaseException as error:
-        if photo.image.name and getattr(photo.image, "_committed", False):
+    except BaseException:
+        # The row was rolled back: the file written for it must not outlive it.
+        if photo.image.name and photo.image._committed:
             photo.image.storage.delete(photo.image.name)
-        if isinstance(error, OSError):
-            # A full disk, a read-only mount, a missing folder: the row is rolled back, and the uploader gets a
-            # reason instead of a server error. The operator gets the cause in the log.
-            logger.error("The media storage refused a photo upload", exc_info=error)
-            raise _refuse("storage") from error
         raise
     return photo
 

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .intake import ACCEPT, MESSAGES, PhotoFileField, create_photo
+from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
 from .models import Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
 
@@ -219,14 +219,20 @@ class PhotoAdminForm(forms.ModelForm):
         label=_("image"),
         help_text=_("JPEG, PNG, WebP or GIF. Location and camera data are removed from every stored copy."),
     )
-    # Set by PhotoAdmin when the storage refused this form's file on the first try (see its changeform_view).
-    storage_refused = False
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.storage_refused:
-            self.add_error("image", MESSAGES["storage"])
-        return cleaned_data
+    def _post_clean(self):
+        # After the model's own validation (as Django's UserCreationForm checks passwords): a form otherwise
+        # valid gets its new file filled in and written now, so a storage that refuses it is an error on the
+        # image field like any refused file. PhotoAdmin.changeform_view removes the file if the save then fails.
+        super()._post_clean()
+        prepared = getattr(self.cleaned_data.get("image"), "prepared", None)
+        if prepared is None or self.errors:
+            return
+        fill_photo_from_file(self.instance, prepared)
+        try:
+            store_photo_file(self.instance)
+        except ValidationError as refusal:
+            self.add_error("image", refusal)
 
     class Meta:
         model = Photo

@@ -2,7 +2,8 @@
 
 Arbitrary bytes, valid JPEG/PNG/WebP/GIF files with bytes flipped, cut short or spliced together, and files
 carrying crafted EXIF, XMP and IPTC blocks: each is either accepted, or refused with the intake's own Arabic
-message. Never another exception, and never more than a bounded time.
+message. Never another exception, and never more than a bounded time. A bounded subset goes on through the
+whole upload path: what the intake accepts is stored (create_photo) and its renditions made.
 """
 
 import time
@@ -10,11 +11,13 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import tests.fuzzing  # noqa: F401 - loads the bounded CI profile
-from articles.intake import MESSAGES, prepare_upload
+from articles.intake import MESSAGES, create_photo, prepare_upload
+from articles.models import Photo
+from articles.renditions import ensure_renditions, rendition_key
 from tests import imagefiles
 
 VALID = {
@@ -103,3 +106,29 @@ def test_crafted_metadata_never_refuses_or_breaks_a_good_photo(upload):
     assert (prepared.width, prepared.height) == (8, 8)
     for entry in prepared.metadata.values():
         assert isinstance(entry["value"], str) and len(entry["value"]) <= 2000
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@settings(max_examples=30)
+@given(st.one_of(valid, crafted, mutated))
+@example(("crafted.jpg", VALID["meta.jpg"]))
+def test_accepted_files_are_stored_and_get_their_renditions(db, media, upload):
+    """Past the intake: a file it accepts, with whatever metadata it carries, is stored and rendered."""
+    name, data = upload
+    with translation.override("ar"):
+        try:
+            photo = create_photo(file=imagefiles.upload(name, data))
+        except ValidationError as error:
+            assert error.code in MESSAGES, error  # refused by the intake's own rule, nothing else
+            assert not Photo.objects.exists()
+            return
+    ensure_renditions(photo)
+    photo.refresh_from_db()
+    assert photo.renditions.get("key") == rendition_key(photo)
+    assert photo.image.storage.exists(photo.image.name)
+    photo.delete()

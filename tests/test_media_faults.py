@@ -5,6 +5,7 @@ for whom a read-only folder would still be writable)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 
 from articles.intake import MESSAGES, create_photo
 from articles.models import Photo
@@ -30,6 +31,37 @@ def editor_client(client, db):
 
 def files_in(folder):
     return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+@pytest.fixture
+def row_save_fails(settings, tmp_path):
+    """An OSError from saving the row, after the file was written: not the storage's, so not called so."""
+    settings.MEDIA_ROOT = tmp_path
+
+    def fail(**kwargs):
+        raise OSError("not the storage")
+
+    pre_save.connect(fail, sender=Photo, dispatch_uid="row_save_fails")
+    yield tmp_path
+    pre_save.disconnect(sender=Photo, dispatch_uid="row_save_fails")
+
+
+def test_create_photo_leaves_an_error_outside_the_storage_as_it_is_and_removes_the_file(db, row_save_fails):
+    with pytest.raises(OSError, match="not the storage"):
+        create_photo(file=image_upload("street.jpg"), caption_ar="شارع")
+
+    assert not Photo.objects.exists()
+    assert files_in(row_save_fails) == []
+
+
+def test_admin_add_form_leaves_an_error_outside_the_storage_as_it_is_and_removes_the_file(
+    editor_client, row_save_fails,
+):
+    with pytest.raises(OSError, match="not the storage"):
+        editor_client.post(PHOTO_ADD, {"image": image_upload("street.jpg"), "caption_ar": "شارع"})
+
+    assert not Photo.objects.exists()
+    assert files_in(row_save_fails) == []
 
 
 def test_create_photo_turns_a_storage_failure_into_a_refusal_with_a_reason(db, unwritable_media):

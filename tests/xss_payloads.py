@@ -77,9 +77,9 @@ CORPUS = [
     ("meta-refresh", "<meta http-equiv=refresh content=\"0;url=javascript:alert('xss-50')\">"),
     # SVG and MathML
     ("svg-script", "<svg><script>alert('xss-51')</script></svg>"),
-    ("svg-animate-href", "<svg><a><animate attributeName=href values=javascript:alert('xss-52') /><text y=20>x</text></a></svg>"),
-    ("svg-use-data", "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='alert(1)'/></svg>#x\"/></svg>"),
-    ("svg-xlink", "<svg xmlns:xlink=\"http://www.w3.org/1999/xlink\"><a xlink:href=\"javascript:alert('xss-53')\"><text y=20>x</text></a></svg>"),
+    ("svg-animate-href", "<svg><a><animate attributeName=href values=javascript:alert('xss-52') /><text>x</text></a></svg>"),
+    ("svg-use-data", "<svg><use href=\"data:image/svg+xml,<svg id='x'><image href=1 onerror=alert(1) /></svg>#x\"/></svg>"),
+    ("svg-xlink", "<svg><a xlink:href=\"javascript:alert('xss-53')\"><text>x</text></a></svg>"),
     ("mathml-href", "<math><mtext><a href=\"javascript:alert('xss-54')\">x</a></mtext></math>"),
     ("mathml-maction", "<math><maction actiontype=statusline xlink:href=javascript:alert('xss-55')>x</maction></math>"),
     ("svg-foreignobject-mxss", "<svg></p><style><a id=\"</style><img src=1 onerror=alert('xss-56')>\">"),
@@ -111,6 +111,10 @@ CORPUS = [
     ("entities-only", "&lt;script&gt;alert('xss-69')&lt;/script&gt; &amp;lt; &#60;b&#62;"),
     ("json-breaker", "\"}]}</script><script>alert('xss-70')</script>"),
     ("line-separators", "a\u2028b\u2029c <img src=x onerror=alert('xss-71')>"),
+    # A guessed or copied CSP nonce: only the one in this response's header makes an inline element ours
+    ("script-nonce", "<script nonce=\"x\">alert('xss-73')</script>"),
+    ("style-nonce", "<style nonce=abc>body{background:url(//evil.example/x)}</style>"),
+    ("iframe-nonce", "<iframe nonce=abc src=//evil.example/></iframe>"),
 ]
 
 # Strings no field takes as they are: a NUL byte, and a string longer than any field allows. The forms answer
@@ -119,6 +123,9 @@ NUL = ("nul-byte", "<scr\x00ipt>alert('xss-72')</scr\x00ipt>")
 VERY_LONG = ("very-long", "<img src=x onerror=alert(1)>" + "خ" * 20_000)
 
 PAYLOADS = [payload for _name, payload in CORPUS]
+# The shortest field limit (a tag name, the support button): every payload fits every field whole.
+SHORTEST_FIELD = 100
+assert max(map(len, PAYLOADS)) <= SHORTEST_FIELD
 NAMES = [name for name, _payload in CORPUS]
 
 # The nastiest: the ones the browser test types in first.
@@ -177,8 +184,9 @@ def dangerous_url(value):
 
 
 class _PageChecker(HTMLParser):
-    def __init__(self):
+    def __init__(self, nonce=None):
         super().__init__(convert_charrefs=True)
+        self.nonce = nonce
         self.problems, self.stack, self.json_ld = [], [], []
         self._in_json_ld = False
 
@@ -193,8 +201,10 @@ class _PageChecker(HTMLParser):
     def _check(self, tag, attrs):
         where = f"<{tag}> at line {self.getpos()[0]}"
         attributes = dict(attrs)
-        # A nonce is the server's per-response secret (CSP): no payload can carry the right one.
-        ours = "nonce" in attributes
+        # A nonce is the server's per-response secret (CSP): only an element carrying this response's own is ours.
+        ours = bool(self.nonce) and attributes.get("nonce") == self.nonce
+        if "nonce" in attributes and not ours:
+            self.problems.append(f"nonce that is not this response's {where}: {attributes['nonce']!r}")
         if tag in FOREIGN_ELEMENTS and not ours and not (tag == "body" and not self.stack[1:]) \
                 and tag not in {"html", "head"}:
             self.problems.append(f"foreign element {where}: {attrs}")
@@ -235,12 +245,24 @@ class _PageChecker(HTMLParser):
         self.stack.pop()
 
 
-def check_html(content, where=""):
+def csp_nonce(response):
+    """The nonce the response's Content-Security-Policy header allows, or None."""
+    policy = response.headers.get("Content-Security-Policy") or response.headers.get(
+        "Content-Security-Policy-Report-Only") or ""
+    found = re.search(r"'nonce-([^']+)'", policy)
+    return found[1] if found else None
+
+
+def check_html(page, where=""):
     """Problems of one HTML page: markup from a payload, event handlers, script addresses, unbalanced tags.
 
-    Returns the page's JSON-LD blocks (raw text) alongside, for the caller to load.
+    ``page`` is a response (its Content-Security-Policy nonce is the only one an inline script or style may
+    carry) or a string of HTML (no inline script or style is ours).
     """
-    checker = _PageChecker()
+    content, nonce = page, None
+    if not isinstance(page, str):
+        content, nonce = page.content.decode(), csp_nonce(page)
+    checker = _PageChecker(nonce)
     checker.feed(content)
     checker.close()
     problems = list(checker.problems)
