@@ -11,6 +11,8 @@
 #   make load      60 s of 50 readers and 5 saving editors against gunicorn on PostgreSQL (DATABASE_URL; a throwaway
 #                  database newsroom_load by default): bench/results/load.md
 #   make drill     stop and restart a throwaway PostgreSQL under load: bench/results/outage-drill.md
+#   make multinode two gunicorn nodes sharing PostgreSQL and a throwaway redis-server: shared cache invalidation,
+#                  sessions, publish_scheduled exactly once: bench/results/multinode.md
 #   make clean     remove the virtualenv and caches (keeps db.sqlite3 and media/)
 #
 # Django 6.1 needs Python 3.12+. Pick one explicitly with: make run PYTHON=/path/to/python3.12
@@ -41,7 +43,7 @@ PYTEST_ARGS ?=
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint check bench load drill messages compilemessages gettext venv $(VENV) clean
+.PHONY: run test lint check bench load drill multinode messages compilemessages gettext venv $(VENV) clean
 
 venv $(VENV): $(STAMP)
 
@@ -103,12 +105,15 @@ bench: venv
 	$(VPY) bench/renditions.py
 	$(VPY) bench/page_weight.py
 
-# Both need PostgreSQL and run with production settings (bench/load.py sets them); they stay on 127.0.0.1.
+# These need PostgreSQL and run with production settings (bench/load.py sets them); they stay on 127.0.0.1.
 load: compilemessages
 	$(VPY) bench/load.py
 
 drill: compilemessages
 	$(VPY) bench/outage_drill.py
+
+multinode: compilemessages
+	$(VPY) bench/multinode.py
 
 messages: venv gettext
 	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests --ignore=bench
