@@ -135,13 +135,28 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers save while readers read: WAL and a busy timeout keep SQLite from answering "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-    }
+# An optional read replica of the primary: readers' pages read from it, writes and the admin use the primary
+# (newsroom/routers.py says which request is which, and what replication lag means here).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
+    # Tests have one database: the replica alias reads the test copy of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    # After the outage middleware (a replica that is down is a 503 like the primary), before the page cache.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("articles.page_cache.PageCacheMiddleware"), "newsroom.routers.ReaderRequestMiddleware"
+    )
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers save while readers read: WAL and a busy timeout keep SQLite from answering "database is locked".
+        _database["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password validators: Django's four, which also supply the Arabic messages. Ten characters rather than
