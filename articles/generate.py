@@ -1,0 +1,288 @@
+"""Archive-sized test data: ``manage.py generate_articles N`` writes N published stories with bulk inserts.
+
+The stories read like news (Arabic sentences built from real words, a fifth of them translated into English), are
+spread over ten years, and carry what a story saved through the admin carries: bylines, tags, a section, a lead
+photo, both editions' search documents. Inserts go in batches (Article.objects.bulk_create skips save() and the
+signals), so what save() and the signals would have done is done here by hand, once per batch: slugs, version,
+text_changed_at, search documents; and one new page generation at the end.
+
+Everything is drawn from one random.Random(seed), so a seed gives the same stories on any database.
+"""
+
+import io
+import random
+import time
+from itertools import accumulate
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from . import page_cache
+from .intake import create_photo, prepare_upload
+from .models import Article, ArticleAuthor, Person, Photo, Section, Tag, TaggedArticle
+from .search import index_articles
+from .text import unicode_slug
+
+# Sections: (Arabic name, English name).
+SECTIONS = [
+    ("سياسة", "Politics"), ("اقتصاد", "Economy"), ("مجتمع", "Society"), ("ثقافة", "Culture"),
+    ("رياضة", "Sport"), ("علوم وتكنولوجيا", "Science and technology"), ("صحة", "Health"), ("رأي", "Opinion"),
+]
+
+# People: every first name with every family name gives the byline pool.
+FIRST_NAMES = [
+    ("سامر", "Samer"), ("ليلى", "Layla"), ("عمر", "Omar"), ("رنا", "Rana"), ("خالد", "Khaled"), ("هند", "Hind"),
+    ("يوسف", "Youssef"), ("مريم", "Maryam"), ("طارق", "Tarek"), ("نور", "Nour"),
+]
+FAMILY_NAMES = [
+    ("العلي", "Al-Ali"), ("حداد", "Haddad"), ("الخطيب", "Al-Khatib"), ("منصور", "Mansour"), ("شهاب", "Shihab"),
+    ("الحسن", "Al-Hassan"), ("عيسى", "Issa"), ("الأحمد", "Al-Ahmad"),
+]
+
+# Who does what to what, where: the words of headlines and sentences, each with its English.
+SUBJECTS = [  # (Arabic, English, feminine?)
+    ("الحكومة", "the government", True), ("البلدية", "the municipality", True),
+    ("وزارة الصحة", "the health ministry", True), ("وزارة التربية", "the education ministry", True),
+    ("النقابة", "the union", True), ("المحافظ", "the governor", False), ("البرلمان", "parliament", False),
+    ("المصرف المركزي", "the central bank", False), ("الجامعة", "the university", True),
+    ("المجلس المحلي", "the local council", False), ("الأمم المتحدة", "the United Nations", True),
+    ("منظمات المجتمع المدني", "civil society groups", True), ("اتحاد الكرة", "the football federation", False),
+    ("المستشفى الوطني", "the national hospital", False), ("غرفة التجارة", "the chamber of commerce", True),
+]
+VERBS = [  # (masculine, feminine, English)
+    ("يعلن", "تعلن", "announces"), ("يطلق", "تطلق", "launches"), ("يرفض", "ترفض", "rejects"),
+    ("يناقش", "تناقش", "discusses"), ("يؤجل", "تؤجل", "postpones"), ("يدعم", "تدعم", "backs"),
+    ("يراجع", "تراجع", "reviews"), ("يوقّع", "توقّع", "signs"), ("ينتقد", "تنتقد", "criticises"),
+    ("يموّل", "تموّل", "funds"),
+]
+OBJECTS = [
+    ("خطة جديدة للطاقة", "a new energy plan"), ("مشروع قانون الإيجارات", "the rent bill"),
+    ("ميزانية العام المقبل", "next year's budget"), ("برنامج دعم المزارعين", "a programme for farmers"),
+    ("اتفاقية لإعادة الإعمار", "a reconstruction agreement"), ("حملة تطعيم واسعة", "a wide vaccination campaign"),
+    ("إصلاح شبكة المياه", "the repair of the water network"), ("رفع أسعار الخبز", "a rise in bread prices"),
+    ("مهرجان الكتاب السنوي", "the annual book fair"), ("قرار إغلاق المعابر", "the decision to close the crossings"),
+    ("خطة النقل العام", "the public transport plan"), ("مناهج المدارس الجديدة", "the new school curriculum"),
+    ("تعويضات المتضررين من الزلزال", "compensation for earthquake victims"),
+    ("مشروع الطاقة الشمسية", "the solar power project"), ("انتخابات المجالس المحلية", "the local council elections"),
+    ("تنظيم أسواق الصرف", "the regulation of currency markets"),
+    ("ترميم المدينة القديمة", "the restoration of the old city"), ("دوري كرة القدم", "the football league"),
+    ("منح الطلاب", "student grants"), ("عودة اللاجئين", "the return of refugees"),
+]
+PLACES = [
+    ("دمشق", "Damascus"), ("حلب", "Aleppo"), ("حمص", "Homs"), ("حماة", "Hama"), ("اللاذقية", "Latakia"),
+    ("طرطوس", "Tartus"), ("إدلب", "Idlib"), ("دير الزور", "Deir ez-Zor"), ("الرقة", "Raqqa"), ("درعا", "Daraa"),
+    ("السويداء", "Suwayda"), ("القامشلي", "Qamishli"), ("بيروت", "Beirut"), ("عمّان", "Amman"),
+    ("إسطنبول", "Istanbul"), ("برلين", "Berlin"), ("القاهرة", "Cairo"), ("بغداد", "Baghdad"), ("تونس", "Tunis"),
+    ("جنيف", "Geneva"),
+]
+SPEAKERS = [
+    ("مسؤول في الوزارة", "an official at the ministry"), ("أحد السكان", "a resident"),
+    ("خبير اقتصادي", "an economist"), ("المتحدث باسم المجلس", "the council's spokesman"),
+    ("ناشط محلي", "a local activist"), ("مصدر مطلع", "an informed source"),
+    ("طبيبة في المدينة", "a doctor in the city"),
+]
+PREDICATES = [
+    ("على رأس أولويات المرحلة المقبلة", "tops the agenda for the coming period"),
+    ("محل نقاش واسع بين السكان", "is widely debated among residents"),
+    ("بحاجة إلى تمويل إضافي", "needs more funding"), ("تأخر أكثر من المتوقع", "is later than expected"),
+    ("خطوة أولى في الاتجاه الصحيح", "is a first step in the right direction"),
+    ("لا يلبي مطالب الناس", "does not meet people's demands"),
+    ("سيبدأ تنفيذه خلال أسابيع", "will start within weeks"),
+]
+CONTEXT = [
+    ("وتعاني المدينة منذ سنوات من نقص في الخدمات الأساسية.",
+     "The city has lacked basic services for years."),
+    ("ويأتي ذلك بعد أشهر من المفاوضات بين الأطراف المعنية.",
+     "This comes after months of talks between the parties involved."),
+    ("ولم يصدر حتى الآن أي تعليق رسمي على هذه التصريحات.",
+     "There has been no official comment on these remarks so far."),
+    ("ويقول السكان إن الأسعار ارتفعت بشكل كبير خلال الشتاء.",
+     "Residents say prices rose sharply over the winter."),
+    ("وتشير الأرقام إلى تحسن طفيف مقارنة بالعام الماضي.",
+     "The figures point to a slight improvement on last year."),
+    ("وينتظر الأهالي نتائج ملموسة على الأرض.",
+     "Families are waiting for results they can see on the ground."),
+]
+# Tag words beyond places and sections: topics, each also paired with places to make the long tail.
+TOPICS = [
+    "الانتخابات", "الطاقة", "المياه", "التعليم", "الصحة", "اللاجئون", "الزراعة", "الإعمار", "الاقتصاد",
+    "العملة", "النقل", "الثقافة", "كرة القدم", "الزلزال", "الخبز", "الإيجارات", "الجامعات", "الطقس",
+    "حقوق الإنسان", "الصحافة", "البيئة", "السياحة", "الآثار", "الكهرباء", "الاتصالات",
+]
+TAG_POOL_SIZE = 500
+BATCH_SIZE = 1000
+YEARS = 10
+TRANSLATED_SHARE = 0.2
+
+
+def tag_names():
+    """The ~500 tag names, most general first: the draw favours the front of the list (a Zipf skew)."""
+    names = [name for name, _en in PLACES] + TOPICS
+    names += [f"{topic} في {place}" for place, _en in PLACES for topic in TOPICS]
+    return list(dict.fromkeys(names))[:TAG_POOL_SIZE]
+
+
+def generated_jpeg(number, size=(1200, 675)):
+    """A landscape picture in colours of its own, so the pool's photos differ from one another."""
+    rng = random.Random(number)
+    top = tuple(rng.randint(40, 200) for _ in range(3))
+    bottom = tuple(rng.randint(40, 200) for _ in range(3))
+    mask = Image.linear_gradient("L").resize(size)
+    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
+    draw = ImageDraw.Draw(image)
+    x = 0
+    while x < size[0]:
+        width = rng.randint(50, 160)
+        draw.rectangle((x, size[1] - rng.randint(100, 380), x + width, size[1]), fill=tuple(c // 3 for c in bottom))
+        x += width + rng.randint(0, 20)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+class Generator:
+    def __init__(self, seed=0, photos=12, batch_size=BATCH_SIZE, progress=None):
+        self.rng = random.Random(seed)
+        self.photo_count = photos
+        self.batch_size = batch_size
+        self.progress = progress or (lambda done, total, seconds: None)
+
+    # -- the pools: created once, found again on the next run ----------------------------------------
+
+    def pools(self):
+        self.sections = [
+            Section.objects.get_or_create(
+                slug=unicode_slug(ar, max_length=100), defaults={"name_ar": ar, "name_en": en, "order": order}
+            )[0]
+            for order, (ar, en) in enumerate(SECTIONS)
+        ]
+        self.people = [
+            Person.objects.get_or_create(
+                slug=unicode_slug(f"{first} {family}", max_length=150),
+                defaults={"name_ar": f"{first} {family}", "name_en": f"{first_en} {family_en}"},
+            )[0]
+            for first, first_en in FIRST_NAMES for family, family_en in FAMILY_NAMES
+        ]
+        names = tag_names()
+        # Bulk, so its slug is set here (Tag.save() would have): a name already there is kept as it is.
+        Tag.objects.bulk_create(
+            [Tag(name=name, slug=unicode_slug(name, max_length=90)) for name in names], ignore_conflicts=True
+        )
+        by_name = Tag.objects.in_bulk(names, field_name="name")
+        self.tags = [by_name[name] for name in names if name in by_name]
+        self.tag_weights = list(accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(self.tags))))
+        self.photos = self.photo_pool()
+
+    def photo_pool(self):
+        """The pool's pictures, each stored once through the editors' own intake (so renditions exist): a picture
+        an earlier run stored is found again by its digest."""
+        pool = []
+        for number in range(1, self.photo_count + 1):
+            prepared = prepare_upload(ContentFile(generated_jpeg(number), name=f"generated-{number:03d}.jpg"))
+            photo = Photo.objects.filter(source_digest=prepared.digest).order_by("pk").first()
+            if photo is None:
+                place, place_en = PLACES[number % len(PLACES)]
+                prepared.content.prepared = prepared
+                photo = create_photo(
+                    file=prepared.content,
+                    caption_ar=f"منظر عام لمدينة {place}", caption_en=f"A view of {place_en}",
+                    credit_ar="أرشيف الجريدة", credit_en="Newspaper archive",
+                    alt_text_ar=f"أبنية {place} تحت السماء", alt_text_en=f"Buildings of {place_en} under the sky",
+                )
+            pool.append(photo)
+        return pool
+
+    # -- one story -------------------------------------------------------------------------------------
+
+    def clause(self):
+        """(Arabic, English) of «the government announces a new energy plan in Aleppo»."""
+        subject, subject_en, feminine = self.rng.choice(SUBJECTS)
+        masculine_verb, feminine_verb, verb_en = self.rng.choice(VERBS)
+        obj, obj_en = self.rng.choice(OBJECTS)
+        place, place_en = self.rng.choice(PLACES)
+        verb = feminine_verb if feminine else masculine_verb
+        return f"{subject} {verb} {obj} في {place}", f"{subject_en} {verb_en} {obj_en} in {place_en}"
+
+    def sentence(self):
+        speaker, speaker_en = self.rng.choice(SPEAKERS)
+        predicate, predicate_en = self.rng.choice(PREDICATES)
+        obj, obj_en = self.rng.choice(OBJECTS)
+        if self.rng.random() < 0.5:
+            return (f"وقال {speaker} إن {obj} {predicate}.", f"{capital(speaker_en)} said {obj_en} {predicate_en}.")
+        return self.rng.choice(CONTEXT)
+
+    def story(self):
+        headline, headline_en = self.clause()
+        summary, summary_en = self.clause()
+        paragraphs = [[self.sentence() for _ in range(self.rng.randint(2, 3))] for _ in range(self.rng.randint(4, 7))]
+        body = "".join(f"<p>{' '.join(ar for ar, _en in sentences)}</p>" for sentences in paragraphs)
+        body_en = "".join(f"<p>{' '.join(en for _ar, en in sentences)}</p>" for sentences in paragraphs)
+        return {
+            "headline": headline, "headline_en": capital(headline_en),
+            "summary": f"{summary}، بحسب ما أفاد مراسلنا.",
+            "summary_en": f"{capital(summary_en)}, our correspondent reports.",
+            "body": body, "body_en": body_en,
+        }
+
+    def article(self, number, now):
+        story = self.story()
+        translated = self.rng.random() < TRANSLATED_SHARE
+        published_at = now - timezone.timedelta(seconds=self.rng.randint(3600, YEARS * 365 * 86400))
+        # The number keeps slugs unique however often the same headline comes up, and across runs.
+        slug = f"{unicode_slug(story['headline'], max_length=190)}-{number}"
+        fields = {
+            "headline_ar": story["headline"], "slug_ar": slug, "summary_ar": story["summary"],
+            "body_ar": story["body"], "text_changed_at_ar": published_at,
+        }
+        if translated:
+            fields |= {
+                "headline_en": story["headline_en"],
+                "slug_en": f"{unicode_slug(story['headline_en'], max_length=190)}-{number}",
+                "summary_en": story["summary_en"], "body_en": story["body_en"], "text_changed_at_en": published_at,
+            }
+        article = Article(
+            section=self.rng.choice(self.sections), lead_photo=self.rng.choice(self.photos),
+            status=Article.Status.PUBLISHED, published_at=published_at, is_top_story=self.rng.random() < 0.02,
+            version=1, **fields,
+        )
+        authors = self.rng.sample(self.people, self.rng.choices((1, 2, 3), weights=(70, 22, 8))[0])
+        tags = {self.tags[i] for i in self.rng.choices(
+            range(len(self.tags)), cum_weights=self.tag_weights, k=self.rng.randint(1, 5))}
+        return article, authors, tags
+
+    # -- the run ---------------------------------------------------------------------------------------
+
+    def run(self, count):
+        """Create ``count`` published stories; returns them as the list of their ids."""
+        started = time.monotonic()
+        self.pools()
+        now = timezone.now()
+        # Slug numbers follow the highest id so far: a second run never repeats a first run's slugs.
+        first_number = (Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        ids = []
+        for start in range(0, count, self.batch_size):
+            batch = [self.article(first_number + n, now) for n in range(start, min(count, start + self.batch_size))]
+            ids += self.insert(batch)
+            self.progress(len(ids), count, time.monotonic() - started)
+        # The one thing the signals would have done for each save, done once for all of them.
+        transaction.on_commit(page_cache.new_generation, robust=True)
+        return ids
+
+    @transaction.atomic
+    def insert(self, batch):
+        articles = Article.objects.bulk_create([article for article, _authors, _tags in batch])
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, person=person, order=order)
+            for article, authors, _tags in batch for order, person in enumerate(authors)
+        )
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=article, tag=tag) for article, _authors, tags in batch for tag in tags
+        )
+        index_articles(articles)
+        return [article.pk for article in articles]
+
+
+def capital(text):
+    return text[:1].upper() + text[1:]
