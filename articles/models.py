@@ -746,3 +746,67 @@ class PhotoSearchDocument(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# Moving a newsroom in from another system (articles/wordpress.py): what each imported item became, and the
+# addresses its stories had there.
+
+
+class ImportedItem(models.Model):
+    """One item of an imported site (a post, an attachment, an author, a category, a tag) and what it became here.
+
+    Importing the same export again finds each item here and updates it instead of making a duplicate; the
+    fingerprint (a hash of the item as exported) tells an unchanged item from an edited one, so an unchanged
+    item is not saved at all. Exactly one of the object columns is set, as ``kind`` says.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", _("post")
+        ATTACHMENT = "attachment", _("attachment")
+        AUTHOR = "author", _("author")
+        CATEGORY = "category", _("category")
+        TAG = "tag", _("tag")
+
+    # The exported site's own address (WXR's <wp:base_site_url>), so two sites' post 12 stay apart.
+    source = models.CharField(_("source site"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    original_id = models.CharField(_("original id"), max_length=300)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "original_id"], name="one_record_per_imported_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.original_id} ({self.source})"
+
+
+class OldAddress(models.Model):
+    """An address a story had on the site it was moved from (its permalink, /?p=ID, /archives/ID, its old
+    slug): a request for it answers 301 to the story's page here, so no old link, bookmark or search result breaks.
+
+    ``path`` is kept decoded (Arabic letters, not %D8%…), without the host, with the query only for /?p=ID
+    (stored as ``/?p=ID``); articles/old_addresses.py normalises both sides the same way.
+    """
+
+    path = models.CharField(_("old address"), max_length=1000, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="old_addresses"
+    )
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return self.path
