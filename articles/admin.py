@@ -11,7 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -283,6 +283,15 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         return cleaned
 
 
+class BylineListFilter(admin.RelatedFieldListFilter):
+    """The people with a byline on any article. Django's RelatedOnlyFieldListFilter finds them by reading every
+    article of the list, which at 100,000 articles cost more than the rest of the page."""
+
+    def field_choices(self, field, request, model_admin):
+        writers = Person.objects.filter(Exists(ArticleAuthor.objects.filter(person=OuterRef("pk"))))
+        return [(person.pk, str(person)) for person in writers.order_by("name")]
+
+
 @admin.register(Article)
 class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
@@ -296,10 +305,12 @@ class ArticleAdmin(
         "lead_thumbnail", "headline", "status", "section", "bylines", "published_at", "is_top_story",
     ]
     list_display_links = ["lead_thumbnail", "headline"]
-    list_filter = ["status", "section", ("authors", admin.RelatedOnlyFieldListFilter), "is_top_story"]
+    list_filter = ["status", "section", ("authors", BylineListFilter), "is_top_story"]
     list_select_related = ["section", "lead_photo"]
     search_fields = ["headline_ar", "headline_en", "summary_ar", "summary_en"]
     date_hierarchy = "published_at"
+    # "N results (M in all)" costs a second count of the whole archive on every filtered page.
+    show_full_result_count = False
     autocomplete_fields = ["section", "lead_photo", "related_articles"]
     readonly_fields = ["status", "lead_photo_preview", "created_at", "updated_at", "created_by", "updated_by"]
     save_on_top = True

@@ -5,10 +5,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
 from .models import Article, Person, Photo, Section, SupportAppeal, Tag
@@ -17,6 +18,33 @@ from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
 
 PAGE_SIZE = 20
+# How far past the requested page a listing is counted: far enough for its neighbours' links.
+PAGES_AHEAD = 2
+
+
+class ListingPaginator(Paginator):
+    """Counts a listing only as far as ``reach`` stories; ``truncated`` says there are more.
+
+    Counting every story of a popular tag or of the whole archive for the page links cost more than rendering the
+    page (at 100,000 stories, README "Performance"). Readers step on with «Older», so a listing counts only up to
+    a little past the page asked for, and the links end in a gap rather than the number of the last page.
+    """
+
+    truncated = False
+
+    def __init__(self, object_list, per_page, reach=None):
+        super().__init__(object_list, per_page)
+        self.reach = reach
+
+    @cached_property
+    def count(self):
+        if self.reach is None:
+            return super().count
+        # Unordered: any reach + 1 rows will do, so the database may take them from whichever index is nearest
+        # (a tag's own rows) rather than walk the archive in date order.
+        counted = self.object_list.order_by()[: self.reach + 1].count()
+        self.truncated = counted > self.reach
+        return min(counted, self.reach)
 
 
 def render_page(request, template, context, translations=None):
@@ -39,13 +67,23 @@ def render_page(request, template, context, translations=None):
 
 
 def paginate(request, queryset):
-    """The requested page, with ``page.links``: numbered links (first, last, neighbours, gaps) for the template."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The requested page, with ``page.links``: numbered links (first, neighbours, gaps) for the template.
+
+    A list is counted whole; a queryset only up to PAGES_AHEAD pages past the one asked for (ListingPaginator).
+    """
+    number = request.GET.get("page")
+    reach = None
+    if not isinstance(queryset, list):
+        wanted = int(number) if number and number.isdigit() and len(number) < 10 else 1
+        reach = (wanted + PAGES_AHEAD) * PAGE_SIZE
+    page = ListingPaginator(queryset, PAGE_SIZE, reach=reach).get_page(number)
     ellipsis = page.paginator.ELLIPSIS
     page.links = [
         {"number": number, "current": number == page.number, "gap": number == ellipsis}
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=PAGES_AHEAD, on_ends=1)
     ]
+    if page.paginator.truncated:
+        page.links.append({"number": ellipsis, "current": False, "gap": True})
     return page
 
 
@@ -109,7 +147,7 @@ def section(request, slug):
 def tag(request, slug):
     # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
     readers_see = Article.objects.for_readers()
-    topic = get_object_or_404(Tag.objects.filter(tagged_articles__content_object__in=readers_see).distinct(), slug=slug)
+    topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
     page = paginate(request, readers_see.for_listing().filter(tags=topic))
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
 

@@ -140,3 +140,30 @@ def test_archive_query_count_does_not_grow_with_the_number_of_stories(client):
         return len(queries)
 
     assert count("/archive/2024/4/") == count("/archive/2024/5/")
+
+
+@pytest.mark.django_db
+def test_a_long_listing_is_counted_only_a_little_past_the_page_asked_for(client, django_assert_max_num_queries):
+    # 160 stories make 8 pages; page 1 counts as far as page 3, its links end in a gap, and «Older» goes on.
+    section = make_section(name="اقتصاد", slug="economy")
+    for i in range(160):
+        make_article(f"خبر {i}", published=True, section=section,
+                     published_at=at(2024, 3, 5, 8, 0) + datetime.timedelta(minutes=i))
+
+    first = client.get("/section/economy/")
+    links = first.context["page"].links
+    assert [link["number"] for link in links if not link["gap"]] == [1, 2, 3]
+    assert links[-1]["gap"]
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+
+    # Stepping on reaches every page, the oldest story included.
+    fifth = client.get("/section/economy/?page=5")
+    assert [link["number"] for link in fifth.context["page"].links if not link["gap"]] == [1, 2, 3, 4, 5, 6, 7]
+    last = client.get("/section/economy/?page=8")
+    assert [link["number"] for link in last.context["page"].links][-1] == 8
+    assert "خبر 0" in [story.headline for story in last.context["page"].object_list]
+    assert 'rel="next"' not in last.content.decode()
+    # Past the end, or nonsense: the last page or the first, never an error.
+    assert client.get("/section/economy/?page=99").context["page"].number == 8
+    assert client.get("/section/economy/?page=" + "9" * 40).status_code == 200
+    assert client.get("/section/economy/?page=abc").context["page"].number == 1

@@ -62,8 +62,8 @@ def test_article_list_hides_the_trash_and_the_trash_view_shows_only_it(client):
     assert listed(articles) == {kept.pk}
     assert listed(trash) == {gone.pk}
     # Neither list counts the other's articles in its totals.
-    assert articles.context["cl"].full_result_count == 1
-    assert trash.context["cl"].full_result_count == 1
+    assert articles.context["cl"].result_count == 1
+    assert trash.context["cl"].result_count == 1
 
 
 def test_delete_view_asks_to_move_to_the_trash_and_keeps_the_row_and_what_refers_to_it(client):

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'old address',
                 'verbose_name_plural': 'old addresses',
+                'default_permissions': (),
             },
         ),
         migrations.CreateModel(
