@@ -25,9 +25,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
-from django.middleware.gzip import GZipMiddleware
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe, split_header_value
@@ -42,7 +42,7 @@ GENERATION_KEY = "page-cache:generation"
 # Django's sitemap view (p). Any other (utm_source=…, fbclid=…, a cache-buster) is dropped before the view sees
 # it, so it changes nothing on the page, and then neither in the cache key: otherwise each junk address would
 # cost a full rendering and push a real page out of the cache. A public view reading a new parameter adds it here.
-PAGE_PARAMETERS = ("from", "p", "page", "q", "section", "to")
+PAGE_PARAMETERS = ("after", "from", "p", "page", "q", "section", "since", "to")
 
 # Never cached, whatever their answer looks like: the admin, previews of unpublished work, account pages and
 # the language switch. Matched with or without a language prefix (/en/admin/).
@@ -79,16 +79,15 @@ class PageCacheMiddleware:
         seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
         key = page_key(request) if seconds else None
         stored = cache.get(key) if key else None
-        if stored is not None:
-            content, headers = stored
-            return answer(request, HttpResponse(content, headers=headers))
-        response = self.get_response(request)
-        if not shareable(request, response):
-            return response
-        prepare(response)
-        if key:
-            cache.set(key, (response.content, dict(response.items())), seconds)
-        return answer(request, response)
+        if stored is None:
+            response = self.get_response(request)
+            if not shareable(request, response):
+                return response
+            prepare(response)
+            stored = encodings(response)
+            if key:
+                cache.set(key, stored, seconds)
+        return answer(request, stored)
 
 
 def keep_page_parameters(request):
@@ -148,20 +147,35 @@ def prepare(response):
 
 # Public pages are compressed here rather than by GZipMiddleware for the whole site: they hold no secret, so
 # compression gives a BREACH-style attacker nothing to guess, whereas admin pages carry CSRF tokens next to text
-# the visitor chose. Compressed on the way out, so the cache keeps one copy for every client.
+# the visitor chose.
 _compress = GZipMiddleware(lambda request: None).process_response
 
 
-def answer(request, response):
-    """The page, or 304 Not Modified when the reader's copy (If-None-Match, If-Modified-Since) is still it;
-    gzipped for clients that accept it."""
-    response = get_conditional_response(
+def encodings(response):
+    """The page as it goes to clients that take gzip and to those that do not: ``{"gzip": …, "identity": …}``,
+    each ``(content, headers)``. Compressed once, when the page is rendered, and kept so: compressing a 90 KB
+    page took longer than everything else a page from the cache costs."""
+    variants = {}
+    for encoding, accept in (("gzip", "gzip"), ("identity", "")):
+        request = HttpRequest()
+        request.META["HTTP_ACCEPT_ENCODING"] = accept
+        copy = _compress(request, HttpResponse(response.content, headers=dict(response.items())))
+        variants[encoding] = (copy.content, dict(copy.items()))
+    return variants
+
+
+def answer(request, variants):
+    """The page in the encoding the client takes, or 304 Not Modified when the reader's copy (If-None-Match,
+    If-Modified-Since) is still it."""
+    takes_gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    content, headers = variants["gzip" if takes_gzip else "identity"]
+    response = HttpResponse(content, headers=headers)
+    return get_conditional_response(
         request,
         etag=response["ETag"],
         last_modified=parse_http_date_safe(response["Last-Modified"]),
         response=response,
     )
-    return _compress(request, response)
 
 
 # --- The generation ----------------------------------------------------------------------------------------
