@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -375,6 +376,11 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx", condition=NOT_IN_TRASH),
             models.Index(
                 fields=["section", "-published_at", "-id"], name="article_section_newest_idx", condition=NOT_IN_TRASH
+            ),
+            # The syndication feed's "changed since" (articles/ninjs.py): a story changes when saved or, if it
+            # was scheduled, when its time comes, whichever is later.
+            models.Index(
+                Greatest("updated_at", "published_at"), "id", name="article_changed_idx", condition=NOT_IN_TRASH
             ),
         ]
         constraints = [
