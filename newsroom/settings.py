@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before every middleware that may query: a database outage there becomes the 503 page, not a 500.
     "newsroom.outage.DatabaseOutageMiddleware",
+    "articles.old_addresses.OldAddressMiddleware",  # before the page cache: it must never keep / under /?p=ID
     # Before sessions, locale and authentication: a page from the cache costs no query and touches no session.
     "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
