@@ -11,7 +11,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from articles import accounts, roles, sitemaps
+from articles import accounts, ninjs, roles, sitemaps
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/set-password/done/", accounts.set_password_done, name="set_password_done"),
     path("accounts/set-password/<uidb64>/<token>/", accounts.SetPasswordView.as_view(), name="set_password"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("api/ninjs/", ninjs.feed, name="ninjs"),  # per edition, as the RSS feeds: /api/ninjs/ and /en/api/ninjs/
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,251 @@
+"""The syndication feed for partners: published stories as IPTC ninjs 2.1 JSON at /api/ninjs/ (Arabic edition)
+and /en/api/ninjs/ (English edition: translated stories only, as every English page).
+
+Two ways to read it, 50 stories a page:
+
+- ``/api/ninjs/?page=N``: newest first, as the site lists stories; ``next`` and ``previous`` links.
+- ``/api/ninjs/?since=2026-03-01T12:00:00Z``: what changed at or after that moment, oldest change first, for a
+  partner keeping a copy up to date. Its ``next`` link carries a cursor (``since`` and ``after``, the last item's
+  change time and id), so a story edited while a partner pages through moves to the end instead of shifting
+  every later page by one and making them miss a story. A ``since`` without an offset is the newsroom's time
+  (TIME_ZONE).
+
+A story's change time (``versioncreated``) is its last save or, for a story scheduled before it came due, its
+publication time: it reached readers then, without being saved again. Stories leaving the site (unpublished,
+trashed) simply stop appearing; the feed does not announce them.
+"""
+
+import datetime
+import re
+
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.db.models.functions import Greatest
+from django.http import JsonResponse
+from django.http.request import split_domain_port
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext
+
+from .models import Article
+from .renditions import EXTENSIONS, SIZES, _entries, picture
+from .text import clean_body_html, replace_inline_photos
+
+PAGE_SIZE = 50
+# Deep enough for any archive (50 million stories), small enough that the offset is never a problem for the database.
+MAX_PAGE = 1_000_000
+STANDARD = {"name": "ninjs", "version": "2.1", "schema": "https://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"}
+CONTENT_TYPE = "application/json; charset=utf-8"
+# ninjs calls the picture at the top of a story its feature image (the name of the association).
+LEAD_PHOTO_NAME = "featureimage"
+MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+_DIGITS = re.compile(r"[0-9]{1,19}")
+# "+03:00" sent unencoded in a query string arrives as " 03:00": read it as the offset it was meant to be.
+_SPACE_FOR_PLUS = re.compile(r" (\d\d(?::?\d\d)?)$")
+
+
+class BadRequest(ValueError):
+    """A parameter the feed cannot read; its message is the partner's explanation."""
+
+
+def feed(request):
+    """One page of the feed, as {"items": [...], "next": url, "previous": url}, with the same links in a Link
+    header. A parameter it cannot read answers 400 with {"error": "..."}; a page past the end, 404."""
+    stories = Article.objects.for_readers().for_detail().annotate(changed_at=Greatest("updated_at", "published_at"))
+    try:
+        if "since" in request.GET:
+            items, links = _changed_since(request, stories)
+        else:
+            items, links = _newest(request, stories)
+    except BadRequest as problem:
+        return _error(str(problem), status=400)
+    if items is None:
+        return _error(gettext("There is no such page."), status=404)
+    response = JsonResponse(
+        {"items": [ninjs_item(request, story) for story in items]} | links,
+        json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE,
+    )
+    pairs = (("next", links["next"]), ("prev", links["previous"]))
+    if link_header := ", ".join(f'<{url}>; rel="{rel}"' for rel, url in pairs if url):
+        response["Link"] = link_header
+    return response
+
+
+def _newest(request, stories):
+    page = _number(request.GET.get("page", "1"), gettext("page must be a whole number from 1."))
+    if not 1 <= page <= MAX_PAGE:
+        raise BadRequest(gettext("page must be a whole number from 1."))
+    start = (page - 1) * PAGE_SIZE
+    # One more than a page: whether there is a next page, without counting the whole archive.
+    items = list(stories[start:start + PAGE_SIZE + 1])
+    if not items and page > 1:
+        return None, {}
+    links = {
+        "next": _address(request, page=page + 1) if len(items) > PAGE_SIZE else None,
+        "previous": _address(request, page=page - 1) if page > 1 else None,
+    }
+    return items[:PAGE_SIZE], links
+
+
+def _changed_since(request, stories):
+    since = parse_since(request.GET["since"])
+    stories = stories.order_by("changed_at", "pk")
+    if "after" in request.GET:
+        after = _number(request.GET["after"], gettext("after must be a story id, as in the next link."))
+        stories = stories.filter(Q(changed_at__gt=since) | Q(changed_at=since, pk__gt=after))
+    else:
+        # At or after: a partner passing the last change time it saw gets that story again rather than missing
+        # another changed in the same instant.
+        stories = stories.filter(changed_at__gte=since)
+    items = list(stories[:PAGE_SIZE + 1])
+    links = {"next": None, "previous": None}
+    if len(items) > PAGE_SIZE:
+        last = items[PAGE_SIZE - 1]
+        links["next"] = _address(request, since=last.changed_at.astimezone(datetime.UTC).isoformat(), after=last.pk)
+    return items[:PAGE_SIZE], links
+
+
+def parse_since(value):
+    """An ISO 8601 date or date and time as an aware datetime; raises BadRequest with the reason."""
+    problem = gettext("since must be an ISO 8601 date and time, such as 2026-03-01T12:00:00Z.")
+    if len(value) > 64:
+        raise BadRequest(problem)
+    try:
+        moment = datetime.datetime.fromisoformat(_SPACE_FOR_PLUS.sub(r"+\1", value.strip()))
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # In UTC at once: a moment near year 1 or 9999 that cannot be has its error here, not in the query.
+        return moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        raise BadRequest(problem) from None
+
+
+def _number(value, problem):
+    if not _DIGITS.fullmatch(value):
+        raise BadRequest(problem)
+    return int(value)
+
+
+def _address(request, **query):
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+
+
+def _error(message, status):
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False},
+                        content_type=CONTENT_TYPE)
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat()
+
+
+def ninjs_item(request, story):
+    """One story (fetched with for_detail() and the changed_at annotation) as a ninjs 2.1 news item, in the
+    active language's edition. Every address in it is absolute: a partner's site has no use for a relative one."""
+    absolute = request.build_absolute_uri
+    item = {
+        # The address by id, without the slug: it stays the same when the headline (and so the slug) changes.
+        "uri": absolute(reverse("article_by_id", kwargs={"pk": story.pk})),
+        "standard": STANDARD,
+        "type": "text",
+        "version": str(story.version),
+        "firstcreated": _iso(story.published_at),
+        "versioncreated": _iso(story.changed_at),
+        "pubstatus": "usable",
+        "language": get_language(),
+        "headlines": [{"role": "main", "value": story.headline}],
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": body_html(request, story)}],
+    }
+    if story.summary:
+        item["descriptions"] = [{"role": "summary", "contenttype": "text/plain", "value": story.summary}]
+    authors = list(story.authors.all())
+    if authors:
+        # The byline as the page prints it, and each author with their page.
+        item["by"] = gettext(", ").join(person.name for person in authors)
+        item["people"] = [
+            {"name": person.name, "rel": "author", "uri": absolute(person.get_absolute_url())} for person in authors
+        ]
+    tags = list(story.tags.all())
+    if tags:
+        item["subjects"] = [{"name": tag.name, "uri": absolute(tag.get_absolute_url())} for tag in tags]
+    if story.lead_photo_id:
+        item["associations"] = [lead_photo(request, story)]
+    return item
+
+
+def lead_photo(request, story):
+    """The story's lead photo as an associated picture: caption, credit, copyright and every rendition."""
+    photo = story.lead_photo
+    association = {
+        "name": LEAD_PHOTO_NAME,
+        "uri": photo_uri(request, photo),
+        "type": "picture",
+        "renditions": renditions(request, photo),
+    }
+    descriptions = []
+    if caption := story.display_lead_caption:
+        descriptions.append({"role": "caption", "contenttype": "text/plain", "value": caption})
+    if photo.alt_text:
+        descriptions.append({"role": "alt", "contenttype": "text/plain", "value": photo.alt_text})
+    if descriptions:
+        association["descriptions"] = descriptions
+    # ninjs's "by" is the statement about who made the content: the credit line printed under the photo.
+    if photo.credit_line:
+        association["by"] = photo.credit_line
+    if photo.copyright_notice:
+        association["copyrightnotice"] = photo.copyright_notice
+    if photo.is_sensitive:
+        # An editor's note is for the partner's staff, never printed: the site blurs this photo behind a warning.
+        association["ednote"] = gettext("Graphic content: this photo is shown blurred behind a warning on our site.")
+    return association
+
+
+def photo_uri(request, photo):
+    """A photo has no page of its own: a tag URI (RFC 4151) on the site's host name (no port) names it for good."""
+    host, _port = split_domain_port(request.get_host())
+    return f"tag:{host},{photo.uploaded_at:%Y}:photo:{photo.pk}"
+
+
+def renditions(request, photo):
+    """Every stored rendition of the photo, each format a rendition of its own; the original until they exist."""
+    absolute = request.build_absolute_uri
+    # _entries: the stored renditions of the photo's current image and focal point only, as the site shows them.
+    entries = [(size, entry) for size in SIZES for entry in _entries(photo, size)]
+    if not entries:
+        original = picture(photo, "article")
+        return [{"name": "original", "href": absolute(original.src), "width": original.width,
+                 "height": original.height}]
+    return [
+        {
+            "name": f"{size}-{entry['width']}-{fmt}",
+            "href": absolute(default_storage.url(entry[fmt])),
+            "contenttype": MIME_TYPES[fmt],
+            "width": entry["width"],
+            "height": entry["height"],
+        }
+        for size, entry in entries
+        for fmt in EXTENSIONS
+        if entry.get(fmt)
+    ]
+
+
+def body_html(request, story):
+    """The body readers get, with each inline photo as a plain <figure> (absolute address, alt text, caption and
+    credit) a partner's page can show without our stylesheet. A sensitive photo is left out: the site shows it
+    only behind a warning, which a partner's page would not have."""
+    photos = {photo.pk: photo for photo in story.inline_photos.all()}
+
+    def figure(photo_id):
+        photo = photos.get(photo_id)
+        if photo is None or photo.is_sensitive:
+            return ""
+        shown = picture(photo, "article")
+        caption = format_html(" <small>({})</small>", photo.credit_line) if photo.credit_line else ""
+        return format_html(
+            '<figure><img src="{}" alt="{}" width="{}" height="{}"><figcaption>{}{}</figcaption></figure>',
+            request.build_absolute_uri(shown.src), photo.alt_text, shown.width, shown.height, photo.caption, caption,
+        )
+
+    return replace_inline_photos(clean_body_html(story.body), figure)

@@ -1,0 +1,392 @@
+"""The ninjs feed for partners (/api/ninjs/): published stories only, as valid IPTC ninjs 2.1 items."""
+
+import datetime
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+from jsonschema import Draft202012Validator, FormatChecker
+
+from articles.models import Article, Photo
+from articles.ninjs import PAGE_SIZE
+from articles.renditions import ensure_renditions
+
+from .factories import image_upload, make_article, make_person, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = json.loads((Path(__file__).parent / "ninjs-2.schema.json").read_text())
+
+# jsonschema checks "uri" and "date-time" only with optional packages; these two say what the feed promises.
+formats = FormatChecker(formats=())
+
+
+@formats.checks("uri")
+def is_absolute_uri(value):
+    parts = urlsplit(value)
+    return value.isascii() and " " not in value and bool(parts.scheme) and bool(parts.netloc or parts.scheme == "tag")
+
+
+@formats.checks("date-time", raises=ValueError)
+def is_date_time_with_offset(value):
+    return "T" in value and datetime.datetime.fromisoformat(value).tzinfo is not None
+
+
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=formats)
+
+
+def assert_valid(payload):
+    for item in payload["items"]:
+        errors = sorted(VALIDATOR.iter_errors(item), key=str)
+        assert not errors, [f"{list(error.absolute_path)}: {error.message}" for error in errors]
+
+
+def get_feed(client, address="/api/ninjs/", status=200):
+    response = client.get(address)
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    payload = response.json()
+    if status == 200:
+        assert_valid(payload)
+    return response, payload
+
+
+def large_photo(caption, credit, alt_text="وصف الصورة", **fields):
+    """A photo large enough for every rendition width up to 800, with its renditions made."""
+    photo = Photo(caption_ar=caption, credit_ar=credit, alt_text_ar=alt_text, **fields)
+    photo.image.save("large.jpg", image_upload(width=1000, height=750), save=False)
+    photo.save()
+    ensure_renditions(photo)
+    return photo
+
+
+def full_story(**fields):
+    """A published story with everything the feed shows: two authors, tags, a lead photo with its renditions and
+    a copyright notice, a summary and a photo in the body."""
+    lead = large_photo("جنود على الحدود", "وكالة الأنباء", copyright_notice="© 2026 وكالة الأنباء")
+    inline = large_photo("سوق دمشق القديمة", "ريم الحلبي", alt_text="باعة في السوق")
+    return make_article(
+        "اتفاق على وقف إطلاق النار", published=True, lead_photo=lead, tags=("سوريا", "سياسة"),
+        authors=[make_person("سامر العلي"), make_person("ريم الحلبي")],
+        summary_ar="ملخص «الاتفاق» باختصار.",
+        body_ar=f'<p>نص الخبر الكامل.</p><figure data-photo-id="{inline.pk}"></figure><p>فقرة أخيرة.</p>',
+        **fields,
+    )
+
+
+def test_items_are_valid_ninjs_and_carry_the_story(client):
+    story = full_story()
+
+    _response, payload = get_feed(client)
+
+    [item] = payload["items"]
+    assert item["uri"] == f"http://testserver/article/{story.pk}/"
+    assert item["type"] == "text" and item["pubstatus"] == "usable" and item["language"] == "ar"
+    assert item["version"] == str(story.version)
+    assert item["headlines"] == [{"role": "main", "value": "اتفاق على وقف إطلاق النار"}]
+    assert item["descriptions"][0]["value"] == "ملخص «الاتفاق» باختصار."
+    assert item["by"] == "سامر العلي، ريم الحلبي"
+    assert [person["name"] for person in item["people"]] == ["سامر العلي", "ريم الحلبي"]
+    assert all(person["uri"].startswith("http://testserver/person/") for person in item["people"])
+    assert {subject["name"] for subject in item["subjects"]} == {"سوريا", "سياسة"}
+    assert all(subject["uri"].startswith("http://testserver/tag/") for subject in item["subjects"])
+    assert datetime.datetime.fromisoformat(item["firstcreated"]) == story.published_at
+
+
+def test_body_is_the_readers_html_with_inline_photos_as_absolute_figures(client):
+    full_story()
+
+    [item] = get_feed(client)[1]["items"]
+
+    [body] = item["bodies"]
+    assert body["contenttype"] == "text/html"
+    assert body["value"].startswith("<p>نص الخبر الكامل.</p><figure><img src=\"http://testserver/media/renditions/")
+    assert 'alt="باعة في السوق"' in body["value"]
+    assert "<figcaption>سوق دمشق القديمة <small>(ريم الحلبي)</small></figcaption>" in body["value"]
+    assert "data-photo-id" not in body["value"]
+
+
+def test_lead_photo_is_an_associated_picture_with_caption_credit_and_renditions(client):
+    story = full_story(lead_photo_caption="تعليق خاص بهذا الخبر")
+
+    [item] = get_feed(client)[1]["items"]
+
+    [picture] = item["associations"]
+    assert picture["type"] == "picture" and picture["name"] == "featureimage"
+    assert picture["uri"] == f"tag:testserver,{story.lead_photo.uploaded_at:%Y}:photo:{story.lead_photo.pk}"
+    assert {"role": "caption", "contenttype": "text/plain", "value": "تعليق خاص بهذا الخبر"} in picture["descriptions"]
+    assert picture["by"] == "وكالة الأنباء"
+    assert picture["copyrightnotice"] == "© 2026 وكالة الأنباء"
+    assert "ednote" not in picture
+    renditions = picture["renditions"]
+    assert {rendition["contenttype"] for rendition in renditions} == {"image/jpeg", "image/webp"}
+    assert {rendition["name"] for rendition in renditions} >= {
+        "thumbnail-240-jpeg", "thumbnail-240-webp", "card-400-jpeg", "card-800-webp", "article-720-jpeg",
+        "hero-960-webp", "social-1200-jpeg",
+    }
+    for rendition in renditions:
+        assert rendition["href"].startswith("http://testserver/media/renditions/")
+        assert rendition["width"] > 0 and rendition["height"] > 0
+    sizes = {rendition["name"]: (rendition["width"], rendition["height"]) for rendition in renditions}
+    assert sizes["thumbnail-240-jpeg"] == (240, 240) and sizes["card-800-webp"] == (800, 450)
+    assert sizes["social-1200-jpeg"] == (1200, 630)
+
+
+def test_photo_without_renditions_yet_is_offered_as_its_original(client):
+    story = make_article(published=True)
+
+    [picture] = get_feed(client)[1]["items"][0]["associations"]
+
+    assert picture["renditions"] == [{
+        "name": "original", "href": f"http://testserver{story.lead_photo.image.url}",
+        "width": story.lead_photo.width, "height": story.lead_photo.height,
+    }]
+
+
+def test_sensitive_photos_carry_a_warning_or_stay_out_of_the_body(client):
+    lead, inline = make_photo(is_sensitive=True), make_photo(is_sensitive=True)
+    make_article(published=True, lead_photo=lead, body_ar=f'<p>نص.</p><figure data-photo-id="{inline.pk}"></figure>')
+
+    [item] = get_feed(client)[1]["items"]
+
+    assert item["associations"][0]["ednote"]
+    assert item["bodies"][0]["value"] == "<p>نص.</p>"
+
+
+def test_story_without_photo_tags_summary_or_authors_is_still_valid(client, settings):
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    story = make_article(published=True, lead_photo=None, summary_ar="")
+    story.authors.clear()
+
+    [item] = get_feed(client)[1]["items"]
+
+    assert not {"associations", "subjects", "descriptions", "people", "by"} & item.keys()
+
+
+def hidden_stories():
+    """One story in every state readers may not see."""
+    draft = make_article("مسودة سرية")
+    review = make_article("خبر قيد المراجعة", status=Article.Status.IN_REVIEW)
+    scheduled = make_article("خبر مجدول")
+    scheduled.publish(by=None, at=timezone.now() + timezone.timedelta(hours=2))
+    trashed = make_article("خبر في سلة المهملات", published=True)
+    trashed.move_to_trash(by=None)
+    withdrawn = make_article("خبر سحب", published=True)
+    withdrawn.unpublish(by=None)
+    return [draft, review, scheduled, trashed, withdrawn]
+
+
+@pytest.mark.parametrize("address", [
+    "/api/ninjs/", "/api/ninjs/?since=2000-01-01", "/en/api/ninjs/", "/en/api/ninjs/?since=2000-01-01",
+])
+def test_drafts_scheduled_trashed_and_withdrawn_stories_never_appear(client, address):
+    visible = make_article("خبر منشور", published=True, headline_en="Published", body_en="<p>Text.</p>")
+    for story in hidden_stories():
+        story.headline_en, story.body_en = "Hidden", "<p>Hidden.</p>"
+        story.save()
+
+    response, payload = get_feed(client, address)
+
+    assert [item["uri"].rsplit("/", 2)[-2] for item in payload["items"]] == [str(visible.pk)]
+    for hidden in ("مسودة", "مراجعة", "مجدول", "سلة", "سحب", "Hidden"):
+        assert hidden not in response.content.decode()
+
+
+def test_english_edition_lists_only_translated_stories_in_english(client):
+    translated = make_article(published=True, headline_en="Ceasefire agreed", body_en="<p>Full text.</p>",
+                              summary_en="In short.")
+    make_article(published=True)
+
+    _response, payload = get_feed(client, "/en/api/ninjs/")
+
+    [item] = payload["items"]
+    assert item["uri"] == f"http://testserver/en/article/{translated.pk}/"
+    assert item["language"] == "en"
+    assert item["headlines"][0]["value"] == "Ceasefire agreed"
+    assert item["bodies"][0]["value"] == "<p>Full text.</p>"
+
+
+def test_arabic_is_sent_as_utf8_not_escaped(client):
+    full_story()
+
+    response, _payload = get_feed(client)
+
+    assert "اتفاق على وقف إطلاق النار".encode() in response.content
+    assert b"\\u0627" not in response.content
+
+
+def many_stories(count, settings, **fields):
+    """``count`` published stories, quickly: one section and author, no photos."""
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    section, writer = make_section(), make_person()
+    start = timezone.now() - timezone.timedelta(days=1)
+    stories = []
+    for number in range(count):
+        story = make_article(f"خبر {number}", section=section, authors=[writer], lead_photo=None, **fields)
+        story.publish(by=None, at=start + timezone.timedelta(minutes=number))
+        stories.append(story)
+    return stories
+
+
+def test_pages_hold_fifty_newest_first_with_next_and_previous_links(client, settings):
+    stories = many_stories(PAGE_SIZE + 3, settings)
+    newest_first = [f"http://testserver/article/{story.pk}/" for story in reversed(stories)]
+
+    first, payload = get_feed(client)
+    assert [item["uri"] for item in payload["items"]] == newest_first[:PAGE_SIZE]
+    assert payload["previous"] is None
+    assert payload["next"] == "http://testserver/api/ninjs/?page=2"
+    assert first["Link"] == '<http://testserver/api/ninjs/?page=2>; rel="next"'
+
+    second, payload = get_feed(client, payload["next"])
+    assert [item["uri"] for item in payload["items"]] == newest_first[PAGE_SIZE:]
+    assert payload["next"] is None
+    assert payload["previous"] == "http://testserver/api/ninjs/?page=1"
+    assert second["Link"] == '<http://testserver/api/ninjs/?page=1>; rel="prev"'
+
+    _response, payload = get_feed(client, "/api/ninjs/?page=3", status=404)
+    assert payload["error"]
+
+
+def test_an_empty_feed_is_an_empty_first_page(client):
+    _response, payload = get_feed(client)
+
+    assert payload == {"items": [], "next": None, "previous": None}
+
+
+@pytest.mark.parametrize("query", [
+    "page=abc", "page=0", "page=-1", "page=1.5", "page=99999999999999999999", "page=", "page=%00",
+    "since=yesterday", "since=", "since=2026-13-01", "since=2026-02-30T10:00:00Z", "since=%00",
+    "since=" + "9" * 5000, "since=0001-01-01T00:00:00%2B14:00", "since=9999-12-31T23:59:59-14:00",
+    "since=2026-01-01&after=abc", "since=2026-01-01&after=-5",
+])
+def test_unreadable_parameters_answer_400_with_a_json_reason(client, query):
+    make_article(published=True)
+
+    _response, payload = get_feed(client, f"/api/ninjs/?{query}", status=400)
+
+    assert set(payload) == {"error"} and payload["error"]
+
+
+def test_since_lists_only_what_changed_since_then_oldest_first(client, settings):
+    old, middle, new = many_stories(3, settings)
+    now = timezone.now()
+    Article.objects.filter(pk=old.pk).update(updated_at=now - timezone.timedelta(hours=5))
+    Article.objects.filter(pk=new.pk).update(updated_at=now - timezone.timedelta(minutes=10))
+    Article.objects.filter(pk=middle.pk).update(updated_at=now - timezone.timedelta(hours=1))
+    since = (now - timezone.timedelta(hours=2)).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    _response, payload = get_feed(client, f"/api/ninjs/?since={since}")
+
+    assert [item["uri"] for item in payload["items"]] == [
+        f"http://testserver/article/{middle.pk}/", f"http://testserver/article/{new.pk}/",
+    ]
+    changed = [datetime.datetime.fromisoformat(item["versioncreated"]) for item in payload["items"]]
+    assert changed == sorted(changed) and changed[0] >= now - timezone.timedelta(hours=2)
+
+
+def test_since_reads_offsets_naive_times_and_an_unencoded_plus(client, settings):
+    [story] = many_stories(1, settings)
+    changed = timezone.localtime(Article.objects.get(pk=story.pk).updated_at)
+    before = changed - timezone.timedelta(minutes=1)
+    after = changed + timezone.timedelta(minutes=1)
+
+    for moment, expected in ((before, 1), (after, 0)):
+        for written in (
+            moment.isoformat().replace("+", "%2B"),  # with its offset
+            moment.isoformat().replace("+", " ") if "+" in moment.isoformat() else moment.isoformat(),  # a raw +
+            moment.replace(tzinfo=None).isoformat(),  # naive: the newsroom's time
+            moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        ):
+            assert len(get_feed(client, f"/api/ninjs/?since={written}")[1]["items"]) == expected, written
+
+
+def test_a_scheduled_story_counts_as_changed_when_it_came_due(client, settings):
+    """Saved long before, it reached readers at its time: a partner asking since before then must get it."""
+    [story] = many_stories(1, settings)
+    now = timezone.now()
+    Article.objects.filter(pk=story.pk).update(
+        status=Article.Status.SCHEDULED, updated_at=now - timezone.timedelta(days=2),
+        published_at=now - timezone.timedelta(minutes=5),
+    )
+
+    since = (now - timezone.timedelta(hours=1)).isoformat().replace("+", "%2B")
+
+    [item] = get_feed(client, f"/api/ninjs/?since={since}")[1]["items"]
+
+    assert datetime.datetime.fromisoformat(item["versioncreated"]) == now - timezone.timedelta(minutes=5)
+
+
+def test_since_pages_by_cursor_without_gaps_or_repeats_even_when_stories_change_meanwhile(client, settings):
+    stories = many_stories(PAGE_SIZE + 5, settings)
+    # Many changes in one instant (an import, a bulk edit): the cursor's id keeps them apart.
+    same_moment = timezone.now() - timezone.timedelta(hours=1)
+    Article.objects.filter(pk__in=[story.pk for story in stories]).update(updated_at=same_moment)
+
+    first, payload = get_feed(client, "/api/ninjs/?since=2000-01-01")
+    seen = [item["uri"] for item in payload["items"]]
+    assert len(seen) == PAGE_SIZE and payload["previous"] is None
+    assert first["Link"] == f'<{payload["next"]}>; rel="next"'
+    cursor = parse_qs(urlsplit(payload["next"]).query)
+    assert set(cursor) == {"since", "after"}
+
+    # A story on the first page is edited before the partner asks for the second one.
+    stories[0].save()
+    _response, payload = get_feed(client, payload["next"])
+    seen += [item["uri"] for item in payload["items"]]
+    assert payload["next"] is None
+
+    expected = {f"http://testserver/article/{story.pk}/" for story in stories}
+    assert set(seen) == expected
+    assert seen.count(f"http://testserver/article/{stories[0].pk}/") == 2  # once as it was, once edited
+    assert len(seen) == len(expected) + 1
+
+
+def test_query_count_does_not_grow_with_the_number_of_items(client, django_assert_max_num_queries):
+    for _number in range(2):
+        full_story()
+    with django_assert_max_num_queries(4):
+        assert len(get_feed(client)[1]["items"]) == 2
+    for _number in range(4):
+        full_story()
+    with django_assert_max_num_queries(4):
+        assert len(get_feed(client)[1]["items"]) == 6
+    with django_assert_max_num_queries(4):
+        assert len(get_feed(client, "/api/ninjs/?since=2000-01-01")[1]["items"]) == 6
+
+
+def test_feed_is_served_from_the_page_cache_with_its_parameters(client, settings, django_assert_num_queries):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    many_stories(3, settings)
+
+    first, payload = get_feed(client, "/api/ninjs/?since=2000-01-01&utm_source=x")
+    assert len(payload["items"]) == 3 and first.has_header("ETag")
+    with django_assert_num_queries(0):
+        again, _payload = get_feed(client, "/api/ninjs/?since=2000-01-01")
+    assert again.content == first.content
+    # since reaches the view: a later moment is another answer, not the cached one.
+    assert get_feed(client, "/api/ninjs/?since=2100-01-01")[1]["items"] == []
+
+
+def test_schema_accepts_the_specifications_own_shapes_and_refuses_others():
+    Draft202012Validator.check_schema(SCHEMA)
+    good = {
+        "uri": "http://example.org/a", "type": "text", "headlines": [{"value": "x"}],
+        "associations": [{"name": "a", "uri": "http://example.org/p", "type": "picture",
+                          "renditions": [{"name": "r", "href": "http://example.org/p.jpg", "width": 2}]}],
+    }
+    assert VALIDATOR.is_valid(good)
+    for bad in (
+        {"type": "text"},  # no uri
+        {"uri": "http://example.org/a", "headline": "x"},  # ninjs 1.x's property
+        {"uri": "http://example.org/a", "body_html": "<p>x</p>"},
+        {"uri": "http://example.org/a", "pubstatus": "published"},
+        {"uri": "http://example.org/a", "associations": [{"uri": "http://example.org/p"}]},  # no name
+        {"uri": "http://example.org/a", "associations": [{"name": "a", "uri": "u", "caption": "x"}]},
+        {"uri": "http://example.org/a", "renditions": [{"href": "http://example.org/p.jpg"}]},
+        {"uri": "/article/1/"},  # not absolute
+        {"uri": "http://example.org/a", "versioncreated": "2026-01-01T10:00:00"},  # no offset
+    ):
+        assert not VALIDATOR.is_valid(bad), bad
