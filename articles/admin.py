@@ -305,10 +305,13 @@ class ArticleAdmin(
         "lead_thumbnail", "headline", "status", "section", "bylines", "published_at", "is_top_story",
     ]
     list_display_links = ["lead_thumbnail", "headline"]
-    list_filter = ["status", "section", ("authors", BylineListFilter), "is_top_story"]
+    # Publication time as a filter (today, this week, month, year) rather than date_hierarchy: its year and month
+    # links cost two whole-archive scans per page (at 100,000 articles, 0.7 s on SQLite).
+    list_filter = [
+        "status", "section", ("authors", BylineListFilter), "is_top_story", ("published_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["section", "lead_photo"]
     search_fields = ["headline_ar", "headline_en", "summary_ar", "summary_en"]
-    date_hierarchy = "published_at"
     # "N results (M in all)" costs a second count of the whole archive on every filtered page.
     show_full_result_count = False
     autocomplete_fields = ["section", "lead_photo", "related_articles"]

@@ -15,7 +15,7 @@ import time
 from itertools import accumulate
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -268,6 +268,10 @@ class Generator:
             self.progress(len(ids), count, time.monotonic() - started)
         # The one thing the signals would have done for each save, done once for all of them.
         transaction.on_commit(page_cache.new_generation, robust=True)
+        # Fresh statistics for the query planner: after a bulk load the old ones describe a different archive
+        # (SQLite without any chose full scans for the home page at 100,000 stories: 340 ms instead of 8).
+        with connections[Article.objects.db].cursor() as cursor:
+            cursor.execute("ANALYZE")
         return ids
 
     @transaction.atomic
