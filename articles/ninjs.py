@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 
 from .models import Article
-from .renditions import EXTENSIONS, SIZES, _entries, picture
+from .renditions import EXTENSIONS, SIZES, picture, stored_renditions
 from .text import clean_body_html, replace_inline_photos
 
 PAGE_SIZE = 50
@@ -211,8 +211,8 @@ def photo_uri(request, photo):
 def renditions(request, photo):
     """Every stored rendition of the photo, each format a rendition of its own; the original until they exist."""
     absolute = request.build_absolute_uri
-    # _entries: the stored renditions of the photo's current image and focal point only, as the site shows them.
-    entries = [(size, entry) for size in SIZES for entry in _entries(photo, size)]
+    # Only the renditions of the photo's current image and focal point, as the site shows them.
+    entries = [(size, entry) for size in SIZES for entry in stored_renditions(photo, size)]
     if not entries:
         original = picture(photo, "article")
         return [{"name": "original", "href": absolute(original.src), "width": original.width,

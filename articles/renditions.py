@@ -338,7 +338,7 @@ class Picture:
     height: int
 
 
-def _entries(photo, size):
+def stored_renditions(photo, size):
     if size not in SIZES:
         raise ValueError(f"Unknown photo size {size!r}; choose one of {', '.join(SIZES)}.")
     stored = photo.renditions or {}
@@ -361,7 +361,7 @@ def picture(photo, size):
     """
     if photo is None or not photo.image:
         return None
-    entries = _entries(photo, size)
+    entries = stored_renditions(photo, size)
     if not entries:
         return Picture("", "", photo.image.url, photo.width, photo.height)
     largest = entries[-1]
@@ -379,7 +379,7 @@ def social_image(photo):
     sensitive photo, which is never a share image."""
     if photo is None or not photo.image or photo.is_sensitive:
         return None
-    entries = _entries(photo, "social")
+    entries = stored_renditions(photo, "social")
     if not entries:
         return photo.image.url, photo.width, photo.height
     entry = entries[-1]
@@ -392,7 +392,7 @@ def share_images(photo):
     if photo is None or not photo.image or photo.is_sensitive:
         return []
     urls = [default_storage.url(entries[-1]["jpeg"]) for size in ("social", "card", "thumbnail")
-            if (entries := _entries(photo, size))]
+            if (entries := stored_renditions(photo, size))]
     return urls or [photo.image.url]
 
 
@@ -400,5 +400,5 @@ def thumbnail_url(photo):
     """The admin's square thumbnail (JPEG), or the original while it does not exist yet."""
     if photo is None or not photo.image:
         return ""
-    entries = _entries(photo, "thumbnail")
+    entries = stored_renditions(photo, "thumbnail")
     return default_storage.url(entries[-1]["jpeg"]) if entries else photo.image.url
