@@ -40,7 +40,12 @@ def pages_changed(sender=None, **kwargs):
 
 def pages_changed_if_shown(*shown):
     """A new generation, once the transaction commits, if any of the querysets ``shown`` then finds something:
-    asked after the commit, so it sees what readers will see, and the save itself costs no query."""
+    asked after the commit, so it sees what readers will see, and the save itself costs no query. Inside
+    page_cache.one_generation() the generation to come will cover it anyway: no query then."""
+    if page_cache.deferring():
+        page_cache.new_generation()
+        return
+
     def check():
         if any(queryset.exists() for queryset in shown):
             page_cache.new_generation()
