@@ -1,0 +1,650 @@
+"""Moving a WordPress site in: writing what articles/wxr.py read from an export into sections, tags, people,
+photos and articles (``manage.py import_wordpress``).
+
+The order is the export's own dependencies: the header's authors, categories and tags first, then every
+attachment (a post's featured image may have been uploaded after the post), then the posts. Each item is written
+in a transaction of its own: a bad item is skipped and reported with its reason, and a photo file stored for an
+item whose transaction rolls back is deleted again.
+
+Running the same export twice changes nothing: each item's ImportedItem row holds a fingerprint of it as exported
+(its modified date included, and the library photos it resolved to), and an item whose fingerprint is unchanged is
+not touched. A newer export updates what changed, except an article edited here since it was imported: that one is
+kept and reported. Nothing is ever fetched from the network: media come from ``--media-dir`` alone.
+"""
+
+import hashlib
+import json
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from html import unescape as unescape_entities
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import page_cache
+from .audit import AuditEntry
+from .intake import create_photo, prepare_upload
+from .models import Article, ArticleAuthor, ImportedItem, Person, Photo, Section, Tag, TaggedArticle
+from .text import unicode_slug
+from .wxr import BrokenItem, WXRFile
+
+logger = logging.getLogger(__name__)
+LANGUAGE = settings.LANGUAGE_CODE
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif"}
+Kind = ImportedItem.Kind
+
+# Why an item was skipped or a photo is missing: shown in the command's final report.
+REASONS = {
+    "xml": _("The item is not well-formed XML and was not read: %(detail)s"),
+    "too_large": _("The item is larger than the importer reads (64 MB)."),
+    "unknown_author": _("The author «%(login)s» is not among the export's authors."),
+    "trash": _("The post is in WordPress's trash."),
+    "status": _("WordPress status «%(status)s» is not imported."),
+    "no_date": _("The post is published but has no publication date."),
+    "edited_here": _("The article was edited here after it was imported; the newer export did not overwrite it."),
+    "no_login": _("The author has no login name."),
+    "unsafe_path": _("The file's path leaves the media folder (%(path)s); it was not read."),
+    "no_media_dir": _("No --media-dir was given, so the file was not read."),
+    "missing_file": _("The file %(path)s is not in the media folder."),
+    "refused": _("The image was refused: %(detail)s"),
+    "not_image": _("Not an image (%(path)s): only images become library photos."),
+    "featured": _("The featured image (attachment %(id)s) is not in the library."),
+    "inline": _("An image in the body is not in the library and was left out: %(url)s"),
+    "error": _("The item could not be written: %(detail)s"),
+}
+
+
+@dataclass
+class Problem:
+    kind: str
+    original_id: str
+    title: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def reason(self):
+        return str(REASONS[self.code]) % self.params if self.params else str(REASONS[self.code])
+
+
+@dataclass
+class Report:
+    """What an import did: per kind, how many items were created, updated and left unchanged; what was skipped."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+    skipped: list = field(default_factory=list)
+    missing_media: list = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)  # post types not imported (pages, menus…)
+
+    def count(self, kind, outcome):
+        self.counts[kind][outcome] += 1
+
+    def skip(self, kind, original_id, title, code, **params):
+        self.skipped.append(Problem(kind, str(original_id), str(title)[:120], code, params))
+
+    def missing(self, kind, original_id, title, code, **params):
+        self.missing_media.append(Problem(kind, str(original_id), str(title)[:120], code, params))
+
+
+def _digest(*parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _plain(html, limit):
+    """Text for a caption or summary: no tags, entities decoded, whitespace folded."""
+    return " ".join(unescape_entities(strip_tags(html or "")).split())[:limit].strip()
+
+
+def _cut(value, limit):
+    return " ".join((value or "").split())[:limit].strip()
+
+
+# A credit line at the end of a WordPress caption: «… (تصوير: سامر العلي)», «… — Photo: AFP», «© Reuters».
+_CREDIT = re.compile(
+    r"(?:[(\[]\s*|[-–—|/]\s*|^|\s)(?:©|photo(?:graph)?\s*:|credit\s*:|image\s*:|تصوير\s*:?|عدسة\s*:?|المصدر\s*:)"
+    r"\s*([^()\[\]\n]{2,120}?)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
+# WordPress keeps the credit it read from the file's IPTC in the attachment's PHP-serialised metadata.
+_SERIALISED_CREDIT = re.compile(r'"credit";s:\d+:"([^"]{1,200})";')
+
+
+def credit_from_caption(caption):
+    match = _CREDIT.search(caption or "")
+    return match.group(1).strip() if match else ""
+
+
+# Where a WordPress address points in the uploads folder: sized copies (-300x200), the big-image copy (-scaled),
+# rotated and edited copies all belong to the attachment they were made from.
+_VARIANT = re.compile(r"(?:-e\d{10,})?(?:-(?:scaled|rotated))?(?:-\d{1,5}x\d{1,5})?$", re.IGNORECASE)
+
+
+def uploads_path(address):
+    """The part of an address or stored path after ``wp-content/uploads/``, decoded ("2019/03/x.jpg")."""
+    path = unquote(urlsplit((address or "").strip()).path, errors="replace")
+    lowered = path.lower()
+    position = lowered.rfind("/uploads/")
+    if position != -1:
+        return path[position + len("/uploads/"):]
+    return path.lstrip("/")
+
+
+def media_key(address):
+    """What every copy of one upload has in common: its uploads path without a variant's suffix, lower-cased."""
+    path = uploads_path(address)
+    stem, dot, extension = path.rpartition(".")
+    if not dot:
+        stem, extension = path, ""
+    stem = _VARIANT.sub("", stem)
+    return f"{stem}.{extension}".lower() if extension else stem.lower()
+
+
+def safe_media_file(media_dir, relative):
+    """The file under ``media_dir`` for an uploads path, or None if the path would leave the folder."""
+    if not relative or "\x00" in relative or "\\" in relative:
+        return None
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or any(part in {"..", ".", ""} for part in relative.split("/")):
+        return None
+    root = Path(media_dir).resolve()
+    candidate = (root / pure).resolve()
+    return candidate if candidate.is_relative_to(root) and candidate != root else None
+
+
+def parse_wp_date(local, gmt):
+    """A post's time: the GMT column when WordPress filled it, else the local one read in the newsroom's zone."""
+    for value, zone in ((gmt, timezone.get_fixed_timezone(0)), (local, None)):
+        value = (value or "").strip()
+        try:
+            moment = datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
+        except ValueError:  # empty, "0000-00-00 00:00:00" (a draft's GMT date) or garbage
+            continue
+        if 1900 < moment.year < 2200:
+            return timezone.make_aware(moment, zone)
+    return None
+
+
+STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.SCHEDULED,
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.IN_REVIEW,
+    # Only logged-in readers saw a private post there: here it is a draft nobody outside the newsroom sees.
+    "private": Article.Status.DRAFT,
+}
+
+
+class Importer:
+    """One run of the import. ``progress(phase, done, total)`` is called as items are read."""
+
+    def __init__(self, path, *, media_dir=None, accounts=False, user=None, progress=None):
+        self.wxr = WXRFile(path)
+        self.source = self.wxr.site.source
+        self.media_dir = Path(media_dir) if media_dir else None
+        self.accounts = accounts
+        self.user = user
+        self.progress = progress or (lambda phase, done, total: None)
+        self.report = Report()
+        # Caches for the run: what each WordPress login, slug and attachment became here.
+        self.people = {}  # author login -> Person pk
+        self.sections = {}  # category slug -> Section pk
+        self.tags = {}  # tag slug -> Tag pk
+        self.photos = {}  # attachment post id -> Photo pk
+        self.photos_by_key = {}  # media_key(uploads path) -> Photo pk
+        self.known = {}
+        self.seen_broken = set()
+        self.filled = set()  # photos whose empty caption and alt text a post has had the chance to fill
+
+    # The run ----------------------------------------------------------------------------------------------
+
+    def run(self):
+        # One page generation when the run ends, not one (and a query) after each item's commit.
+        with page_cache.one_generation():
+            return self._run()
+
+    def _run(self):
+        for row in ImportedItem.objects.filter(source=self.source).values(
+            "pk", "kind", "original_id", "fingerprint", "article_id", "photo_id", "person_id", "section_id",
+            "tag_id", "imported_at", "article__updated_at",
+        ):
+            self.known[row["kind"], row["original_id"]] = row
+        site = self.wxr.site
+        for author in site.authors:
+            self._guard(Kind.AUTHOR, author.login, author.name, self.import_author, author)
+        for term in site.categories + site.tags:
+            self._guard(term.kind, term.slug, term.name, self.import_term, term)
+
+        total_posts = 0
+        attachments = 0
+
+        def first_pass(post_type):
+            nonlocal total_posts
+            if post_type == "post":
+                total_posts += 1
+            elif post_type != "attachment":
+                self.report.ignored[post_type] += 1
+            return post_type == "attachment"
+
+        for item in self.wxr.items(want=first_pass):
+            if isinstance(item, BrokenItem):
+                self._broken(item)
+                continue
+            attachments += 1
+            self._guard(Kind.ATTACHMENT, item.post_id, item.title, self.import_attachment, item)
+            self.progress("attachments", attachments, None)
+        self.progress("attachments", attachments, attachments)
+        done = 0
+        for item in self.wxr.items(want=lambda post_type: post_type == "post"):
+            if isinstance(item, BrokenItem):
+                self._broken(item)
+                continue
+            if item.post_type != "post":  # its type could not be told from the bytes alone
+                continue
+            done += 1
+            self._guard(Kind.POST, item.post_id, item.title, self.import_post, item)
+            self.progress("posts", done, max(total_posts, done))
+        self.progress("posts", done, done)  # the last line, whatever the file's broken items did to the count
+        return self.report
+
+    def _broken(self, item):
+        if item.number in self.seen_broken:
+            return
+        self.seen_broken.add(item.number)
+        kind = item.post_type if item.post_type in {Kind.POST, Kind.ATTACHMENT} else Kind.POST
+        title = item.title or gettext("item %(number)s in the file") % {"number": item.number}
+        if item.reason == "too_large":
+            self.report.skip(kind, item.post_id, title, "too_large")
+        else:
+            self.report.skip(kind, item.post_id, title, "xml", detail=item.reason.removeprefix("xml: "))
+
+    def _guard(self, kind, original_id, title, function, *args):
+        """Run one item's import in its own transaction; an error skips the item, never the run.
+
+        A photo file stored for the item is deleted if its transaction rolls back: create_photo cleans up after
+        its own failures, but not after a later step of the same item fails.
+        """
+        self._stored_files = []
+        self._new_terms = []
+        try:
+            with transaction.atomic():
+                function(*args)
+        except Exception as error:  # noqa: BLE001 - one bad item must not stop the archive's import
+            for cache, key in self._new_terms:  # rolled back with the item: not to be used by the next one
+                cache.pop(key, None)
+            for photo in self._stored_files:
+                photo.image.storage.delete(photo.image.name)
+            if isinstance(error, ValidationError):
+                detail = "; ".join(error.messages)
+            else:
+                logger.warning("WordPress import: %s %s failed", kind, original_id, exc_info=error)
+                detail = f"{type(error).__name__}: {error}"
+            self.report.skip(kind, original_id, title, "error", detail=detail[:300])
+
+    def _record(self, kind, original_id, fingerprint, **target):
+        """Create or update the ImportedItem row linking a WordPress item to what it became."""
+        known = self.known.get((kind, original_id))
+        if known:
+            ImportedItem.objects.filter(pk=known["pk"]).update(
+                fingerprint=fingerprint, imported_at=timezone.now(), **target
+            )
+        else:
+            ImportedItem.objects.create(
+                source=self.source, kind=kind, original_id=original_id, fingerprint=fingerprint, **target
+            )
+
+    # Authors, categories, tags ----------------------------------------------------------------------------
+
+    def import_author(self, author):
+        if not author.login:
+            self.report.skip(Kind.AUTHOR, author.id, author.name, "no_login")
+            return
+        login = author.login[:300]
+        fingerprint = _digest(asdict(author))
+        known = self.known.get((Kind.AUTHOR, login))
+        name = _cut(author.name, 150) or login[:150]
+        if known and known["person_id"]:
+            person = Person.objects.get(pk=known["person_id"])
+            if known["fingerprint"] == fingerprint:
+                self.report.count(Kind.AUTHOR, "unchanged")
+            else:
+                setattr(person, f"name_{LANGUAGE}", name)
+                person.save()
+                self._record(Kind.AUTHOR, login, fingerprint, person=person)
+                self.report.count(Kind.AUTHOR, "updated")
+        else:
+            person = Person.objects.create(
+                **{f"name_{LANGUAGE}": name}, slug=_free_slug(Person, name or login, 150),
+            )
+            self._record(Kind.AUTHOR, login, fingerprint, person=person)
+            self.report.count(Kind.AUTHOR, "created")
+        if self.accounts and not person.user_id:
+            person.user = _inactive_account(author)
+            person.save(update_fields=["user"])
+            self.report.count("account", "created")
+        self.people[author.login] = person.pk
+
+    def import_term(self, term):
+        kind = Kind.CATEGORY if term.kind == "category" else Kind.TAG
+        key = term.slug or term.name
+        if not key:
+            return
+        fingerprint = _digest(asdict(term))
+        known = self.known.get((kind, key[:300]))
+        name = _cut(term.name, 100) or _cut(term.slug, 100)
+        target = "section" if kind == Kind.CATEGORY else "tag"
+        cache = self.sections if kind == Kind.CATEGORY else self.tags
+        if known and known[f"{target}_id"]:
+            cache[key] = known[f"{target}_id"]
+            if known["fingerprint"] == fingerprint:
+                self.report.count(kind, "unchanged")
+                return
+            if kind == Kind.CATEGORY:
+                Section.objects.filter(pk=known["section_id"]).update(**{f"name_{LANGUAGE}": name})
+            elif not Tag.objects.filter(name=name).exclude(pk=known["tag_id"]).exists():
+                Tag.objects.filter(pk=known["tag_id"]).update(name=name)
+            self._record(kind, key[:300], fingerprint)
+            self.report.count(kind, "updated")
+            return
+        if kind == Kind.CATEGORY:
+            slug = unicode_slug(term.slug or name, 100) or unicode_slug(name, 100) or "section"
+            # A section the newsroom already has under the same address is the same section.
+            obj = Section.objects.filter(slug=slug).first() or Section.objects.create(
+                **{f"name_{LANGUAGE}": name}, slug=_free_slug(Section, slug, 100)
+            )
+        else:
+            obj = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+        self._record(kind, key[:300], fingerprint, **{target: obj})
+        cache[key] = obj.pk
+        self.report.count(kind, "created")
+
+    def _term_for(self, post_term):
+        """A post's category or tag that the header did not list (an export of one category lacks others)."""
+        kind = "category" if post_term.domain == "category" else "tag"
+        cache = self.sections if kind == "category" else self.tags
+        key = post_term.slug or post_term.name
+        if key and key not in cache:
+            from .wxr import Term
+
+            # Its own savepoint: the term stays cached only if it was written.
+            with transaction.atomic():
+                self.import_term(Term(kind=kind, id="", slug=post_term.slug, name=post_term.name or post_term.slug))
+            self._new_terms.append((cache, key))
+        return cache.get(key)
+
+    # Attachments -------------------------------------------------------------------------------------------
+
+    def import_attachment(self, item):
+        relative = uploads_path(item.meta.get("_wp_attached_file") or item.attachment_url)
+        title = item.title or relative
+        extension = relative.rpartition(".")[2].lower()
+        if extension not in IMAGE_EXTENSIONS:
+            self.report.ignored["non-image attachment"] += 1
+            return
+        if self.media_dir is None:
+            self.report.missing(Kind.ATTACHMENT, item.post_id, title, "no_media_dir")
+            return
+        path = safe_media_file(self.media_dir, relative)
+        if path is None:
+            self.report.skip(Kind.ATTACHMENT, item.post_id, title, "unsafe_path", path=relative[:200])
+            return
+        if not path.is_file():
+            self.report.missing(Kind.ATTACHMENT, item.post_id, title, "missing_file", path=relative[:200])
+            return
+        stat = path.stat()
+        fingerprint = item.fingerprint(relative, stat.st_size, stat.st_mtime_ns)
+        known = self.known.get((Kind.ATTACHMENT, item.post_id))
+        if known and known["photo_id"] and known["fingerprint"] == fingerprint:
+            self._remember_photo(item, relative, known["photo_id"])
+            self.report.count(Kind.ATTACHMENT, "unchanged")
+            return
+        try:
+            with path.open("rb") as handle:
+                prepared = prepare_upload(File(handle, name=path.name))
+        except ValidationError as error:
+            self.report.skip(Kind.ATTACHMENT, item.post_id, title, "refused", detail="; ".join(error.messages))
+            return
+        caption = _plain(item.excerpt, 2000)
+        description = _plain(item.content, 2000)
+        credit = _cut(
+            credit_from_caption(caption) or (_SERIALISED_CREDIT.findall(item.meta.get("_wp_attachment_metadata", ""))
+                                             or [""])[0], 200,
+        )
+        fields = {
+            f"caption_{LANGUAGE}": caption or description,
+            f"alt_text_{LANGUAGE}": _cut(item.meta.get("_wp_attachment_image_alt", ""), 300),
+            f"credit_{LANGUAGE}": credit,
+        }
+        photo = Photo.objects.filter(pk=known["photo_id"]).first() if known and known["photo_id"] else None
+        if photo is None:
+            content = prepared.content
+            content.prepared = prepared
+            photo = create_photo(file=content, uploaded_by=self.user, **fields)
+            self._stored_files.append(photo)
+            outcome = "created"
+        else:
+            for name, value in fields.items():
+                setattr(photo, name, value)
+            if prepared.digest != photo.source_digest:
+                self._replace_image(photo, prepared)
+            outcome = "updated"
+        if description and caption and description != caption:
+            # The Photo has no description field; kept beside what the file said, so nothing is lost.
+            kept = {"value": description, "source": "WordPress"}
+            photo.embedded_metadata = {**(photo.embedded_metadata or {}), "wordpress_description": kept}
+            if outcome == "created":
+                photo.save(update_fields=["embedded_metadata"])
+        if outcome == "updated":
+            photo.save()
+        self._record(Kind.ATTACHMENT, item.post_id, fingerprint, photo=photo)
+        self._remember_photo(item, relative, photo.pk)
+        self.report.count(Kind.ATTACHMENT, outcome)
+
+    def _replace_image(self, photo, prepared):
+        from .intake import fill_photo_from_file, store_photo_file
+        from .renditions import ensure_renditions
+
+        old = photo.image.name
+        fill_photo_from_file(photo, prepared)
+        store_photo_file(photo)
+        self._stored_files.append(photo)
+        storage = photo.image.storage
+        transaction.on_commit(lambda: storage.delete(old) if old else None, robust=True)
+        transaction.on_commit(lambda: ensure_renditions(photo), robust=True)
+
+    def _remember_photo(self, item, relative, pk):
+        self.photos[item.post_id] = pk
+        self.photos_by_key[media_key(relative)] = pk
+        if item.attachment_url:
+            self.photos_by_key.setdefault(media_key(item.attachment_url), pk)
+
+    def photo_for(self, address):
+        """The library photo's pk for an image address (any sized copy) or "attachment:ID", else None."""
+        if address.startswith("attachment:"):
+            return self.photos.get(address.removeprefix("attachment:").strip())
+        return self.photos_by_key.get(media_key(address))
+
+    # Posts -------------------------------------------------------------------------------------------------
+
+    def import_post(self, item):
+        title = _cut(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
+        if item.status == "trash":
+            self.report.skip(Kind.POST, item.post_id, title, "trash")
+            return
+        status = STATUSES.get(item.status)
+        if status is None:
+            self.report.skip(Kind.POST, item.post_id, title, "status", status=item.status[:40])
+            return
+        person_id = self.people.get(item.creator)
+        if person_id is None:
+            self.report.skip(Kind.POST, item.post_id, title, "unknown_author", login=item.creator[:60])
+            return
+        published_at = None
+        if status in Article.TIMED:
+            published_at = parse_wp_date(item.post_date, item.post_date_gmt)
+            if published_at is None:
+                self.report.skip(Kind.POST, item.post_id, title, "no_date")
+                return
+
+        used = []
+
+        def photo_for_url(url, caption=None, alt=None):
+            pk = self.photo_for(url or "")
+            if pk is None:
+                self.report.missing(Kind.POST, item.post_id, title, "inline", url=(url or "")[:200])
+                return None
+            used.append((pk, caption or "", alt or ""))
+            return Photo(pk=pk)
+
+        body = _convert_body(item.content, photo_for_url)
+        lead_id = None
+        if thumbnail := item.meta.get("_thumbnail_id", "").strip():
+            lead_id = self.photos.get(thumbnail)
+            if lead_id is None:
+                self.report.missing(Kind.POST, item.post_id, title, "featured", id=thumbnail[:20])
+        section_id, tag_ids = None, []
+        for post_term in item.terms:
+            if post_term.domain not in {"category", "post_tag"}:
+                continue
+            pk = self._term_for(post_term)
+            if pk is None:
+                continue
+            if post_term.domain == "category" and section_id is None:
+                section_id = pk
+            elif post_term.domain == "category":
+                # An article has one section: the post's further categories are kept as tags.
+                tag_pk = self._term_for(type(post_term)("post_tag", post_term.slug, post_term.name))
+                tag_ids.append(tag_pk)
+            else:
+                tag_ids.append(pk)
+        tag_ids = list(dict.fromkeys(pk for pk in tag_ids if pk))
+        fingerprint = item.fingerprint(lead_id, sorted({pk for pk, _c, _a in used}), section_id, tag_ids, person_id)
+
+        known = self.known.get((Kind.POST, item.post_id))
+        if known and known["article_id"]:
+            if known["fingerprint"] == fingerprint:
+                self.report.count(Kind.POST, "unchanged")
+                return
+            # Article.save() stamps updated_at just before the row is recorded: later means an editor saved it.
+            edited = known["article__updated_at"]
+            if edited and known["imported_at"] and edited > known["imported_at"]:
+                self.report.skip(Kind.POST, item.post_id, title, "edited_here")
+                return
+            article = Article.objects.get(pk=known["article_id"])
+            outcome = "updated"
+        else:
+            article = Article(created_by=self.user)
+            outcome = "created"
+        was_timed = article.pk is not None and article.status in Article.TIMED
+        setattr(article, f"headline_{LANGUAGE}", title)
+        setattr(article, f"summary_{LANGUAGE}", _plain(item.excerpt, 2000))
+        setattr(article, f"body_{LANGUAGE}", body)
+        setattr(article, f"slug_{LANGUAGE}", unicode_slug(item.post_name, 200) or "")
+        article.section_id = section_id
+        article.lead_photo_id = lead_id
+        if outcome == "updated" and article.status in Article.TIMED and status == Article.Status.DRAFT:
+            status = Article.Status.UNPUBLISHED  # taken off the old site: taken off this one too
+        article.status = status
+        article.published_at = published_at
+        article.updated_by = self.user
+        # The archive keeps its dates and stays published even where our publishing checklist is unmet
+        # (publish_blockers()): publishing through publish() would refuse, and the archive would vanish.
+        article.save()
+        if outcome == "updated":
+            ArticleAuthor.objects.filter(article=article).delete()
+            TaggedArticle.objects.filter(content_object=article).delete()
+        ArticleAuthor.objects.create(article=article, person_id=person_id, order=0)
+        TaggedArticle.objects.bulk_create([TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids])
+        self._fill_photos(used)
+        addresses = [item.link, f"/?p={item.post_id}", f"/archives/{item.post_id}"]
+        if item.post_name_raw:
+            addresses.append(f"/{item.post_name_raw}/")
+        _remember(article, [address for address in addresses if address])
+        if status in Article.TIMED and not was_timed:
+            AuditEntry.record(
+                "scheduled" if status == Article.Status.SCHEDULED else "published", article,
+                actor=self.user, detail=gettext("imported from WordPress"),
+            )
+        self._record(Kind.POST, item.post_id, fingerprint, article=article)
+        self.report.count(Kind.POST, outcome)
+
+    def _fill_photos(self, used):
+        """A body photo without a caption or alt text of its own takes the one its WordPress post gave it (the
+        first post that shows it: a photo is looked at once a run, so a pool used by thousands costs no queries)."""
+        wanted = {pk: (caption, alt) for pk, caption, alt in used if (caption or alt) and pk not in self.filled}
+        self.filled.update(wanted)
+        for photo in Photo.objects.filter(pk__in=wanted) if wanted else []:
+            caption, alt = wanted[photo.pk]
+            changed = []
+            if caption and not getattr(photo, f"caption_{LANGUAGE}"):
+                setattr(photo, f"caption_{LANGUAGE}", _plain(caption, 2000))
+                changed.append(f"caption_{LANGUAGE}")
+            if alt and not getattr(photo, f"alt_text_{LANGUAGE}"):
+                setattr(photo, f"alt_text_{LANGUAGE}", _cut(alt, 300))
+                changed.append(f"alt_text_{LANGUAGE}")
+            if changed:
+                photo.save(update_fields=changed)
+
+
+def _convert_body(raw_html, photo_for_url):
+    # Imported here: the body converter is its own module (articles/wordpress_content.py).
+    from .wordpress_content import convert_post_body
+
+    return convert_post_body(raw_html or "", photo_for_url=photo_for_url)
+
+
+def _remember(article, addresses):
+    from .old_addresses import remember
+
+    remember(article, addresses)
+
+
+def _free_slug(model, text, max_length):
+    """A slug for ``text`` that no row of ``model`` has yet: «سامر-العلي», else «سامر-العلي-2»…"""
+    base = unicode_slug(text, max_length - 6) or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+_USERNAME = re.compile(r"[^\w.@+-]")
+
+
+def _inactive_account(author):
+    """An account for a WordPress author that cannot log in until an administrator invites them.
+
+    Inactive, no usable password, no role: an importer never hands out access, and never takes over an
+    existing account (a free username is chosen if the login is taken here).
+    """
+    users = get_user_model()
+    base = _USERNAME.sub("", author.login)[:140] or "wordpress"
+    username, number = base, 1
+    while users.objects.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    email = author.email.strip()[:254] if "@" in author.email else ""
+    user = users(
+        username=username, email=email, first_name=_cut(author.first_name, 150),
+        last_name=_cut(author.last_name, 150), is_active=False,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        user.username = f"{base}-{timezone.now():%Y%m%d%H%M%S%f}"[:150]
+        user.save()
+    return user

@@ -1,0 +1,390 @@
+"""``manage.py import_wordpress``: a WordPress export (tests/wxr/, written for these tests) moved into the newsroom."""
+
+import html
+import shutil
+from io import StringIO
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from articles.audit import AuditEntry
+from articles.models import Article, ImportedItem, OldAddress, Person, Photo, Section, Tag
+from articles.wordpress import Importer, credit_from_caption, media_key, safe_media_file
+from articles.wxr import BrokenItem, WXRError, WXRFile
+from tests import imagefiles
+
+WXR = Path(__file__).parent / "wxr"
+SITE = WXR / "newsroom-1.2.xml"
+
+
+@pytest.fixture
+def media_dir(tmp_path):
+    """A copy of wp-content/uploads: a featured image whose file carries its own XMP credit, a scaled upload,
+    a PNG, a corrupt JPEG; lost.jpg is missing on purpose, and a secret file sits just outside the folder."""
+    uploads = tmp_path / "uploads"
+    (uploads / "2019/03").mkdir(parents=True)
+    (uploads / "2019/04").mkdir(parents=True)
+    (uploads / "2019/05").mkdir(parents=True)
+    xmp = imagefiles.xmp_packet(credit="وكالة أنباء الحي", caption="وصف من الملف")
+    (uploads / "2019/03/tank.jpg").write_bytes(imagefiles.jpeg_with(xmp=xmp))
+    (uploads / "2019/04/market-scaled.jpg").write_bytes(imagefiles.jpeg_bytes(80, 60, (20, 140, 60)))
+    (uploads / "2019/04/mural.png").write_bytes(imagefiles.png_bytes())
+    (uploads / "2019/05/broken.jpg").write_bytes(imagefiles.truncated_jpeg())
+    (tmp_path / "secret.jpg").write_bytes(imagefiles.jpeg_bytes())
+    return uploads
+
+
+def run_import(path=SITE, media_dir=None, **options):
+    return Importer(path, media_dir=media_dir, **options).run()
+
+
+def article(post_id, source="sawt.example"):
+    return ImportedItem.objects.get(source=source, kind="post", original_id=str(post_id)).article
+
+
+def reasons(report):
+    return {(problem.kind, problem.original_id): problem.reason for problem in report.skipped}
+
+
+# Reading the file ---------------------------------------------------------------------------------------------
+
+
+def test_reads_the_header_and_items_of_a_wxr_1_2_file_with_arabic_slugs_decoded():
+    wxr = WXRFile(SITE)
+    assert wxr.site.wxr_version == "1.2"
+    assert wxr.site.source == "sawt.example"
+    assert [author.name for author in wxr.site.authors] == ["ريما الشامي", "فادي ناصر"]
+    assert wxr.site.categories[0].slug == "البلدية"
+    items = list(wxr.items())
+    post = next(item for item in items if getattr(item, "post_id", "") == "100")
+    assert post.post_name == "خزانات-المدارس"
+    assert post.meta["_thumbnail_id"] == "10"
+    assert "<!-- wp:paragraph -->" in post.content
+
+
+def test_a_broken_item_is_reported_and_the_items_after_it_are_still_read():
+    items = list(WXRFile(SITE).items())
+    broken = [item for item in items if isinstance(item, BrokenItem)]
+    assert [(item.post_id, item.title) for item in broken] == [("107", "خبر مكسور & غير مهرب")]
+    assert any(getattr(item, "post_id", "") == "109" for item in items)
+
+
+def test_reads_a_wxr_1_1_file():
+    wxr = WXRFile(WXR / "archive-1.1.xml")
+    assert wxr.site.wxr_version == "1.1"
+    posts = [item for item in wxr.items() if not isinstance(item, BrokenItem)]
+    assert [(item.post_id, item.status, item.excerpt) for item in posts] == [
+        ("7", "publish", "السد يمتلئ."), ("8", "draft", ""),
+    ]
+
+
+def test_a_file_declaring_entities_is_refused_before_anything_expands():
+    with pytest.raises(WXRError):
+        WXRFile(WXR / "billion-laughs.xml")
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(WXR / "billion-laughs.xml"), stdout=StringIO(), stderr=StringIO())
+
+
+def test_an_item_using_an_undeclared_entity_is_skipped_not_expanded(tmp_path):
+    text = SITE.read_text().replace("<p>فقرة ثانية تبقى.</p>", "<p>&lol9;</p>]]>&lol9;<![CDATA[")
+    path = tmp_path / "entity.xml"
+    path.write_text(text)
+    items = list(WXRFile(path).items())
+    assert any(isinstance(item, BrokenItem) and item.post_id == "108" for item in items)
+
+
+def test_a_literal_end_of_item_inside_a_post_does_not_cut_the_post(tmp_path):
+    text = SITE.read_text().replace("<p>فقرة ثانية تبقى.</p>", "<p>&lt;/item&gt; and </item> in text</p>")
+    path = tmp_path / "literal.xml"
+    path.write_text(text)
+    post = next(item for item in WXRFile(path).items() if getattr(item, "post_id", "") == "108")
+    assert "</item> in text" in post.content
+
+
+# Importing ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_posts_keep_their_status_date_section_tags_author_and_old_addresses(media_dir):
+    report = run_import(media_dir=media_dir)
+    published = article(100)
+    assert published.headline_ar == "البلدية تركّب خزانات مياه جديدة في المدارس"
+    assert published.status == Article.Status.PUBLISHED
+    assert published.published_at == timezone.datetime(2019, 3, 5, 10, 30, tzinfo=timezone.UTC)
+    assert published.slug_ar == "خزانات-المدارس"
+    assert published.section.name_ar == "البلدية"
+    assert sorted(tag.name for tag in published.tags.all()) == ["المدارس", "المياه"]
+    assert [person.name_ar for person in published.authors.all()] == ["ريما الشامي"]
+    assert published in Article.objects.published()
+    # Our checklist is not met (no alt text problem here, but the archive never waits for it): still published.
+    assert article(101).status == Article.Status.DRAFT
+    assert article(102).status == Article.Status.IN_REVIEW
+    assert article(103).status == Article.Status.SCHEDULED
+    assert article(103).published_at.year == 2099
+    assert article(104).status == Article.Status.DRAFT  # private: nobody outside sees it
+    # Further categories become tags: an article has one section.
+    assert article(102).section.name_ar == "ثقافة وفنون"
+    assert [tag.name for tag in article(102).tags.all()] == ["البلدية"]
+    paths = set(OldAddress.objects.filter(article=published).values_list("path", flat=True))
+    assert {"/?p=100", "/archives/100", "/2019/03/خزانات-المدارس", "/خزانات-المدارس"} <= paths
+    assert report.counts["post"]["created"] == 7
+    assert report.ignored["page"] == 1
+    assert AuditEntry.objects.filter(target_id=str(published.pk), action="published").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_wxr_1_1_archive_imports_too():
+    run_import(WXR / "archive-1.1.xml")
+    story = article(7, source="wadi.example/blog")
+    assert story.status == Article.Status.PUBLISHED
+    assert story.section.name_ar == "أخبار الوادي"
+    assert story.summary_ar == "السد يمتلئ."
+    assert "ويتوقع المزارعون" in story.body_ar
+    assert article(8, source="wadi.example/blog").status == Article.Status.DRAFT
+    assert Person.objects.get(name_ar="هيئة التحرير")
+
+
+@pytest.mark.django_db
+def test_attachments_become_photos_with_caption_alt_text_and_credits(media_dir):
+    run_import(media_dir=media_dir)
+    lead = article(100).lead_photo
+    assert lead.alt_text_ar == "رافعة صفراء ترفع خزانا أزرق فوق مبنى المدرسة"
+    assert lead.caption_ar == "عمال البلدية يرفعون الخزان الجديد (تصوير: ريما الشامي)"
+    # WordPress's caption names the photographer; that credit wins over the one in the file.
+    assert lead.credit_ar == "ريما الشامي"
+    assert lead.embedded_metadata["credit"]["value"] == "وكالة أنباء الحي"
+    description = lead.embedded_metadata["wordpress_description"]["value"]
+    assert description == "عمال البلدية يرفعون الخزان إلى السطح صباح الثلاثاء."
+    mural = article(102).lead_photo
+    assert mural.caption_ar == "الجدارية بعد اكتمالها" and mural.alt_text_ar == "جدار ملون بوجوه أطفال"
+    assert Photo.objects.count() == 3  # tank, market, mural; not lost, broken, outside or the PDF
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_wordpress_credit_keeps_the_credit_it_carries(media_dir, tmp_path):
+    path = tmp_path / "no-credit.xml"
+    path.write_text(SITE.read_text().replace(" (تصوير: ريما الشامي)", ""))
+    run_import(path, media_dir=media_dir)
+    assert article(100).lead_photo.credit_ar == "وكالة أنباء الحي"
+
+
+@pytest.mark.django_db
+def test_inline_images_and_captions_become_library_photos_in_the_body(media_dir):
+    run_import(media_dir=media_dir)
+    market = Photo.objects.get(pk=article(101).inline_photo_ids()[0])
+    assert article(101).body_ar.count("<figure") == 1
+    assert market.alt_text_ar == "بسطات الخضار"  # the attachment had none; the post's image gave it
+    tank = article(100)
+    assert f'<figure data-photo-id="{tank.lead_photo_id}"></figure>' in tank.body_ar  # the -300x200 copy
+    assert "wp:" not in tank.body_ar and "[caption" not in article(101).body_ar
+
+
+@pytest.mark.django_db
+def test_hostile_markup_in_a_post_is_removed(client, media_dir):
+    run_import(media_dir=media_dir)
+    story = article(108)
+    body = story.body_ar
+    for hostile in ("<script", "onclick", "onerror", "javascript:", "<iframe", "document.cookie"):
+        assert hostile not in body
+    assert "فقرة ثانية تبقى." in body
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page and html.escape("<script>alert(1)</script>") in page
+
+
+@pytest.mark.django_db
+def test_bad_items_are_skipped_with_their_reasons_and_the_rest_imports(media_dir):
+    report = run_import(media_dir=media_dir)
+    found = reasons(report)
+    assert "ghost" in found["post", "106"]
+    assert "XML" in found["post", "107"] or "xml" in found["post", "107"].lower()
+    assert ("post", "105") in found  # WordPress's trash
+    assert "../../secret.jpg" in found["attachment", "14"]  # leaves the media folder: never read
+    assert ("attachment", "15") in found  # truncated image refused
+    missing = {(problem.kind, problem.original_id) for problem in report.missing_media}
+    assert ("attachment", "13") in missing and ("post", "101") in missing  # lost.jpg, the featured image
+    assert article(101).lead_photo is None and article(101).headline_ar == "سوق الجمعة يعود بعد الترميم"
+    assert ImportedItem.objects.filter(kind="post").count() == 7
+
+
+@pytest.mark.django_db
+def test_an_attachment_path_leaving_the_media_folder_is_never_read(media_dir):
+    report = run_import(media_dir=media_dir)
+    assert ("attachment", "14") in reasons(report)
+    assert safe_media_file(media_dir, "../secret.jpg") is None
+    assert safe_media_file(media_dir, "/etc/passwd") is None
+    assert safe_media_file(media_dir, "2019/../../secret.jpg") is None
+    assert safe_media_file(media_dir, "2019/03/tank.jpg") == (media_dir / "2019/03/tank.jpg").resolve()
+
+
+@pytest.mark.django_db
+def test_without_a_media_folder_posts_import_and_every_photo_is_reported_missing():
+    report = run_import()
+    assert Photo.objects.count() == 0
+    assert article(100).lead_photo is None
+    assert article(100).status == Article.Status.PUBLISHED
+    assert {problem.original_id for problem in report.missing_media if problem.kind == "attachment"} >= {"10", "11"}
+
+
+@pytest.mark.django_db
+def test_importing_the_same_export_twice_changes_nothing(media_dir):
+    run_import(media_dir=media_dir)
+    before = {a.pk: (a.version, a.updated_at) for a in Article.objects.all()}
+    recorded = dict(ImportedItem.objects.values_list("pk", "imported_at"))
+    counts = (Article.objects.count(), Photo.objects.count(), Section.objects.count(), Tag.objects.count(),
+              Person.objects.count(), OldAddress.objects.count(), AuditEntry.objects.count())
+    report = run_import(media_dir=media_dir)
+    assert {a.pk: (a.version, a.updated_at) for a in Article.objects.all()} == before
+    assert counts == (Article.objects.count(), Photo.objects.count(), Section.objects.count(), Tag.objects.count(),
+                      Person.objects.count(), OldAddress.objects.count(), AuditEntry.objects.count())
+    assert report.counts["post"]["created"] == report.counts["post"]["updated"] == 0
+    assert report.counts["post"]["unchanged"] == 7
+    assert report.counts["attachment"]["unchanged"] == 3
+    assert dict(ImportedItem.objects.values_list("pk", "imported_at")) == recorded  # not even re-stamped
+
+
+@pytest.mark.django_db
+def test_a_newer_export_updates_the_changed_post_only(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    untouched = article(109)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(
+        SITE.read_text()
+        .replace("البلدية تركّب خزانات مياه جديدة في المدارس", "البلدية تنهي تركيب خزانات المياه في المدارس")
+        .replace("2019-03-06 06:00:00", "2019-03-07 06:00:00")
+    )
+    report = run_import(newer, media_dir=media_dir)
+    assert report.counts["post"]["updated"] == 1
+    assert article(100).headline_ar == "البلدية تنهي تركيب خزانات المياه في المدارس"
+    assert Article.objects.filter(headline_ar__contains="خزانات").count() == 1
+    assert article(109).version == untouched.version
+
+
+@pytest.mark.django_db
+def test_an_article_edited_here_is_not_overwritten_by_a_newer_export(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    story = article(100)
+    story.headline_ar = "عنوان عدّله المحرر"
+    story.save()
+    newer = tmp_path / "newer.xml"
+    newer.write_text(SITE.read_text().replace("2019-03-06 06:00:00", "2019-03-08 06:00:00"))
+    report = run_import(newer, media_dir=media_dir)
+    assert article(100).headline_ar == "عنوان عدّله المحرر"
+    assert ("post", "100") in reasons(report)
+
+
+@pytest.mark.django_db
+def test_accounts_are_inactive_have_no_password_and_are_linked_to_their_person():
+    run_import(accounts=True)
+    person = Person.objects.get(name_ar="ريما الشامي")
+    assert person.user.username == "rima" and person.user.email == "rima@sawt.example"
+    assert not person.user.is_active and not person.user.has_usable_password()
+    assert not person.user.groups.exists() and not person.user.is_staff
+    run_import(accounts=True)
+    assert Person.objects.filter(user__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_huge_and_garbage_values_are_cut_to_size(tmp_path):
+    text = SITE.read_text().replace(
+        "City council approves the water budget", "ع" * 5000
+    ).replace("<wp:post_date_gmt><![CDATA[2019-06-01 06:00:00]]>", "<wp:post_date_gmt><![CDATA[garbage]]>")
+    path = tmp_path / "huge.xml"
+    path.write_text(text)
+    run_import(path)
+    assert len(article(109).headline_ar) == 250
+    assert article(108).published_at.year == 2019  # the local date, when the GMT one is garbage
+
+
+def test_sized_and_scaled_copies_point_at_their_upload():
+    key = media_key("https://cdn.example/wp-content/uploads/2019/04/market-scaled.jpg")
+    assert media_key("https://sawt.example/wp-content/uploads/2019/04/market-1024x683.jpg") == key
+    assert media_key("2019/04/market.jpg") == key
+    assert media_key("https://sawt.example/wp-content/uploads/2019/03/%D8%B3%D9%88%D9%82.jpg") == "2019/03/سوق.jpg"
+
+
+def test_a_credit_is_read_from_the_end_of_a_caption():
+    assert credit_from_caption("الخزان الجديد (تصوير: ريما الشامي)") == "ريما الشامي"
+    assert credit_from_caption("Protesters downtown. Photo: Sami Haddad") == "Sami Haddad"
+    assert credit_from_caption("© Reuters") == "Reuters"
+    assert credit_from_caption("سوق الخضار") == ""
+
+
+@pytest.mark.django_db
+def test_a_failed_item_leaves_no_file_behind(media_dir, monkeypatch, settings):
+    from articles import wordpress
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(wordpress.Importer, "_remember_photo", fail)
+    report = run_import(media_dir=media_dir)
+    assert Photo.objects.count() == 0
+    stored = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert stored == []
+    assert ("attachment", "10") in reasons(report)
+
+
+@pytest.mark.django_db
+def test_the_command_prints_progress_and_a_summary(media_dir):
+    out, err = StringIO(), StringIO()
+    call_command("import_wordpress", str(SITE), "--media-dir", str(media_dir), stdout=out, stderr=err)
+    summary = out.getvalue()
+    assert "7" in summary and "ghost" in summary and "lost.jpg" in summary
+    assert "posts" in err.getvalue() and "%" in err.getvalue()
+    quiet_out, quiet_err = StringIO(), StringIO()
+    call_command("import_wordpress", str(SITE), verbosity=0, stdout=quiet_out, stderr=quiet_err)
+    assert quiet_out.getvalue() == quiet_err.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_missing_file_or_folder(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(tmp_path / "none.xml"))
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(SITE), "--media-dir", str(tmp_path / "none"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_address_answers_301_to_the_imported_article(client, media_dir):
+    run_import(media_dir=media_dir)
+    story = article(100)
+    response = client.get("/archives/100")
+    assert response.status_code == 301
+    assert unquote(response["Location"]) == unquote(story.get_absolute_url())
+    # Committed, so the renditions were made after each photo's transaction, as in production.
+    assert story.lead_photo.renditions
+    shutil.rmtree(media_dir)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_cache_starts_one_new_generation_when_the_import_ends(monkeypatch):
+    from articles import page_cache
+
+    started = []
+    monkeypatch.setattr(page_cache, "_start_generation", lambda: started.append(1) or "token:")
+    run_import()
+    assert Article.objects.count() == 7
+    assert started == [1]  # not one per post, category, tag and author
+    # After the run, a change starts its own generation again.
+    with transaction.atomic():
+        Article.objects.filter(status=Article.Status.PUBLISHED).first().save()
+    assert started == [1, 1]
+
+
+def test_an_oversized_item_is_skipped_without_being_kept_and_the_next_one_is_read(tmp_path, monkeypatch):
+    from articles import wxr
+
+    monkeypatch.setattr(wxr, "MAX_ITEM_BYTES", 4000)
+    monkeypatch.setattr(wxr, "CHUNK_SIZE", 1000)
+    text = SITE.read_text().replace("<p>فقرة ثانية تبقى.</p>", "<p>" + "حشو " * 5000 + "</p>")
+    path = tmp_path / "oversized.xml"
+    path.write_text(text)
+    items = list(WXRFile(path).items())
+    broken = [(item.post_id, item.reason) for item in items if isinstance(item, BrokenItem)]
+    assert broken[0][0] == "107" and broken[1:] == [("", "too_large")]  # post 108, too big to read
+    read = [item.post_id for item in items if not isinstance(item, BrokenItem)]
+    assert "108" not in read and read[-2:] == ["109", "200"]
