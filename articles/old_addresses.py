@@ -1,9 +1,10 @@
 """Old links keep working: the addresses a story had on the site it was moved from answer 301 to its page here.
 
 An importer calls ``remember(article, addresses)`` with the story's old permalink, /?p=ID, /archives/ID and its
-old slug; ``OldAddressMiddleware`` answers the requests for them. Both sides go through ``address_key()``, so an
-address is found whatever the request's trailing slash, percent-encoding (WordPress keeps Arabic slugs as
-%d8%b3…, in either case of hex) or tracking query (utm_source=…) looks like.
+old slug (under the folder the old site lived in, /blog/?p=ID for a blog at /blog/); ``OldAddressMiddleware``
+answers the requests for them. Both sides go through ``address_key()``, so an address is found whatever the
+request's trailing slash, percent-encoding (WordPress keeps Arabic slugs as %d8%b3…, in either case of hex),
+/index.php/ prefix (WordPress's PATH_INFO permalinks) or tracking query (utm_source=…) looks like.
 """
 
 import re
@@ -18,8 +19,11 @@ from django.utils.translation import override
 
 from .models import Article, OldAddress
 
-# WordPress answers its "ugly" permalink, /?p=123 (also as /index.php?p=123), on the home page's address.
+# WordPress answers its "ugly" permalink, /?p=123 (also as /index.php?p=123), on the home page's address; a
+# site installed in a folder on the folder's (/blog/?p=123, /blog/index.php?p=123).
 HOME_PATHS = ("/", "/index.php")
+# /index.php/2019/03/slug/ is /2019/03/slug/ on a server without rewrite rules ("PATH_INFO" permalinks).
+_INDEX_PHP = re.compile(r"/index\.php(?=/)")
 # A post id: digits only (no sign, no Arabic-Indic digits), at most the width of a 64-bit integer.
 POST_ID = re.compile(r"[0-9]{1,19}")
 MAX_LENGTH = OldAddress._meta.get_field("path").max_length
@@ -27,19 +31,20 @@ MAX_LENGTH = OldAddress._meta.get_field("path").max_length
 
 def address_key(path, query=""):
     """The form an old address is stored and looked up in: a decoded path (Arabic letters, as Django's
-    ``request.path`` has them) without its trailing slash, plus ``?p=ID`` on the home page and nothing else of
-    the query. None for an address that cannot be one (a ?p= that is no post id, a NUL byte, too long)."""
-    path = "/" + path.lstrip("/")
-    if path in HOME_PATHS and query:
-        post_id = QueryDict(query).get("p", "")
-        if not POST_ID.fullmatch(post_id):
-            return None
-        return f"/?p={int(post_id)}"
-    # Both /2019/03/news/ and /2019/03/news find the same row: WordPress printed one, readers typed the other.
-    path = path.rstrip("/") or "/"
+    ``request.path`` has them) without its trailing slash or /index.php/ prefix, plus ``?p=ID`` on a home page
+    (any path ending in "/" or "/index.php": /?p=7, /blog/?p=7) and nothing else of the query. None for an
+    address that cannot be one (a ?p= that is no post id, a NUL byte, too long)."""
+    path = _INDEX_PHP.sub("", "/" + path.lstrip("/"), count=1)
     if "\x00" in path or len(path) > MAX_LENGTH:  # PostgreSQL refuses NUL in text; the column holds 1000
         return None
-    return path
+    if query and path.endswith(("/", "/index.php")) and "p" in (params := QueryDict(query)):
+        post_id = params.get("p", "")
+        if not POST_ID.fullmatch(post_id):
+            return None
+        return f"{path.removesuffix('index.php')}?p={int(post_id)}"
+    # Both /2019/03/news/ and /2019/03/news find the same row: WordPress printed one, readers typed the other.
+    return path.rstrip("/") or "/"
+
 
 
 def _decoded_path(url):
@@ -67,13 +72,16 @@ def remember(article, addresses):
 
     An address that already belongs to another story is given to this one: the newest import wins. An address
     this site answers itself ("/", "/search/", an article's address…) is skipped, as is one that cannot be
-    requested (see address_key). Returns the stored keys. One query, however many addresses.
+    requested (see address_key), and one whose query address_key would drop: /blog/?page_id=5 is not /blog.
+    Returns the stored keys. One query, however many addresses.
     """
     keys = []
     for address in addresses:
         parts = urlsplit(address.strip())
         key = address_key(_decoded_path(address.strip()), parts.query)
-        if key is None or key in keys or ("?" not in key and is_live_address(key)):
+        if key is None or key in keys or (parts.query and "?" not in key):
+            continue
+        if "?" not in key and is_live_address(key):
             continue
         keys.append(key)
     if keys:
@@ -118,8 +126,9 @@ class OldAddressMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        query = request.META.get("QUERY_STRING", "")
         if request.path_info in HOME_PATHS and "p" in request.GET:
-            target = current_address(address_key(request.path_info, request.META.get("QUERY_STRING", "")))
+            target = current_address(address_key(request.path_info, query))
             if target:
                 return HttpResponsePermanentRedirect(target)
             # LocaleMiddleware has not run yet: the 404 page of the Arabic edition, whose address this is.
@@ -127,7 +136,8 @@ class OldAddressMiddleware:
                 return response_for_exception(request, Http404("No published story has this post id."))
         response = self.get_response(request)
         if response.status_code == 404:
-            target = current_address(address_key(request.path_info))
+            # With the query: /blog/?p=7 on a site that lived in /blog/ is a post, not the blog's home.
+            target = current_address(address_key(request.path_info, query))
             if target:
                 return HttpResponsePermanentRedirect(target)
         return response

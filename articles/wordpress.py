@@ -7,9 +7,14 @@ in a transaction of its own: a bad item is skipped and reported with its reason,
 item whose transaction rolls back is deleted again.
 
 Running the same export twice changes nothing: each item's ImportedItem row holds a fingerprint of it as exported
-(its modified date included, and the library photos it resolved to), and an item whose fingerprint is unchanged is
-not touched. A newer export updates what changed, except an article edited here since it was imported: that one is
-kept and reported. Nothing is ever fetched from the network: media come from ``--media-dir`` alone.
+(its modified date included, the library photos it resolved to, an attachment's file content), and an item whose
+fingerprint is unchanged is not touched. The same row also holds a digest of what an editor can change here (an
+article's text, slug, section, lead photo and visibility; a photo's caption, alt text and credit) as the import left
+it: a newer export updates what changed, except an article or photo edited here since it was imported, which is kept
+and reported. A post already imported that the newer export no longer lets in (trashed there, an unknown status…)
+is moved to the trash or unpublished here, and reported. Nothing is ever fetched from the network: media come from
+``--media-dir`` alone. With ``later_renditions`` the photos are stored without their renditions, which
+``manage.py regenerate_renditions`` makes afterwards (pages show the original meanwhile).
 """
 
 import hashlib
@@ -26,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -35,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import page_cache
 from .audit import AuditEntry
-from .intake import create_photo, prepare_upload
+from .intake import create_photo, fill_photo_from_file, prepare_upload, store_photo_file
 from .models import Article, ArticleAuthor, ImportedItem, Person, Photo, Section, Tag, TaggedArticle
 from .text import unicode_slug
 from .wxr import BrokenItem, WXRFile
@@ -52,6 +57,10 @@ REASONS = {
     "unknown_author": _("The author «%(login)s» is not among the export's authors."),
     "trash": _("The post is in WordPress's trash."),
     "status": _("WordPress status «%(status)s» is not imported."),
+    "photo_edited_here": _(
+        "The photo was edited here after it was imported; the newer export did not overwrite it."
+    ),
+    "caption_unused": _("The post's caption for photo %(photo)s was not used (the photo has its own): «%(caption)s»"),
     "no_date": _("The post is published but has no publication date."),
     "edited_here": _("The article was edited here after it was imported; the newer export did not overwrite it."),
     "no_login": _("The author has no login name."),
@@ -66,6 +75,25 @@ REASONS = {
 }
 
 
+# What was done here to an article imported before that a newer export no longer lets in.
+ACTIONS = {
+    "trashed": _("The article imported before was moved to the trash here."),
+    "unpublished": _("The article imported before was unpublished here."),
+    "kept": _("The article imported before was already off the site here."),
+}
+# WordPress's own status names, as the report shows them.
+WORDPRESS_STATUSES = {
+    "publish": _("published"),
+    "future": _("scheduled"),
+    "draft": _("draft"),
+    "pending": _("pending review"),
+    "private": _("private"),
+    "trash": _("trash"),
+    "inherit": _("inherit (belongs to its parent)"),
+    "auto-draft": _("automatic draft"),
+}
+
+
 @dataclass
 class Problem:
     kind: str
@@ -76,7 +104,9 @@ class Problem:
 
     @property
     def reason(self):
-        return str(REASONS[self.code]) % self.params if self.params else str(REASONS[self.code])
+        if not self.params:
+            return str(REASONS[self.code])
+        return str(REASONS[self.code]) % {key: str(value) for key, value in self.params.items()}
 
 
 @dataclass
@@ -87,6 +117,8 @@ class Report:
     skipped: list = field(default_factory=list)
     missing_media: list = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)  # post types not imported (pages, menus…)
+    removed: list = field(default_factory=list)  # (Problem, action): imported before, taken off the site now
+    unused_captions: list = field(default_factory=list)  # a post's inline caption its photo did not take
 
     def count(self, kind, outcome):
         self.counts[kind][outcome] += 1
@@ -97,9 +129,45 @@ class Report:
     def missing(self, kind, original_id, title, code, **params):
         self.missing_media.append(Problem(kind, str(original_id), str(title)[:120], code, params))
 
+    def remove(self, kind, original_id, title, code, action, **params):
+        self.removed.append((Problem(kind, str(original_id), str(title)[:120], code, params), action))
+
 
 def _digest(*parts):
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# A fingerprint is "<40 hex of the item as exported>.<23 hex of what an editor can change here, as imported>",
+# the 64 characters ImportedItem.fingerprint holds. One written before the second part existed is 64 hex: its
+# first 40 still compare, and it has no recorded state.
+def _stamp(exported, here):
+    return f"{exported[:40]}.{here[:23]}"
+
+
+def _same_export(fingerprint, exported):
+    return (fingerprint or "")[:40] == exported[:40]
+
+
+def _recorded_state(fingerprint):
+    return (fingerprint or "").partition(".")[2] or None
+
+
+def _article_state(text_changed_at, slug, section_id, lead_photo_id, status, deleted_at):
+    """What an editor changes on an imported article, not what the system does: publish_scheduled taking a
+    scheduled story live changes its status and version but not this (scheduled and published are both "live")."""
+    visibility = "trash" if deleted_at else ("live" if status in Article.TIMED else status)
+    return _digest(text_changed_at, slug, section_id, lead_photo_id, visibility)[:23]
+
+
+def _state_of_article(article):
+    return _article_state(
+        getattr(article, f"text_changed_at_{LANGUAGE}"), getattr(article, f"slug_{LANGUAGE}"), article.section_id,
+        article.lead_photo_id, article.status, article.deleted_at,
+    )
+
+
+def _state_of_photo(photo):
+    return _digest(*(getattr(photo, f"{name}_{LANGUAGE}") for name in ("caption", "alt_text", "credit")))[:23]
 
 
 def _plain(html, limit):
@@ -124,6 +192,16 @@ _SERIALISED_CREDIT = re.compile(r'"credit";s:\d+:"([^"]{1,200})";')
 def credit_from_caption(caption):
     match = _CREDIT.search(caption or "")
     return match.group(1).strip() if match else ""
+
+
+def split_credit(caption):
+    """(the caption without its credit line, the credit): «الخزان (تصوير: ريما)» → («الخزان», «ريما»), so a page
+    that prints caption and credit does not print the credit twice."""
+    caption = caption or ""
+    match = _CREDIT.search(caption)
+    if not match:
+        return caption.strip(), ""
+    return caption[:match.start()].rstrip(" \t-–—|/,:،"), match.group(1).strip()
 
 
 # Where a WordPress address points in the uploads folder: sized copies (-300x200), the big-image copy (-scaled),
@@ -189,12 +267,18 @@ STATUSES = {
 class Importer:
     """One run of the import. ``progress(phase, done, total)`` is called as items are read."""
 
-    def __init__(self, path, *, media_dir=None, accounts=False, user=None, progress=None):
+    def __init__(self, path, *, media_dir=None, accounts=False, user=None, progress=None, later_renditions=False):
         self.wxr = WXRFile(path)
         self.source = self.wxr.site.source
         self.media_dir = Path(media_dir) if media_dir else None
         self.accounts = accounts
         self.user = user
+        self.later_renditions = later_renditions
+        # The folder the old site lived in ("/blog" for http://x.example/blog/, "" at the root): its ?p=ID,
+        # /archives/ID and /slug/ addresses were under it.
+        self.folder = urlsplit(
+            self.wxr.site.base_blog_url or self.wxr.site.base_site_url or self.wxr.site.link
+        ).path.rstrip("/")
         self.progress = progress or (lambda phase, done, total: None)
         self.report = Report()
         # Caches for the run: what each WordPress login, slug and attachment became here.
@@ -205,7 +289,7 @@ class Importer:
         self.photos_by_key = {}  # media_key(uploads path) -> Photo pk
         self.known = {}
         self.seen_broken = set()
-        self.filled = set()  # photos whose empty caption and alt text a post has had the chance to fill
+        self.inline_photos = {}  # photo pk -> Photo, for the captions posts give their inline images
 
     # The run ----------------------------------------------------------------------------------------------
 
@@ -217,7 +301,10 @@ class Importer:
     def _run(self):
         for row in ImportedItem.objects.filter(source=self.source).values(
             "pk", "kind", "original_id", "fingerprint", "article_id", "photo_id", "person_id", "section_id",
-            "tag_id", "imported_at", "article__updated_at",
+            "tag_id", "imported_at", "article__updated_at", f"article__text_changed_at_{LANGUAGE}",
+            f"article__slug_{LANGUAGE}", "article__section_id", "article__lead_photo_id", "article__status",
+            "article__deleted_at", f"photo__caption_{LANGUAGE}", f"photo__alt_text_{LANGUAGE}",
+            f"photo__credit_{LANGUAGE}",
         ):
             self.known[row["kind"], row["original_id"]] = row
         site = self.wxr.site
@@ -402,25 +489,30 @@ class Importer:
         if not path.is_file():
             self.report.missing(Kind.ATTACHMENT, item.post_id, title, "missing_file", path=relative[:200])
             return
-        stat = path.stat()
-        fingerprint = item.fingerprint(relative, stat.st_size, stat.st_mtime_ns)
+        data = path.read_bytes()
+        # The content, not the file's size and date: a re-copied uploads folder is the same export.
+        exported = item.fingerprint(relative, hashlib.sha256(data).hexdigest())
         known = self.known.get((Kind.ATTACHMENT, item.post_id))
-        if known and known["photo_id"] and known["fingerprint"] == fingerprint:
-            self._remember_photo(item, relative, known["photo_id"])
-            self.report.count(Kind.ATTACHMENT, "unchanged")
-            return
+        if known and known["photo_id"]:
+            if _same_export(known["fingerprint"], exported):
+                self._remember_photo(item, relative, known["photo_id"])
+                self.report.count(Kind.ATTACHMENT, "unchanged")
+                return
+            recorded = _recorded_state(known["fingerprint"])
+            now = _digest(*(known[f"photo__{name}_{LANGUAGE}"] for name in ("caption", "alt_text", "credit")))
+            if recorded and recorded != now[:23]:
+                self._remember_photo(item, relative, known["photo_id"])
+                self.report.skip(Kind.ATTACHMENT, item.post_id, title, "photo_edited_here")
+                return
         try:
-            with path.open("rb") as handle:
-                prepared = prepare_upload(File(handle, name=path.name))
+            prepared = prepare_upload(ContentFile(data, name=path.name))
         except ValidationError as error:
             self.report.skip(Kind.ATTACHMENT, item.post_id, title, "refused", detail="; ".join(error.messages))
             return
-        caption = _plain(item.excerpt, 2000)
+        caption, credit = split_credit(_plain(item.excerpt, 2000))
         description = _plain(item.content, 2000)
-        credit = _cut(
-            credit_from_caption(caption) or (_SERIALISED_CREDIT.findall(item.meta.get("_wp_attachment_metadata", ""))
-                                             or [""])[0], 200,
-        )
+        serialised = _SERIALISED_CREDIT.findall(item.meta.get("_wp_attachment_metadata", ""))
+        credit = _cut(credit or (serialised or [""])[0], 200)
         fields = {
             f"caption_{LANGUAGE}": caption or description,
             f"alt_text_{LANGUAGE}": _cut(item.meta.get("_wp_attachment_image_alt", ""), 300),
@@ -428,10 +520,7 @@ class Importer:
         }
         photo = Photo.objects.filter(pk=known["photo_id"]).first() if known and known["photo_id"] else None
         if photo is None:
-            content = prepared.content
-            content.prepared = prepared
-            photo = create_photo(file=content, uploaded_by=self.user, **fields)
-            self._stored_files.append(photo)
+            photo = self._create_photo(prepared, fields)
             outcome = "created"
         else:
             for name, value in fields.items():
@@ -447,9 +536,26 @@ class Importer:
                 photo.save(update_fields=["embedded_metadata"])
         if outcome == "updated":
             photo.save()
-        self._record(Kind.ATTACHMENT, item.post_id, fingerprint, photo=photo)
+        self._record(Kind.ATTACHMENT, item.post_id, _stamp(exported, _state_of_photo(photo)), photo=photo)
         self._remember_photo(item, relative, photo.pk)
         self.report.count(Kind.ATTACHMENT, outcome)
+
+    def _create_photo(self, prepared, fields):
+        content = prepared.content
+        content.prepared = prepared
+        if not self.later_renditions:
+            photo = create_photo(file=content, uploaded_by=self.user, **fields)
+            self._stored_files.append(photo)
+            return photo
+        # create_photo's steps without the renditions it makes after the commit: regenerate_renditions makes
+        # them after the import, and pages show the original until then (renditions.picture()).
+        photo = Photo(uploaded_by=self.user, **fields)
+        fill_photo_from_file(photo, prepared)
+        photo.full_clean()
+        store_photo_file(photo)
+        self._stored_files.append(photo)  # deleted again if the item's transaction rolls back
+        photo.save()
+        return photo
 
     def _replace_image(self, photo, prepared):
         from .intake import fill_photo_from_file, store_photo_file
@@ -461,7 +567,8 @@ class Importer:
         self._stored_files.append(photo)
         storage = photo.image.storage
         transaction.on_commit(lambda: storage.delete(old) if old else None, robust=True)
-        transaction.on_commit(lambda: ensure_renditions(photo), robust=True)
+        if not self.later_renditions:
+            transaction.on_commit(lambda: ensure_renditions(photo), robust=True)
 
     def _remember_photo(self, item, relative, pk):
         self.photos[item.post_id] = pk
@@ -477,25 +584,31 @@ class Importer:
 
     # Posts -------------------------------------------------------------------------------------------------
 
-    def import_post(self, item):
-        title = _cut(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
+    def _not_importable(self, item):
+        """(reason code, params) for a post this run does not import, else None."""
         if item.status == "trash":
-            self.report.skip(Kind.POST, item.post_id, title, "trash")
-            return
+            return "trash", {}
         status = STATUSES.get(item.status)
         if status is None:
-            self.report.skip(Kind.POST, item.post_id, title, "status", status=item.status[:40])
+            return "status", {"status": WORDPRESS_STATUSES.get(item.status, item.status[:40])}
+        if item.creator not in self.people:
+            return "unknown_author", {"login": item.creator[:60]}
+        if status in Article.TIMED and parse_wp_date(item.post_date, item.post_date_gmt) is None:
+            return "no_date", {}
+        return None
+
+    def import_post(self, item):
+        title = _cut(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
+        known = self.known.get((Kind.POST, item.post_id))
+        if refused := self._not_importable(item):
+            if known and known["article_id"]:
+                self._withdraw(item, known, title, *refused)
+            else:
+                self.report.skip(Kind.POST, item.post_id, title, refused[0], **refused[1])
             return
-        person_id = self.people.get(item.creator)
-        if person_id is None:
-            self.report.skip(Kind.POST, item.post_id, title, "unknown_author", login=item.creator[:60])
-            return
-        published_at = None
-        if status in Article.TIMED:
-            published_at = parse_wp_date(item.post_date, item.post_date_gmt)
-            if published_at is None:
-                self.report.skip(Kind.POST, item.post_id, title, "no_date")
-                return
+        status = STATUSES[item.status]
+        person_id = self.people[item.creator]
+        published_at = parse_wp_date(item.post_date, item.post_date_gmt) if status in Article.TIMED else None
 
         used = []
 
@@ -529,19 +642,19 @@ class Importer:
             else:
                 tag_ids.append(pk)
         tag_ids = list(dict.fromkeys(pk for pk in tag_ids if pk))
-        fingerprint = item.fingerprint(lead_id, sorted({pk for pk, _c, _a in used}), section_id, tag_ids, person_id)
+        exported = item.fingerprint(lead_id, sorted({pk for pk, _c, _a in used}), section_id, tag_ids, person_id)
 
-        known = self.known.get((Kind.POST, item.post_id))
+        restore = False
         if known and known["article_id"]:
-            if known["fingerprint"] == fingerprint:
+            if _same_export(known["fingerprint"], exported):
                 self.report.count(Kind.POST, "unchanged")
                 return
-            # Article.save() stamps updated_at just before the row is recorded: later means an editor saved it.
-            edited = known["article__updated_at"]
-            if edited and known["imported_at"] and edited > known["imported_at"]:
+            if self._edited_here(known):
                 self.report.skip(Kind.POST, item.post_id, title, "edited_here")
                 return
             article = Article.objects.get(pk=known["article_id"])
+            # Not edited here, yet in the trash: an earlier export had it in WordPress's trash, this one not.
+            restore = article.deleted_at is not None
             outcome = "updated"
         else:
             article = Article(created_by=self.user)
@@ -561,40 +674,102 @@ class Importer:
         # The archive keeps its dates and stays published even where our publishing checklist is unmet
         # (publish_blockers()): publishing through publish() would refuse, and the archive would vanish.
         article.save()
+        if restore:
+            article.restore_from_trash(by=None)
         if outcome == "updated":
             ArticleAuthor.objects.filter(article=article).delete()
             TaggedArticle.objects.filter(content_object=article).delete()
         ArticleAuthor.objects.create(article=article, person_id=person_id, order=0)
         TaggedArticle.objects.bulk_create([TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids])
-        self._fill_photos(used)
-        addresses = [item.link, f"/?p={item.post_id}", f"/archives/{item.post_id}"]
-        if item.post_name_raw:
-            addresses.append(f"/{item.post_name_raw}/")
-        _remember(article, [address for address in addresses if address])
+        self._fill_photos(used, item, title)
+        _remember(article, [address for address in self._old_addresses(item) if address])
         if status in Article.TIMED and not was_timed:
             AuditEntry.record(
                 "scheduled" if status == Article.Status.SCHEDULED else "published", article,
                 actor=self.user, detail=gettext("imported from WordPress"),
             )
-        self._record(Kind.POST, item.post_id, fingerprint, article=article)
+        self._record(Kind.POST, item.post_id, _stamp(exported, _state_of_article(article)), article=article)
         self.report.count(Kind.POST, outcome)
 
-    def _fill_photos(self, used):
-        """A body photo without a caption or alt text of its own takes the one its WordPress post gave it (the
-        first post that shows it: a photo is looked at once a run, so a pool used by thousands costs no queries)."""
-        wanted = {pk: (caption, alt) for pk, caption, alt in used if (caption or alt) and pk not in self.filled}
-        self.filled.update(wanted)
+    def _old_addresses(self, item):
+        """The post's permalink, and /?p=ID, /archives/ID and /slug/ under the folder the old site lived in."""
+        addresses = [item.link, f"{self.folder}/?p={item.post_id}", f"{self.folder}/archives/{item.post_id}"]
+        if item.post_name_raw:
+            addresses.append(f"{self.folder}/{item.post_name_raw}/")
+        return addresses
+
+    def _edited_here(self, known):
+        """Whether an editor changed the imported article here since (see _article_state)."""
+        recorded = _recorded_state(known["fingerprint"])
+        if recorded is None:  # imported before the state was recorded: the save dates are all there is
+            edited = known["article__updated_at"]
+            return bool(edited and known["imported_at"] and edited > known["imported_at"])
+        now = _article_state(
+            known[f"article__text_changed_at_{LANGUAGE}"], known[f"article__slug_{LANGUAGE}"],
+            known["article__section_id"], known["article__lead_photo_id"], known["article__status"],
+            known["article__deleted_at"],
+        )
+        return recorded != now
+
+    def _withdraw(self, item, known, title, code, params):
+        """A post imported before that this export no longer lets in: readers must not keep seeing it here.
+
+        Trashed in WordPress: moved to our trash (an editor can restore it). Otherwise (a status we do not
+        import, an unknown author…): unpublished. Recorded, so the same export does it, and reports it, once.
+        """
+        exported = item.fingerprint("withdrawn", code)
+        if _same_export(known["fingerprint"], exported):
+            self.report.count(Kind.POST, "unchanged")
+            return
+        article = Article.objects.get(pk=known["article_id"])
+        if code == "trash" and article.deleted_at is None:
+            article.move_to_trash(by=None)
+            action = "trashed"
+        elif article.deleted_at is None and article.status in Article.TIMED:
+            article.unpublish(by=None)
+            action = "unpublished"
+        else:
+            action = "kept"
+        self._record(Kind.POST, item.post_id, _stamp(exported, _state_of_article(article)))
+        self.report.remove(Kind.POST, item.post_id, title, code, action, **params)
+
+    def _fill_photos(self, used, item, title):
+        """A body photo takes the caption, credit and alt text its post gave it where it has none of its own; a
+        post's caption that a photo with its own did not take is listed in the report, so none is lost silently.
+        A photo is read once a run, so a pool used by thousands of posts costs no queries."""
+        wanted = {pk for pk, caption, alt in used if caption or alt} - self.inline_photos.keys()
         for photo in Photo.objects.filter(pk__in=wanted) if wanted else []:
-            caption, alt = wanted[photo.pk]
+            self.inline_photos[photo.pk] = photo
+        for pk, caption, alt in used:
+            photo = self.inline_photos.get(pk)
+            if photo is None:
+                continue
+            text, credit = split_credit(_plain(caption, 2000))
+            credit = _cut(credit, 200)
             changed = []
-            if caption and not getattr(photo, f"caption_{LANGUAGE}"):
-                setattr(photo, f"caption_{LANGUAGE}", _plain(caption, 2000))
+            own = getattr(photo, f"caption_{LANGUAGE}")
+            if text and not own:
+                setattr(photo, f"caption_{LANGUAGE}", text)
                 changed.append(f"caption_{LANGUAGE}")
+            elif text and " ".join(text.split()) != " ".join(split_credit(own)[0].split()):
+                self.report.unused_captions.append(
+                    Problem(Kind.POST, item.post_id, title[:120], "caption_unused", {"photo": pk, "caption": text})
+                )
+            if credit and not getattr(photo, f"credit_{LANGUAGE}"):
+                setattr(photo, f"credit_{LANGUAGE}", credit)
+                changed.append(f"credit_{LANGUAGE}")
             if alt and not getattr(photo, f"alt_text_{LANGUAGE}"):
                 setattr(photo, f"alt_text_{LANGUAGE}", _cut(alt, 300))
                 changed.append(f"alt_text_{LANGUAGE}")
             if changed:
                 photo.save(update_fields=changed)
+                self._restamp_photo(photo)
+
+    def _restamp_photo(self, photo):
+        """The importer filled this photo's fields from a post: that is the state as imported, not an edit."""
+        for row in ImportedItem.objects.filter(source=self.source, kind=Kind.ATTACHMENT, photo=photo):
+            row.fingerprint = _stamp(row.fingerprint[:40], _state_of_photo(photo))
+            row.save(update_fields=["fingerprint"])
 
 
 def _convert_body(raw_html, photo_for_url):

@@ -1,7 +1,9 @@
 """``manage.py import_wordpress``: a WordPress export (tests/wxr/, written for these tests) moved into the newsroom."""
 
 import html
+import os
 import shutil
+import time
 from io import StringIO
 from pathlib import Path
 from urllib.parse import unquote
@@ -9,11 +11,11 @@ from urllib.parse import unquote
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.audit import AuditEntry
 from articles.models import Article, ImportedItem, OldAddress, Person, Photo, Section, Tag
-from articles.wordpress import Importer, credit_from_caption, media_key, safe_media_file
+from articles.wordpress import Importer, credit_from_caption, media_key, safe_media_file, split_credit
 from articles.wxr import BrokenItem, WXRError, WXRFile
 from tests import imagefiles
 
@@ -153,8 +155,9 @@ def test_attachments_become_photos_with_caption_alt_text_and_credits(media_dir):
     run_import(media_dir=media_dir)
     lead = article(100).lead_photo
     assert lead.alt_text_ar == "رافعة صفراء ترفع خزانا أزرق فوق مبنى المدرسة"
-    assert lead.caption_ar == "عمال البلدية يرفعون الخزان الجديد (تصوير: ريما الشامي)"
-    # WordPress's caption names the photographer; that credit wins over the one in the file.
+    # WordPress's caption names the photographer; that credit wins over the one in the file, and leaves the
+    # caption, so a page printing both does not print the credit twice.
+    assert lead.caption_ar == "عمال البلدية يرفعون الخزان الجديد"
     assert lead.credit_ar == "ريما الشامي"
     assert lead.embedded_metadata["credit"]["value"] == "وكالة أنباء الحي"
     description = lead.embedded_metadata["wordpress_description"]["value"]
@@ -313,6 +316,14 @@ def test_a_credit_is_read_from_the_end_of_a_caption():
     assert credit_from_caption("سوق الخضار") == ""
 
 
+def test_a_credit_taken_from_a_caption_leaves_the_caption():
+    assert split_credit("الخزان الجديد (تصوير: ريما الشامي)") == ("الخزان الجديد", "ريما الشامي")
+    assert split_credit("Protesters downtown. — Photo: Sami Haddad") == ("Protesters downtown.", "Sami Haddad")
+    assert split_credit("© Reuters") == ("", "Reuters")
+    assert split_credit("سوق الخضار") == ("سوق الخضار", "")
+    assert split_credit("") == ("", "")
+
+
 @pytest.mark.django_db
 def test_a_failed_item_leaves_no_file_behind(media_dir, monkeypatch, settings):
     from articles import wordpress
@@ -334,7 +345,7 @@ def test_the_command_prints_progress_and_a_summary(media_dir):
     call_command("import_wordpress", str(SITE), "--media-dir", str(media_dir), stdout=out, stderr=err)
     summary = out.getvalue()
     assert "7" in summary and "ghost" in summary and "lost.jpg" in summary
-    assert "posts" in err.getvalue() and "%" in err.getvalue()
+    assert "9/9" in err.getvalue() and "100%" in err.getvalue()  # in whatever language is active
     quiet_out, quiet_err = StringIO(), StringIO()
     call_command("import_wordpress", str(SITE), verbosity=0, stdout=quiet_out, stderr=quiet_err)
     assert quiet_out.getvalue() == quiet_err.getvalue() == ""
@@ -388,3 +399,215 @@ def test_an_oversized_item_is_skipped_without_being_kept_and_the_next_one_is_rea
     assert broken[0][0] == "107" and broken[1:] == [("", "too_large")]  # post 108, too big to read
     read = [item.post_id for item in items if not isinstance(item, BrokenItem)]
     assert "108" not in read and read[-2:] == ["109", "200"]
+
+
+# A site in a folder --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_site_in_a_folder_keeps_its_old_links_under_the_folder(client):
+    run_import(WXR / "archive-1.1.xml")  # WordPress lived at http://wadi.example/blog
+    story = article(7, source="wadi.example/blog")
+    paths = set(OldAddress.objects.values_list("path", flat=True))
+    assert paths == {"/blog/?p=7", "/blog/archives/7", "/blog/first-rain", "/blog/?p=8", "/blog/archives/8"}
+    for address in ["/blog/?p=7", "/blog/index.php?p=7", "/blog/archives/7/", "/blog/first-rain/",
+                    "/blog/?p=7&utm_source=x"]:
+        response = client.get(address)
+        assert response.status_code == 301, address
+        assert unquote(response["Location"]) == unquote(story.get_absolute_url())
+    # The old blog's home, a draft's ?p= and the root's /?p=7 lead to no story.
+    for address in ["/blog/", "/blog", "/blog/?p=8", "/?p=7", "/first-rain/", "/blog/?p=abc"]:
+        assert client.get(address).status_code == 404, address
+
+
+# What a newer export takes off the site -------------------------------------------------------------------------
+
+
+def with_post_field(path, post_id, tag, value):
+    """A copy of the test export with one field of one post changed."""
+    text = SITE.read_text()
+    start = text.rindex("<item>", 0, text.index(f"<wp:post_id>{post_id}</wp:post_id>"))
+    begin = text.index(f"<{tag}>", start)
+    end = text.index(f"</{tag}>", begin)
+    path.write_text(text[:begin] + f"<{tag}><![CDATA[{value}]]>" + text[end:])
+    return path
+
+
+@pytest.mark.django_db
+def test_a_post_trashed_in_wordpress_after_its_import_goes_to_the_trash_here(client, media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    story = article(100)
+    assert client.get("/?p=100").status_code == 301
+    trashed = with_post_field(tmp_path / "trashed.xml", 100, "wp:status", "trash")
+
+    report = run_import(trashed, media_dir=media_dir)
+
+    story.refresh_from_db()
+    assert story.deleted_at is not None  # in our trash: an editor can restore it
+    assert story not in Article.objects.published()
+    assert client.get("/?p=100").status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert [(problem.original_id, action) for problem, action in report.removed] == [("100", "trashed")]
+    # The same export again: nothing more to do, nothing reported twice.
+    again = run_import(trashed, media_dir=media_dir)
+    assert again.removed == [] and again.counts["post"]["unchanged"] == 7
+    # Restored in WordPress: a newer export brings it back.
+    run_import(media_dir=media_dir)
+    story.refresh_from_db()
+    assert story.deleted_at is None and story in Article.objects.published()
+
+
+@pytest.mark.django_db
+def test_a_post_a_newer_export_no_longer_lets_in_is_unpublished_here(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    ghost = with_post_field(tmp_path / "ghost.xml", 109, "dc:creator", "ghost")
+    odd = with_post_field(tmp_path / "odd.xml", 108, "wp:status", "auto-draft")
+
+    first = run_import(ghost, media_dir=media_dir)
+    assert article(109).status == Article.Status.UNPUBLISHED
+    assert [(p.original_id, action) for p, action in first.removed] == [("109", "unpublished")]
+    assert "ghost" in first.removed[0][0].reason
+
+    second = run_import(odd, media_dir=media_dir)  # 109 is back in this one, with its author
+    assert article(108).status == Article.Status.UNPUBLISHED
+    assert [(p.original_id, action) for p, action in second.removed] == [("108", "unpublished")]
+    assert article(109).status == Article.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_post_never_imported_and_not_importable_is_only_skipped(media_dir):
+    report = run_import(media_dir=media_dir)
+    assert ("post", "105") in reasons(report) and report.removed == []
+    assert not ImportedItem.objects.filter(kind="post", original_id="105").exists()
+
+
+# Photos: the same file, and what editors changed here -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_recopied_uploads_folder_is_the_same_export(media_dir):
+    run_import(media_dir=media_dir)
+    photo = article(100).lead_photo
+    photo.caption_ar, photo.credit_ar = "تعليق المحرر", "مصور التحرير"
+    photo.save()
+    later = time.time_ns() + 10**9
+    for path in media_dir.rglob("*"):
+        os.utime(path, ns=(later, later))  # cp -r without -p: every file newer
+
+    report = run_import(media_dir=media_dir)
+
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.credit_ar) == ("تعليق المحرر", "مصور التحرير")
+    assert report.counts["attachment"] == {"unchanged": 3}
+
+
+@pytest.mark.django_db
+def test_a_photo_edited_here_is_not_overwritten_by_a_newer_export(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    photo = article(100).lead_photo
+    photo.caption_ar = "تعليق المحرر"
+    photo.save()
+    newer = tmp_path / "newer.xml"
+    newer.write_text(SITE.read_text().replace("عمال البلدية يرفعون الخزان الجديد", "الخزان الجديد فوق المدرسة"))
+
+    report = run_import(newer, media_dir=media_dir)
+
+    photo.refresh_from_db()
+    assert photo.caption_ar == "تعليق المحرر"
+    assert ("attachment", "10") in reasons(report)
+    assert article(100).lead_photo == photo  # still the post's photo
+
+
+@pytest.mark.django_db
+def test_a_newer_export_updates_a_photo_nobody_edited_here(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(SITE.read_text().replace("عمال البلدية يرفعون الخزان الجديد", "الخزان الجديد فوق المدرسة"))
+
+    report = run_import(newer, media_dir=media_dir)
+
+    assert article(100).lead_photo.caption_ar == "الخزان الجديد فوق المدرسة"
+    assert report.counts["attachment"]["updated"] == 1
+
+
+@pytest.mark.django_db
+def test_saves_that_change_nothing_an_editor_sees_do_not_count_as_edited(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    assert Article.publish_due(at=timezone.datetime(2100, 1, 1, tzinfo=timezone.UTC)) == 1  # publish_scheduled
+    assert article(103).status == Article.Status.PUBLISHED
+    article(103).save()  # a maintenance script re-saving every article (say, to re-sanitise bodies)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(SITE.read_text().replace("يُختتم المهرجان بحفل في الساحة.", "يُختتم المهرجان غداً."))
+
+    report = run_import(newer, media_dir=media_dir)
+
+    assert ("post", "103") not in reasons(report)
+    assert "يُختتم المهرجان غداً." in article(103).body_ar
+
+
+@pytest.mark.django_db
+def test_an_editor_unpublishing_an_imported_story_counts_as_an_edit(media_dir, tmp_path):
+    run_import(media_dir=media_dir)
+    article(109).unpublish(by=None)
+    newer = tmp_path / "newer.xml"
+    newer.write_text(SITE.read_text().replace("Three members abstained.", "Two members abstained."))
+
+    report = run_import(newer, media_dir=media_dir)
+
+    assert ("post", "109") in reasons(report)
+    assert article(109).status == Article.Status.UNPUBLISHED
+
+
+# Inline captions ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_inline_caption_gives_its_credit_and_an_unused_one_is_listed(media_dir):
+    report = run_import(media_dir=media_dir)
+    market = Photo.objects.get(pk=article(101).inline_photo_ids()[0])
+    # The attachment had no caption: the post's gave it one, its credit in the credit field.
+    assert market.caption_ar == "بسطات الخضار في الممر الرئيسي"
+    assert market.credit_ar == "فادي ناصر"
+    # The tank photo has its own caption: the post's «الخزان بعد تركيبه» is listed, not lost.
+    unused = [(problem.original_id, problem.params["photo"], problem.params["caption"])
+              for problem in report.unused_captions]
+    assert unused == [("100", article(100).lead_photo_id, "الخزان بعد تركيبه")]
+
+
+# The command's report -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_report_names_kinds_and_types_in_the_readers_language(media_dir, tmp_path):
+    out = StringIO()
+    with translation.override("en"):
+        call_command("import_wordpress", str(SITE), "--media-dir", str(media_dir), stdout=out, stderr=StringIO())
+    summary = out.getvalue()
+    assert "1 × pages" in summary  # not WordPress's "page"
+    assert "«الخزان بعد تركيبه»" in summary  # the unused inline caption
+    trashed = with_post_field(tmp_path / "trashed.xml", 100, "wp:status", "trash")
+    out = StringIO()
+    with translation.override("en"):
+        call_command("import_wordpress", str(trashed), "--media-dir", str(media_dir), stdout=out, stderr=StringIO())
+    assert "moved to the trash here" in out.getvalue()
+    status = with_post_field(tmp_path / "status.xml", 105, "wp:status", "auto-draft")
+    with translation.override("en"):
+        assert "«automatic draft»" in reasons(run_import(status))["post", "105"]
+
+
+# Renditions later -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_later_renditions_stores_photos_that_pages_show_until_regenerate_renditions(client, media_dir):
+    call_command("import_wordpress", str(SITE), "--media-dir", str(media_dir), "--later-renditions",
+                 stdout=StringIO(), stderr=StringIO())
+    story = article(100)
+    assert Photo.objects.count() == 3 and not any(photo.renditions for photo in Photo.objects.all())
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert story.lead_photo.image.url in page  # the original, until its renditions exist
+
+    call_command("regenerate_renditions", stdout=StringIO(), stderr=StringIO())
+
+    assert all(photo.renditions for photo in Photo.objects.all())
+    shutil.rmtree(media_dir)

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import OldAddress
-from articles.old_addresses import OldAddressMiddleware, remember
+from articles.old_addresses import OldAddressMiddleware, address_key, remember
 
 from .factories import make_article
 
@@ -206,3 +206,50 @@ def test_page_cache_never_keeps_the_home_page_under_a_post_id(client, settings):
     assert client.get("/?p=123")["Location"] == story.get_absolute_url()
     assert client.get("/?p=124").status_code == 404
     assert client.get("/?p=123").status_code == 301
+
+
+def test_a_post_id_on_a_folder_home_is_kept_with_its_folder():
+    assert address_key("/blog/", "p=7") == "/blog/?p=7"
+    assert address_key("/blog/index.php", "p=07&utm_source=x") == "/blog/?p=7"
+    assert address_key("/index.php", "p=7") == address_key("/", "p=7") == "/?p=7"
+    assert address_key("/blog/", "p=abc") is None
+    assert address_key("/blog/", "utm_source=x") == "/blog"
+
+
+def test_remember_never_stores_a_link_whose_query_it_would_drop():
+    story = make_article(published=True)
+
+    keys = remember(story, ["http://x.example/blog/?p=7", "http://x.example/blog/?page_id=5", "/news/?cat=3"])
+
+    assert keys == ["/blog/?p=7"]
+
+
+def test_folder_post_ids_answer_their_own_story_not_the_first_one(client):
+    first, second = make_article(published=True), make_article(published=True)
+    remember(first, ["http://x.example/blog/?p=7"])
+    remember(second, ["http://x.example/blog/index.php?p=8"])
+
+    assert client.get("/blog/?p=7")["Location"] == first.get_absolute_url()
+    assert client.get("/blog/index.php?p=8")["Location"] == second.get_absolute_url()
+    assert client.get("/blog/?p=8")["Location"] == second.get_absolute_url()
+    assert client.get("/blog/").status_code == 404
+    assert client.get("/blog/?p=9").status_code == 404
+
+
+@pytest.mark.parametrize("address", [
+    "/index.php/archives/123/", "/index.php/archives/123", "/index.php/2019/03/سوريا-news/",
+    "/index.php/old-slug/",
+])
+def test_path_info_permalinks_with_index_php_answer_301(client, address):
+    story = imported()
+
+    response = client.get(address)
+
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_an_index_php_address_is_stored_without_it():
+    story = make_article(published=True)
+
+    assert remember(story, ["https://old.example/index.php/2019/03/x/"]) == ["/2019/03/x"]
