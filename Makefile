@@ -7,7 +7,10 @@
 #   make lint      ruff
 #   make check     missing migrations, and Django's deploy checks with production-like settings
 #   make messages  refresh locale/*.po for ar and en, then compile them
-#   make bench     run the benchmarks in bench/ and write their figures to bench/results/
+#   make bench     run the benchmarks in bench/ and write their figures to bench/results/: renditions, page weight,
+#                  every page's render time and queries at BENCH_SIZES articles (default 1000,10000,100000) on SQLite
+#                  and PostgreSQL (BENCH_DATABASE_URL), throughput under gunicorn + wrk: bench/results/latest.md;
+#                  the query plans of the heaviest queries at 100,000 articles; a 10,000-post WordPress import
 #   make load      60 s of 50 readers and 5 saving editors against gunicorn on PostgreSQL (DATABASE_URL; a throwaway
 #                  database newsroom_load by default): bench/results/load.md
 #   make drill     stop and restart a throwaway PostgreSQL under load: bench/results/outage-drill.md
@@ -101,9 +104,13 @@ check: venv
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmarks measure, they do not pass or fail: figures land in bench/results/ for the README to quote.
-bench: venv
+bench: compilemessages
 	$(VPY) bench/renditions.py
 	$(VPY) bench/page_weight.py
+	$(VPY) bench/pages.py
+	$(VPY) bench/throughput.py
+	$(VPY) bench/query_plans.py
+	$(VPY) bench/wordpress_import.py
 
 # These need PostgreSQL and run with production settings (bench/load.py sets them); they stay on 127.0.0.1.
 load: compilemessages
