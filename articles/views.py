@@ -12,7 +12,7 @@ from django.urls import translate_url
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
-from .models import Article, Person, Photo, Section, SupportAppeal, Tag
+from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .search import SearchForm, add_snippets
 from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
@@ -144,17 +144,38 @@ def section(request, slug):
     )
 
 
+# A tag or a writer with many stories has its newest page found fastest by walking the archive newest first and
+# checking each story (it stops after a page); one with few, by reading all of its stories and sorting them. The
+# databases choose between the two well only with fresh statistics (SQLite sorted 12,000 stories of a common tag:
+# 100 ms at 100,000 articles), so the view chooses, from one short count of the tag's or writer's rows.
+MANY_STORIES = 500
+
+
+def linked_stories(listing, links, story_field, **joined):
+    """``listing`` narrowed to the stories ``links`` (TaggedArticle or ArticleAuthor rows) tie to them."""
+    if links.order_by()[:MANY_STORIES].count() < MANY_STORIES:
+        return listing.filter(**joined)
+    return listing.filter(Exists(links.filter(**{story_field: OuterRef("pk")})))
+
+
 def tag(request, slug):
     # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
     readers_see = Article.objects.for_readers()
     topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
-    page = paginate(request, readers_see.for_listing().filter(tags=topic))
+    stories = linked_stories(
+        readers_see.for_listing(), TaggedArticle.objects.filter(tag=topic), "content_object", tags=topic
+    )
+    page = paginate(request, stories)
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
 
 
 def person(request, slug):
     contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
-    page = paginate(request, Article.objects.for_readers().for_listing().filter(authors=contributor))
+    stories = linked_stories(
+        Article.objects.for_readers().for_listing(), ArticleAuthor.objects.filter(person=contributor), "article",
+        authors=contributor,
+    )
+    page = paginate(request, stories)
     # Only photos readers can already see (in a published story), so the page never leaks a draft's photo.
     readers_see = Article.objects.for_readers()
     photos = list(

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import make_article, make_photo, make_section
+from tests.factories import make_article, make_person, make_photo, make_section
 
 DAMASCUS = zoneinfo.ZoneInfo("Asia/Damascus")
 
@@ -167,3 +167,23 @@ def test_a_long_listing_is_counted_only_a_little_past_the_page_asked_for(client,
     assert client.get("/section/economy/?page=99").context["page"].number == 8
     assert client.get("/section/economy/?page=" + "9" * 40).status_code == 200
     assert client.get("/section/economy/?page=abc").context["page"].number == 1
+
+
+@pytest.mark.django_db
+def test_a_tag_or_writer_with_many_stories_lists_the_same_stories_in_the_same_order(client, monkeypatch):
+    # Past MANY_STORIES the page walks the archive instead of sorting the tag's stories: same page either way.
+    from articles import views
+
+    writer = make_person("سلمى العلي")
+    for i in range(30):
+        make_article(f"خبر الموسم {i}", published=True, tags=["موسم"], authors=[writer],
+                     published_at=at(2024, 3, 5, 8, 0) + datetime.timedelta(minutes=i))
+    make_article("مسودة الموسم", tags=["موسم"], authors=[writer])
+    pages = {}
+    for many in (1000, 5):
+        monkeypatch.setattr(views, "MANY_STORIES", many)
+        for url in ("/tag/موسم/", "/tag/موسم/?page=2", writer.get_absolute_url()):
+            pages.setdefault(url, []).append([story.pk for story in client.get(url).context["page"].object_list])
+    for url, (sorted_way, walked_way) in pages.items():
+        assert sorted_way == walked_way and sorted_way, url
+    assert len(pages["/tag/موسم/?page=2"][0]) == 10
