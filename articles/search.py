@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -247,9 +248,7 @@ def search_articles(queryset, text, language=None):
     # and «الحكومة» finds «حكومة»); a word weighs 3 in the headline, 2 in the summary, 1 in the body, as
     # PostgreSQL's A, B and C weights rank them.
     words = substring_terms(text)
-    every_word = Q()
-    for word in words:
-        every_word &= _anywhere(word)
+    every_word = _holding_every(words, using=queryset.db)
     rank = sum(
         (
             Case(
@@ -288,6 +287,40 @@ def _anywhere(word, prefix="search_documents__"):
     )
 
 
+# SQLite: a trigram full-text index (FTS5) mirrors the search documents (migration 0015, kept in step by triggers),
+# so a substring is found from the index rather than by reading every document: at 100,000 articles one search
+# read 300 MB of text, twice per admin page. A trigram index finds words of three letters or more; shorter ones,
+# and databases whose SQLite lacks FTS5 (the migration then makes no index), still read the documents.
+TRIGRAM_INDEX = "articles_searchdocument_fts"
+TRIGRAM_MATCH = "SELECT rowid FROM articles_searchdocument_fts WHERE articles_searchdocument_fts MATCH %s"
+_trigram_index_in = {}
+
+
+def _holding_every(words, prefix="search_documents__", using="default"):
+    """A condition: the search document (through ``prefix``) holds every word, each anywhere, as a substring."""
+    indexed = [word for word in words if len(word) >= 3] if _has_trigram_index(using) else []
+    condition = Q()
+    if indexed:
+        # Each word a quoted FTS5 phrase ("" escapes a quote): with the trigram tokenizer, a substring match.
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+        documents = RawSQL(TRIGRAM_MATCH, [match])  # noqa: S611 (fixed SQL; the words go as a parameter)
+        condition &= Q(**{f"{prefix}id__in": documents})
+    for word in words:
+        if word not in indexed:
+            condition &= _anywhere(word, prefix)
+    return condition
+
+
+def _has_trigram_index(using):
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    key = (using, str(connection.settings_dict["NAME"]))
+    if key not in _trigram_index_in:
+        _trigram_index_in[key] = TRIGRAM_INDEX in connection.introspection.table_names()
+    return _trigram_index_in[key]
+
+
 def matching_pks(model, text):
     """The admin's search: ids of the articles (any edition, any status) or photos holding every word."""
     words = substring_terms(text)
@@ -296,10 +329,7 @@ def matching_pks(model, text):
         for word in words:
             documents = documents.filter(text__contains=word)
         return documents.values("photo_id")
-    documents = SearchDocument.objects.all()
-    for word in words:
-        documents = documents.filter(_anywhere(word, prefix=""))
-    return documents.values("article_id")
+    return SearchDocument.objects.filter(_holding_every(words, prefix="")).values("article_id")
 
 
 class NormalisedSearchMixin:

@@ -377,3 +377,23 @@ def test_demo_newsroom_is_searchable_in_both_editions(client):
     # «المدارس تفتح أبوابها في حمص…», typed without the hamza.
     assert found(client, "ابوابها حمص")
     assert found(client, "classrooms", url="/en/search/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_search_answers_from_the_trigram_index_kept_in_step_with_every_change(client, admin_client):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL searches its own tsvector and trigram indexes")
+    story = make_article("الحكومة تقر الموازنة العامة", published=True, body_ar="<p>جلسة طويلة في البرلمان.</p>")
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "حكومة") == [story.pk]
+    assert any("articles_searchdocument_fts MATCH" in query["sql"] for query in queries.captured_queries)
+    # The index follows every change of the documents: an edit, a word of two letters (read without the index),
+    # the admin's search, a deletion.
+    story.headline_ar = "البرلمان يقر الموازنة العامة"
+    story.save()
+    assert found(client, "حكومة") == []
+    assert found(client, "برلمان طويلة") == [story.pk]
+    assert found(client, "قر") == [story.pk]
+    assert story.headline in admin_client.get("/admin/articles/article/", {"q": "موازن"}).content.decode()
+    story.delete()
+    assert found(client, "موازنة") == []
