@@ -74,7 +74,7 @@ def paginate(request, queryset):
     number = request.GET.get("page")
     reach = None
     if not isinstance(queryset, list):
-        wanted = int(number) if number and number.isdigit() and len(number) < 10 else 1
+        wanted = int(number) if number and number.isascii() and number.isdigit() and len(number) < 10 else 1
         reach = (wanted + PAGES_AHEAD) * PAGE_SIZE
     page = ListingPaginator(queryset, PAGE_SIZE, reach=reach).get_page(number)
     ellipsis = page.paginator.ELLIPSIS

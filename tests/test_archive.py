@@ -167,6 +167,8 @@ def test_a_long_listing_is_counted_only_a_little_past_the_page_asked_for(client,
     assert client.get("/section/economy/?page=99").context["page"].number == 8
     assert client.get("/section/economy/?page=" + "9" * 40).status_code == 200
     assert client.get("/section/economy/?page=abc").context["page"].number == 1
+    for odd in ("²", "٣", "-1", "1.5", " 2"):
+        assert client.get("/section/economy/", {"page": odd}).status_code == 200, odd
 
 
 @pytest.mark.django_db
