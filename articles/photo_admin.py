@@ -34,6 +34,9 @@ FILE_METADATA_LABELS = {
     "creator": _("creator"),
     "copyright_notice": _("copyright notice"),
     "taken_at": _("date taken"),
+    # Kept by the WordPress importer where the attachment had both a caption and a description (Photo has no
+    # description field): shown here so an editor sees it.
+    "wordpress_description": _("description (WordPress)"),
 }
 
 

@@ -168,6 +168,14 @@ def test_attachments_become_photos_with_caption_alt_text_and_credits(media_dir):
 
 
 @pytest.mark.django_db
+def test_the_wordpress_description_shows_on_the_photos_admin_page(media_dir, admin_client):
+    run_import(media_dir=media_dir)
+    lead = article(100).lead_photo
+    page = admin_client.get(f"/admin/articles/photo/{lead.pk}/change/").content.decode()
+    assert "عمال البلدية يرفعون الخزان إلى السطح صباح الثلاثاء." in page
+
+
+@pytest.mark.django_db
 def test_a_file_without_a_wordpress_credit_keeps_the_credit_it_carries(media_dir, tmp_path):
     path = tmp_path / "no-credit.xml"
     path.write_text(SITE.read_text().replace(" (تصوير: ريما الشامي)", ""))
