@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import roles
 from .audit import AuditEntry
 from .models import Person
-from .text import unicode_slug
+from .text import free_slug
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -95,15 +95,6 @@ class InviteForm(forms.Form):
         return cleaned
 
 
-def _unique_person_slug(name):
-    base = unicode_slug(name, max_length=140) or "person"
-    slug, number = base, 1
-    while Person.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def invite_contributor(
     *, email, role, invited_by, request, name_ar="", name_en="", person_role=Person.Role.WRITER, person=None,
 ):
@@ -121,7 +112,7 @@ def invite_contributor(
             if person is None:
                 person = Person(
                     name_ar=name_ar.strip(), name_en=name_en.strip(), role=person_role,
-                    slug=_unique_person_slug(name_ar),
+                    slug=free_slug(Person, name_ar, 146),
                 )
             else:
                 # Locked and re-checked: two administrators must not link one profile to two accounts.

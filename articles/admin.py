@@ -622,5 +622,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return format_html('<a href="{}">{}</a>', entry.target_url, entry.target_repr)
         return entry.target_repr or "—"
 
+
 # Accounts: the user list with invitations, deactivation and the audit of account changes; the login form.
 from . import admin_accounts  # noqa: E402, F401

@@ -162,7 +162,6 @@ class NewsroomUserAdmin(UserAdmin):
         return TemplateResponse(request, "admin/auth/user/invite.html", context)
 
 
-
 admin.site.unregister(Group)
 
 

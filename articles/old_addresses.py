@@ -46,7 +46,6 @@ def address_key(path, query=""):
     return path.rstrip("/") or "/"
 
 
-
 def _decoded_path(url):
     """The path of an absolute URL or a path, percent-decoded exactly as a web server and Django decode a
     request's (a byte sequence that is not UTF-8 stays percent-encoded), so both sides compare equal."""

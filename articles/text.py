@@ -21,6 +21,16 @@ def unicode_slug(text, max_length=200):
     return slugify(text, allow_unicode=True)[:max_length].strip("-")
 
 
+def free_slug(model, text, max_length):
+    """A slug for ``text`` that no row of ``model`` has yet: «سامر-العلي», else «سامر-العلي-2»…"""
+    base = unicode_slug(text, max_length - 6) or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
 # What the rich-text editor offers is what survives a save: nothing else reaches a page.
 BODY_EXTENSIONS = {
     "Bold": True,

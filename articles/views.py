@@ -190,7 +190,6 @@ def person(request, slug):
     )
 
 
-
 def archive(request, year, month=None, day=None):
     """Stories published in a year, month or day, as the newsroom's clock (settings.TIME_ZONE) counts them."""
     try:

@@ -24,7 +24,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from html import unescape as unescape_entities
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -34,7 +33,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +40,8 @@ from . import page_cache
 from .audit import AuditEntry
 from .intake import create_photo, fill_photo_from_file, prepare_upload, store_photo_file
 from .models import Article, ArticleAuthor, ImportedItem, Person, Photo, Section, Tag, TaggedArticle
-from .text import unicode_slug
+from .search import plain_text
+from .text import free_slug, unicode_slug
 from .wxr import BrokenItem, WXRFile
 
 logger = logging.getLogger(__name__)
@@ -172,7 +171,7 @@ def _state_of_photo(photo):
 
 def _plain(html, limit):
     """Text for a caption or summary: no tags, entities decoded, whitespace folded."""
-    return " ".join(unescape_entities(strip_tags(html or "")).split())[:limit].strip()
+    return plain_text(html)[:limit].strip()
 
 
 def _cut(value, limit):
@@ -412,7 +411,7 @@ class Importer:
                 self.report.count(Kind.AUTHOR, "updated")
         else:
             person = Person.objects.create(
-                **{f"name_{LANGUAGE}": name}, slug=_free_slug(Person, name or login, 150),
+                **{f"name_{LANGUAGE}": name}, slug=free_slug(Person, name or login, 150),
             )
             self._record(Kind.AUTHOR, login, fingerprint, person=person)
             self.report.count(Kind.AUTHOR, "created")
@@ -448,7 +447,7 @@ class Importer:
             slug = unicode_slug(term.slug or name, 100) or unicode_slug(name, 100) or "section"
             # A section the newsroom already has under the same address is the same section.
             obj = Section.objects.filter(slug=slug).first() or Section.objects.create(
-                **{f"name_{LANGUAGE}": name}, slug=_free_slug(Section, slug, 100)
+                **{f"name_{LANGUAGE}": name}, slug=free_slug(Section, slug, 100)
             )
         else:
             obj = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
@@ -783,16 +782,6 @@ def _remember(article, addresses):
     from .old_addresses import remember
 
     remember(article, addresses)
-
-
-def _free_slug(model, text, max_length):
-    """A slug for ``text`` that no row of ``model`` has yet: «سامر-العلي», else «سامر-العلي-2»…"""
-    base = unicode_slug(text, max_length - 6) or model._meta.model_name
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 _USERNAME = re.compile(r"[^\w.@+-]")

@@ -50,7 +50,6 @@ REFUSED = {403, 404, 405}
 MAY_CHANGE_OBJECT = {Article: lambda user, article: article.may_edit(user)}
 
 
-
 def model_perm(*actions):
     """Holds any of these permissions on the model of the object behind the page."""
     def rule(user, obj):
