@@ -383,6 +383,9 @@ def test_demo_newsroom_is_searchable_in_both_editions(client):
 def test_sqlite_search_answers_from_the_trigram_index_kept_in_step_with_every_change(client, admin_client):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL searches its own tsvector and trigram indexes")
+    with connection.cursor() as cursor:
+        if ("ENABLE_FTS5",) not in cursor.execute("PRAGMA compile_options").fetchall():
+            pytest.skip("this SQLite is built without FTS5: searches read the documents (migration 0015)")
     story = make_article("الحكومة تقر الموازنة العامة", published=True, body_ar="<p>جلسة طويلة في البرلمان.</p>")
     with CaptureQueriesContext(connection) as queries:
         assert found(client, "حكومة") == [story.pk]
