@@ -66,14 +66,15 @@ def render_page(request, template, context, translations=None):
     return render(request, template, context)
 
 
-def paginate(request, queryset):
+def paginate(request, queryset, *, count_all=False):
     """The requested page, with ``page.links``: numbered links (first, neighbours, gaps) for the template.
 
-    A list is counted whole; a queryset only up to PAGES_AHEAD pages past the one asked for (ListingPaginator).
+    A list, or a queryset known to be short (``count_all``), is counted whole; any other queryset only up to
+    PAGES_AHEAD pages past the one asked for (ListingPaginator).
     """
     number = request.GET.get("page")
     reach = None
-    if not isinstance(queryset, list):
+    if not (count_all or isinstance(queryset, list)):
         wanted = int(number) if number and number.isascii() and number.isdigit() and len(number) < 10 else 1
         reach = (wanted + PAGES_AHEAD) * PAGE_SIZE
     page = ListingPaginator(queryset, PAGE_SIZE, reach=reach).get_page(number)
@@ -222,8 +223,10 @@ def search(request):
     form = SearchForm(request.GET or None)
     page = None
     if form.has_query():
-        page = paginate(request, form.results(Article.objects.for_readers().for_listing()))
+        # At most search.RANKED_MATCHES results: counted whole, so the page says how many.
+        page = paginate(request, form.results(Article.objects.for_readers().for_listing()), count_all=True)
         add_snippets(page.object_list, form.cleaned_data["q"])
+        page.older_search = form.older_search()
         # The page links keep the words and the filters.
         params = request.GET.copy()
         params.pop("page", None)

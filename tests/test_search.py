@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def found(client, query, url="/search/", **params):
-    """The ids of the articles a search page lists, in order."""
-    response = client.get(url, {"q": query, **params})
+    """The ids of the articles a search page lists, in order (``query`` None: the address holds it already)."""
+    response = client.get(url, {"q": query, **params} if query is not None else params)
     assert response.status_code == 200
     links = re.findall(r'class="search-result__headline"><a href="[^"]*/article/(\d+)/', response.text)
     return [int(pk) for pk in links]
@@ -243,6 +243,51 @@ def test_results_are_paginated_and_page_links_keep_the_search(client):
     assert len(re.findall(r'class="search-result"', second.text)) == 3
 
 
+def test_only_the_newest_matches_are_ranked_and_the_older_ones_are_a_link_away(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+
+    def story(headline, days_ago, **fields):
+        return make_article(headline, published=True, published_at=noon - timezone.timedelta(days=days_ago), **fields)
+
+    # Newest first: three body matches, then a headline match (the best) and another body match.
+    newest = [story(f"عنوان {n}", n + 1, body_ar="<p>وصل الوفد إلى منبج.</p>") for n in range(3)]
+    best_but_older = story("منبج تستقبل الوفد", 10)
+    oldest = story("عنوان أخير", 20, body_ar="<p>جولة في منبج.</p>")
+
+    response = client.get("/search/", {"q": "منبج"})
+    assert found(client, "منبج") == [story.pk for story in newest]
+    assert "أكثر من 3 نتائج" in response.text
+    older = re.search(r'class="search-page__older"><a href="\?([^"]+)">ابحث في القصص الأقدم</a>', response.text)
+    assert older, "a full window links the older one"
+    # The next window runs up to the day of the oldest story shown, the words kept.
+    following = older.group(1).replace("&amp;", "&")
+    assert f"to={newest[-1].published_at.astimezone(timezone.get_current_timezone()).date()}" in following
+    assert found(client, None, url="/search/?" + following) == [best_but_older.pk, newest[-1].pk, oldest.pk]
+
+
+def test_a_day_with_more_matches_than_a_window_still_leads_to_the_days_before(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timezone.timedelta(days=5)
+    for hour in range(4):
+        make_article(f"سيول في الرقة {hour}", published=True, published_at=noon - timezone.timedelta(hours=hour))
+    day_before = make_article("سيول سابقة في الرقة", published=True, published_at=noon - timezone.timedelta(days=1))
+    day = noon.date().isoformat()
+    response = client.get("/search/", {"q": "سيول", "to": day})
+    older = re.search(r'class="search-page__older"><a href="\?([^"]+)"', response.text).group(1).replace("&amp;", "&")
+    assert f"to={(noon - timezone.timedelta(days=1)).date()}" in older
+    assert found(client, None, url="/search/?" + older) == [day_before.pk]
+
+
+def test_fewer_matches_than_a_window_are_all_counted_with_no_older_link(client, monkeypatch):
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    for n in range(2):
+        make_article(f"مهرجان في صور {n}", published=True)
+    response = client.get("/search/", {"q": "مهرجان"})
+    assert len(found(client, "مهرجان")) == 2
+    assert "أكثر من" not in response.text and "search-page__older" not in response.text
+
+
 # Helpful pages, never errors
 
 
@@ -400,3 +445,35 @@ def test_sqlite_search_answers_from_the_trigram_index_kept_in_step_with_every_ch
     assert story.headline in admin_client.get("/admin/articles/article/", {"q": "موازن"}).content.decode()
     story.delete()
     assert found(client, "موازنة") == []
+
+
+def test_sqlite_walks_the_archive_for_a_common_word_and_finds_what_the_index_finds(client, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL chooses between its plans itself, from its statistics")
+    with connection.cursor() as cursor:
+        if ("ENABLE_FTS5",) not in cursor.execute("PRAGMA compile_options").fetchall():
+            pytest.skip("this SQLite is built without FTS5: searches read the documents (migration 0015)")
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 4)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    stories = [
+        make_article(f"عنوان {n}", published=True, published_at=noon - timezone.timedelta(days=n),
+                     body_ar="<p>اجتماع للحكومة في عمّان.</p>" if n % 2 else "<p>لا شيء هنا.</p>")
+        for n in range(12)
+    ]
+    hidden = make_article("الحكومة: مسودة", body_ar="<p>اجتماع للحكومة.</p>")
+    make_article("الحكومة: مجدولة", published=True, published_at=noon + timezone.timedelta(days=2))
+    hidden.move_to_trash(by=None)
+
+    def searched():
+        with CaptureQueriesContext(connection) as queries:
+            ids = found(client, "حكومة")
+        walked = any('+"articles_searchdocument"."id" IN' in query["sql"] for query in queries.captured_queries)
+        return ids, walked
+
+    from_the_matches, walked = searched()
+    assert not walked
+    monkeypatch.setattr("articles.search.COMMON_MATCHES", 2)
+    from_the_archive, walked = searched()
+    assert walked
+    # The newest four stories holding the word, either way, and nothing readers may not see.
+    assert from_the_archive == from_the_matches == [story.pk for story in stories if story.body_ar.count("حكومة")][:4]
