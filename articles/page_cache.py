@@ -87,9 +87,12 @@ class PageCacheMiddleware:
             if not shareable(request, response):
                 return response
             prepare(response)
-            stored = encodings(response)
             if key:
+                stored = encodings(response)
                 cache.set(key, stored, seconds)
+            else:
+                # Kept for no one else: only the encoding this client takes (gzip costs more than a small page).
+                stored = encodings(response, [taken_encoding(request)])
         return answer(request, stored)
 
 
@@ -154,24 +157,27 @@ def prepare(response):
 _compress = GZipMiddleware(lambda request: None).process_response
 
 
-def encodings(response):
+def encodings(response, wanted=("gzip", "identity")):
     """The page as it goes to clients that take gzip and to those that do not: ``{"gzip": …, "identity": …}``,
     each ``(content, headers)``. Compressed once, when the page is rendered, and kept so: compressing a 90 KB
     page took longer than everything else a page from the cache costs."""
     variants = {}
-    for encoding, accept in (("gzip", "gzip"), ("identity", "")):
+    for encoding in wanted:
         request = HttpRequest()
-        request.META["HTTP_ACCEPT_ENCODING"] = accept
+        request.META["HTTP_ACCEPT_ENCODING"] = "gzip" if encoding == "gzip" else ""
         copy = _compress(request, HttpResponse(response.content, headers=dict(response.items())))
         variants[encoding] = (copy.content, dict(copy.items()))
     return variants
 
 
+def taken_encoding(request):
+    return "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+
+
 def answer(request, variants):
     """The page in the encoding the client takes, or 304 Not Modified when the reader's copy (If-None-Match,
     If-Modified-Since) is still it."""
-    takes_gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-    content, headers = variants["gzip" if takes_gzip else "identity"]
+    content, headers = variants[taken_encoding(request)]
     response = HttpResponse(content, headers=headers)
     return get_conditional_response(
         request,

@@ -675,6 +675,18 @@ def test_public_pages_are_gzipped_for_browsers_that_accept_it(client, page_cache
 
 
 @pytest.mark.django_db
+def test_with_the_cache_off_each_reader_gets_the_encoding_asked_for(client, settings, newsroom):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    url = newsroom.get_absolute_url()
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    plain = client.get(url)
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert packed["Vary"] == plain["Vary"] == "Accept-Encoding"
+    assert "الأمطار تعود إلى دمشق" in gzip.decompress(packed.content).decode() and "الأمطار تعود إلى دمشق" in plain.text
+    assert client.get(url, headers={"if-none-match": plain["ETag"]}).status_code == 304
+
+
+@pytest.mark.django_db
 def test_a_cached_page_is_compressed_once_not_on_every_request(client, page_cache_on, newsroom):
     # Django's gzip adds random padding (against BREACH) each time it compresses, so identical bytes on every
     # request mean the page went out as compressed when it was rendered: no CPU spent per reader.
