@@ -159,12 +159,14 @@ for _database in DATABASES.values():
             "transaction_mode": "IMMEDIATE",
         }
     elif _database["ENGINE"] == "django.db.backends.postgresql":
-        # PostgreSQL's JIT compiler pays off on long analytic queries; on a page's short queries it spent up to a
-        # second compiling (measured at 100,000 articles, README "Performance"). Settable per connection only.
-        # Added to any options DATABASE_URL already carries (?options=…), unless it sets jit itself.
+        # PostgreSQL's JIT compiler and parallel workers pay off on long analytic queries; a page's queries are
+        # short. JIT spent up to a second compiling them, and starting parallel workers cost more than they saved
+        # (the search at 100,000 articles: 43 ms with them, 35 without; README "Performance"). Set for this
+        # site's connections only, added to any options DATABASE_URL carries (?options=…) unless it sets them.
         _options = _database.setdefault("OPTIONS", {})
-        if "jit" not in _options.get("options", ""):
-            _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        for _name, _value in (("jit", "off"), ("max_parallel_workers_per_gather", "0")):
+            if _name not in _options.get("options", ""):
+                _options["options"] = f"{_options.get('options', '')} -c {_name}={_value}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Password validators: Django's four, which also supply the Arabic messages. Ten characters rather than

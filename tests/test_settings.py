@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +75,23 @@ def test_deploy_check_insists_on_a_real_mail_server_for_invitations():
 )
 def test_database_is_chosen_by_database_url(url, engine):
     assert setting_from_environment({"DATABASE_URL": url}, "settings.DATABASES['default']['ENGINE']") == engine
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_turn_off_jit_and_parallel_workers_unless_the_url_says():
+    options = "settings.DATABASES['default']['OPTIONS']['options']"
+    url = "postgres://newsroom@db.internal:5432/newsroom"
+    assert setting_from_environment({"DATABASE_URL": url}, options) == "-c jit=off -c max_parallel_workers_per_gather=0"
+    assert setting_from_environment({"DATABASE_URL": url + "?options=-c%20jit%3Don"}, options) == (
+        "-c jit=on -c max_parallel_workers_per_gather=0"
+    )
+    if connection.vendor == "postgresql":
+        # And the server takes them, on the connection the tests run on.
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
 
 
 @pytest.mark.parametrize(
