@@ -149,9 +149,10 @@ def section(request, slug):
 # checking each story (it stops after a page); one with few, by reading all of its stories and sorting them. The
 # databases choose between the two well only with fresh statistics (SQLite sorted 12,000 stories of a common tag:
 # 100 ms at 100,000 articles), so the view chooses, from one short count of the tag's or writer's rows. Where the
-# two cost the same depends on the archive: about 2,000 stories at 100,000 articles (measured on SQLite: a story
-# read and sorted ~7 µs, a story walked past ~15 µs), and a smaller archive never reaches the walk.
-MANY_STORIES = 2000
+# two cost the same depends on the archive: about 1,500 stories at 100,000 articles (measured on SQLite: sorting
+# costs ~6 µs a story, 9 ms for 1,500; walking to the page and counting on costs ~0.13 ms × archive ÷ stories,
+# also 9 ms for 1,500, with the status in the newest-first index), and a smaller archive never reaches the walk.
+MANY_STORIES = 1500
 
 
 def linked_stories(listing, links, story_field, **joined):
