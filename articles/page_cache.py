@@ -41,11 +41,11 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 
-# The query parameters public pages read: the page of a list (page), the search (q, section, from, to) and
+# The query parameters public pages read: the page of a list (page), the search (q, section, from, to, before) and
 # Django's sitemap view (p). Any other (utm_source=…, fbclid=…, a cache-buster) is dropped before the view sees
 # it, so it changes nothing on the page, and then neither in the cache key: otherwise each junk address would
 # cost a full rendering and push a real page out of the cache. A public view reading a new parameter adds it here.
-PAGE_PARAMETERS = ("after", "from", "p", "page", "q", "section", "since", "to")
+PAGE_PARAMETERS = ("after", "before", "from", "p", "page", "q", "section", "since", "to")
 
 # Never cached, whatever their answer looks like: the admin, previews of unpublished work, account pages and
 # the language switch. Matched with or without a language prefix (/en/admin/).
@@ -158,9 +158,9 @@ _compress = GZipMiddleware(lambda request: None).process_response
 
 
 def encodings(response, wanted=("gzip", "identity")):
-    """The page as it goes to clients that take gzip and to those that do not: ``{"gzip": …, "identity": …}``,
-    each ``(content, headers)``. Compressed once, when the page is rendered, and kept so: compressing a 90 KB
-    page took longer than everything else a page from the cache costs."""
+    """The page as it goes to clients that take gzip and to those that do not, for each of ``wanted``:
+    ``{"gzip": …, "identity": …}``, each ``(content, headers)``. A cached page is compressed once, when it is
+    rendered, and kept so: compressing a 90 KB page took longer than everything else a page from the cache costs."""
     variants = {}
     for encoding in wanted:
         request = HttpRequest()

@@ -237,14 +237,14 @@ def _batches(queryset, size):
 # is in one story of eight, 13,000 documents to rank at 100,000 stories (88 ms, against 20 ms at 1,000). Only the
 # newest RANKED_MATCHES matches are ranked: the database walks the archive newest first and stops once it has them
 # (a rare word it finds through the index instead), so a search costs the same at any size. Readers of news want
-# the recent stories first anyway; the page links the next, older window (a date filter) when there may be more.
+# the recent stories first anyway; the page links the next, older window when there are more.
 RANKED_MATCHES = 100
 
 
 def search_articles(queryset, text, language=None):
-    """``(results, older_than)``: the articles of ``queryset`` whose edition in ``language`` holds every word of
-    ``text``, the newest RANKED_MATCHES of them, best first; and, when there may be older matches, the publication
-    time of the oldest one ranked (else None).
+    """``(results, oldest)``: the articles of ``queryset`` whose edition in ``language`` holds every word of
+    ``text``, the newest RANKED_MATCHES of them, best first; and, when older ones match too, the oldest article
+    ranked (where the next window starts, see older_than()), else None.
 
     The results are annotated with ``search_rank``; the document condition sits in one filter() and the annotation
     reuses its join, so each article is ranked against its one document in that language.
@@ -274,13 +274,35 @@ def search_articles(queryset, text, language=None):
             ),
             start=Value(0),
         )
+    # One more than a window, to know whether older stories match too.
     newest = list(
         queryset.filter(in_edition & holding).order_by("-published_at", "-pk")
-        .values_list("pk", "published_at")[:RANKED_MATCHES]
+        .values_list("pk", "published_at")[:RANKED_MATCHES + 1]
     )
-    older_than = newest[-1][1] if len(newest) == RANKED_MATCHES else None
-    results = queryset.filter(in_edition, pk__in=[pk for pk, _published in newest]).annotate(search_rank=rank)
-    return results.order_by("-search_rank", "-published_at", "-pk"), older_than
+    oldest = newest[RANKED_MATCHES - 1] if len(newest) > RANKED_MATCHES else None
+    ranked = [pk for pk, _published in newest[:RANKED_MATCHES]]
+    results = queryset.filter(in_edition, pk__in=ranked).annotate(search_rank=rank)
+    return results.order_by("-search_rank", "-published_at", "-pk"), oldest
+
+
+def older_than(queryset, oldest):
+    """The stories of ``queryset`` published after ``oldest`` (pk, publication time) in the newest-first order.
+
+    The bound on the time alone lets the database start its walk there; the same instant is settled by the id.
+    """
+    pk, published_at = oldest
+    return queryset.filter(published_at__lte=published_at).exclude(published_at=published_at, pk__gte=pk)
+
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _midnight(day, *, after=0):
+    """The instant the newsroom's ``day`` begins (or the day ``after`` days later). Days before 1900 or after 9000
+    are taken as those years: no story lies beyond them, and the years 1 and 9999 would not fit a database's time
+    once moved to UTC."""
+    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9000, 1, 1)) + datetime.timedelta(days=after)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _text_search_query(words, config):
@@ -511,8 +533,33 @@ class SearchForm(forms.Form):
     # "from" is a Python keyword, so the date fields are named date_from/date_to here and from/to in the address.
     PARAMETER_NAMES = {"date_from": "from", "date_to": "to"}
 
+    # The next window of results (search_articles()): "<publication time in µs since 1970>.<id>" of the last story
+    # of the window before. Never typed or shown in the form: a new search starts from the newest again.
+    before = forms.RegexField(
+        regex=r"^-?[0-9]{1,17}\.[0-9]{1,18}$", required=False, widget=forms.HiddenInput,
+        error_messages={"invalid": _("This link to older results is damaged: search again.")},
+    )
+
+    oldest = None
+
     def add_prefix(self, field_name):
         return self.PARAMETER_NAMES.get(field_name, field_name)
+
+    def clean_before(self):
+        value = self.cleaned_data["before"]
+        if not value:
+            return None
+        microseconds, pk = value.split(".")
+        try:
+            published_at = EPOCH + datetime.timedelta(microseconds=int(microseconds))
+        except OverflowError:  # past the year 9999
+            raise ValidationError(self.fields["before"].error_messages["invalid"], code="invalid") from None
+        return int(pk), published_at
+
+    @property
+    def older_from(self):
+        """When the oldest story shown was published, if older ones match too (the next window starts there)."""
+        return self.oldest[1] if self.oldest else None
 
     def clean(self):
         cleaned = super().clean()
@@ -527,35 +574,38 @@ class SearchForm(forms.Form):
     def results(self, articles):
         """The reader-visible ``articles`` matching the form, best first; call only when has_query().
 
-        Sets ``older_than`` (see search_articles()): the filters narrow the stories before the newest are taken,
-        so a date range reaches back to any year.
+        Sets ``oldest`` (see search_articles()). The filters narrow the stories before the newest are taken, so a
+        date range reaches back to any year.
         """
         language = get_language()
         if section := self.cleaned_data["section"]:
             articles = articles.filter(section=section)
-        # __date is taken in the newsroom's time zone, as the date archive counts days.
+        # Days in the newsroom's time zone, as the date archive counts them; as a range of instants, which the
+        # newest-first index serves (a date taken from each story's time would be computed for every story).
         if start := self.cleaned_data["date_from"]:
-            articles = articles.filter(published_at__date__gte=start)
+            articles = articles.filter(published_at__gte=_midnight(start))
         if end := self.cleaned_data["date_to"]:
-            articles = articles.filter(published_at__date__lte=end)
-        found, self.older_than = search_articles(articles, self.cleaned_data["q"], language)
+            articles = articles.filter(published_at__lt=_midnight(end, after=1))
+        if before := self.cleaned_data["before"]:
+            articles = older_than(articles, before)
+        found, self.oldest = search_articles(articles, self.cleaned_data["q"], language)
         # The body, which listings leave behind, for the snippets: in the same query.
         return found.annotate(search_body=F(f"body_{language}"))
 
     def older_search(self):
-        """The GET parameters of the next, older window of results (see search_articles()), or None."""
-        if self.older_than is None:
+        """The query string of the next, older window of results, or None when there is none."""
+        if self.oldest is None:
             return None
-        # Up to the day of the oldest story shown: that day's other stories come next (the ones shown repeat).
-        # If that day is already the end of the range, it holds more matches than a window: go on from the day
-        # before.
-        day = timezone.localtime(self.older_than).date()
-        if day == self.cleaned_data["date_to"]:
-            day -= datetime.timedelta(days=1)
+        pk, published_at = self.oldest
+        cleaned = self.cleaned_data
         params = QueryDict(mutable=True)
-        params.update(self.data)
-        params.pop("page", None)
-        params[self.add_prefix("date_to")] = day.isoformat()
+        params["q"] = cleaned["q"]
+        if cleaned["section"]:
+            params["section"] = cleaned["section"].slug
+        for name in ("date_from", "date_to"):
+            if cleaned[name]:
+                params[self.add_prefix(name)] = cleaned[name].isoformat()
+        params["before"] = f"{(published_at - EPOCH) // datetime.timedelta(microseconds=1)}.{pk}"
         return params.urlencode()
 
 

@@ -687,6 +687,25 @@ def test_with_the_cache_off_each_reader_gets_the_encoding_asked_for(client, sett
 
 
 @pytest.mark.django_db
+def test_with_the_cache_off_a_page_is_compressed_only_for_a_client_that_takes_gzip(
+    client, settings, newsroom, monkeypatch
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    compressed_for = []
+    compress = page_cache._compress
+
+    def watched(request, response):
+        compressed_for.append(request.META["HTTP_ACCEPT_ENCODING"])
+        return compress(request, response)
+
+    monkeypatch.setattr(page_cache, "_compress", watched)
+    client.get(newsroom.get_absolute_url())
+    assert compressed_for == [""]  # the plain copy only: no gzip made for nobody
+    client.get(newsroom.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    assert compressed_for == ["", "gzip"]
+
+
+@pytest.mark.django_db
 def test_a_cached_page_is_compressed_once_not_on_every_request(client, page_cache_on, newsroom):
     # Django's gzip adds random padding (against BREACH) each time it compresses, so identical bytes on every
     # request mean the page went out as compressed when it was rendered: no CPU spent per reader.

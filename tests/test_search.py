@@ -8,11 +8,13 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from articles.search import SearchDocument, excerpt, highlight, normalise, plain_text, query_words
+from articles.templatetags.newsroom import newsroom_date
 from tests.factories import make_article, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -243,49 +245,100 @@ def test_results_are_paginated_and_page_links_keep_the_search(client):
     assert len(re.findall(r'class="search-result"', second.text)) == 3
 
 
-def test_only_the_newest_matches_are_ranked_and_the_older_ones_are_a_link_away(client, monkeypatch):
+OLDER_LINK = re.compile(r'class="search-page__older"><a href="\?([^"]+)">([^<]+)</a>')
+
+
+def windows(client, params):
+    """Every window of results a reader reaches by following the older-stories link: (ids, page text) each."""
+    seen = []
+    while params is not None:
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        links = re.findall(r'class="search-result__headline"><a href="[^"]*/article/(\d+)/', response.text)
+        ids = [int(pk) for pk in links]
+        seen.append((ids, response.text))
+        older = OLDER_LINK.search(response.text)
+        params = QueryDict(older.group(1).replace("&amp;", "&")) if older else None
+        assert len(seen) < 10, "the older links go round in circles"
+    return seen
+
+
+@pytest.fixture
+def window_of_three(monkeypatch):
     monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+
+
+def at_noon(days_ago, hours=0):
     noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    return noon - timezone.timedelta(days=days_ago, hours=hours)
 
-    def story(headline, days_ago, **fields):
-        return make_article(headline, published=True, published_at=noon - timezone.timedelta(days=days_ago), **fields)
 
+def test_only_the_newest_matches_are_ranked_and_the_older_ones_are_a_link_away(client, window_of_three):
     # Newest first: three body matches, then a headline match (the best) and another body match.
-    newest = [story(f"عنوان {n}", n + 1, body_ar="<p>وصل الوفد إلى منبج.</p>") for n in range(3)]
-    best_but_older = story("منبج تستقبل الوفد", 10)
-    oldest = story("عنوان أخير", 20, body_ar="<p>جولة في منبج.</p>")
-
-    response = client.get("/search/", {"q": "منبج"})
-    assert found(client, "منبج") == [story.pk for story in newest]
-    assert "أكثر من 3 نتائج" in response.text
-    older = re.search(r'class="search-page__older"><a href="\?([^"]+)">ابحث في القصص الأقدم</a>', response.text)
-    assert older, "a full window links the older one"
-    # The next window runs up to the day of the oldest story shown, the words kept.
-    following = older.group(1).replace("&amp;", "&")
-    assert f"to={newest[-1].published_at.astimezone(timezone.get_current_timezone()).date()}" in following
-    assert found(client, None, url="/search/?" + following) == [best_but_older.pk, newest[-1].pk, oldest.pk]
-
-
-def test_a_day_with_more_matches_than_a_window_still_leads_to_the_days_before(client, monkeypatch):
-    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
-    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - timezone.timedelta(days=5)
-    for hour in range(4):
-        make_article(f"سيول في الرقة {hour}", published=True, published_at=noon - timezone.timedelta(hours=hour))
-    day_before = make_article("سيول سابقة في الرقة", published=True, published_at=noon - timezone.timedelta(days=1))
-    day = noon.date().isoformat()
-    response = client.get("/search/", {"q": "سيول", "to": day})
-    older = re.search(r'class="search-page__older"><a href="\?([^"]+)"', response.text).group(1).replace("&amp;", "&")
-    assert f"to={(noon - timezone.timedelta(days=1)).date()}" in older
-    assert found(client, None, url="/search/?" + older) == [day_before.pk]
+    newest = [make_article(f"عنوان {n}", published=True, published_at=at_noon(n + 1),
+                           body_ar="<p>وصل الوفد إلى منبج.</p>") for n in range(3)]
+    best_but_older = make_article("منبج تستقبل الوفد", published=True, published_at=at_noon(10))
+    oldest = make_article("عنوان أخير", published=True, published_at=at_noon(20), body_ar="<p>جولة في منبج.</p>")
+    (first, first_text), (second, second_text) = windows(client, {"q": "منبج"})
+    assert first == [story.pk for story in newest]
+    assert "أكثر من 3 نتائج" in first_text
+    # The link names the day the next window starts from, in the reader's calendar.
+    older = OLDER_LINK.search(first_text).group(2)
+    assert older == f"أخبار أقدم، من {newsroom_date(newest[-1].published_at)} فما قبل"
+    # The next window goes on where the first stopped, ranked afresh: nothing repeated, nothing skipped.
+    assert second == [best_but_older.pk, oldest.pk]
+    assert "أكثر من" not in second_text
 
 
-def test_fewer_matches_than_a_window_are_all_counted_with_no_older_link(client, monkeypatch):
-    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
-    for n in range(2):
+def test_a_day_with_more_matches_than_a_window_is_read_to_its_end(client, window_of_three):
+    same_day = [make_article(f"سيول في الرقة {hour}", published=True, published_at=at_noon(5, hours=hour))
+                for hour in range(5)]
+    day_before = make_article("سيول سابقة في الرقة", published=True, published_at=at_noon(6))
+    reached = windows(client, {"q": "سيول", "to": at_noon(5).date().isoformat()})
+    assert [ids for ids, _text in reached] == [
+        [story.pk for story in same_day[:3]], [*(story.pk for story in same_day[3:]), day_before.pk]
+    ]
+
+
+def test_the_older_link_keeps_the_filters_and_ends_with_the_range(client, window_of_three):
+    desk = make_section("محليات", slug="محليات")
+    stories = [make_article(f"حريق في السوق {n}", published=True, section=desk, published_at=at_noon(n + 1))
+               for n in range(6)]
+    make_article("حريق خارج القسم", published=True, published_at=at_noon(2))
+    make_article("حريق قبل المدة", published=True, section=desk, published_at=at_noon(9))
+    reached = windows(client, {"q": "حريق", "section": "محليات", "from": at_noon(6).date().isoformat()})
+    assert [ids for ids, _text in reached] == [[s.pk for s in stories[:3]], [s.pk for s in stories[3:]]]
+
+
+def test_exactly_a_window_of_matches_is_counted_with_no_older_link(client, window_of_three):
+    for n in range(3):
         make_article(f"مهرجان في صور {n}", published=True)
-    response = client.get("/search/", {"q": "مهرجان"})
-    assert len(found(client, "مهرجان")) == 2
-    assert "أكثر من" not in response.text and "search-page__older" not in response.text
+    [(ids, text)] = windows(client, {"q": "مهرجان"})
+    assert len(ids) == 3
+    assert re.search(r'class="search-page__count"[^>]*>\s*3 نتائج', text)
+    assert "أكثر من" not in text and "search-page__older" not in text
+
+
+@pytest.mark.parametrize(
+    "before", ["abc", "1.", ".5", "1.5.5", "999999999999999999.1", "-99999999999999999.1", "1" * 40 + ".1", "١٢.٣"]
+)
+def test_a_damaged_older_link_is_explained_in_arabic(client, before):
+    make_article("حريق في السوق", published=True)
+    response = client.get("/search/", {"q": "حريق", "before": before})
+    assert response.status_code == 200
+    assert "هذا الرابط إلى النتائج الأقدم تالف: ابحث من جديد." in response.text
+    assert "search-result__headline" not in response.text
+
+
+def test_days_are_the_newsroom_s_days(client):
+    day = at_noon(3).date()
+    midnight = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    minutes = timezone.timedelta(minutes=1)
+    after = make_article("زلزال بعد منتصف الليل", published=True, published_at=midnight + 30 * minutes)
+    before = make_article("زلزال قبل منتصف الليل", published=True, published_at=midnight - 10 * minutes)
+    assert found(client, "زلزال", **{"from": day.isoformat()}) == [after.pk]
+    assert found(client, "زلزال", to=(day - timezone.timedelta(days=1)).isoformat()) == [before.pk]
+    assert found(client, "زلزال", **{"from": "0001-01-01", "to": "9999-12-31"}) == [after.pk, before.pk]
 
 
 # Helpful pages, never errors
