@@ -6,6 +6,7 @@ to start without the values it cannot guess, such as SECRET_KEY.
 
 import hashlib
 import os
+import re
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -165,7 +166,7 @@ for _database in DATABASES.values():
         # site's connections only, added to any options DATABASE_URL carries (?options=…) unless it sets them.
         _options = _database.setdefault("OPTIONS", {})
         for _name, _value in (("jit", "off"), ("max_parallel_workers_per_gather", "0")):
-            if _name not in _options.get("options", ""):
+            if not re.search(rf"(?:-c\s*|--){_name}=", _options.get("options", "")):
                 _options["options"] = f"{_options.get('options', '')} -c {_name}={_value}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -85,6 +85,10 @@ def test_postgresql_connections_turn_off_jit_and_parallel_workers_unless_the_url
     assert setting_from_environment({"DATABASE_URL": url + "?options=-c%20jit%3Don"}, options) == (
         "-c jit=on -c max_parallel_workers_per_gather=0"
     )
+    # A neighbouring setting is not the setting itself.
+    assert setting_from_environment({"DATABASE_URL": url + "?options=-c%20jit_above_cost%3D1"}, options) == (
+        "-c jit_above_cost=1 -c jit=off -c max_parallel_workers_per_gather=0"
+    )
     if connection.vendor == "postgresql":
         # And the server takes them, on the connection the tests run on.
         with connection.cursor() as cursor:
