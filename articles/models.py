@@ -687,8 +687,11 @@ class ArticleAutosave(models.Model):
 class ArticleAuthor(models.Model):
     """A byline: who wrote the article, in the order the bylines are printed."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE)
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT)
+    # No index of their own: unique_byline leads with the article and byline_by_person_idx with the person. With a
+    # separate article_id index PostgreSQL probed a writer's bylines through it and read each byline row, twice
+    # as slow as the index-only probe of unique_byline (the walk of a writer's page at 100,000 articles).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, db_index=False)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, db_index=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
