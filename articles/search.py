@@ -286,7 +286,7 @@ def search_articles(queryset, text, language=None):
 
 
 def older_than(queryset, oldest):
-    """The stories of ``queryset`` published after ``oldest`` (pk, publication time) in the newest-first order.
+    """The stories of ``queryset`` that come after ``oldest`` (pk, publication time) in the newest-first order.
 
     The bound on the time alone lets the database start its walk there; the same instant is settled by the id.
     """

@@ -228,7 +228,6 @@ def search(request):
         page = paginate(request, form.results(Article.objects.for_readers().for_listing()), count_all=True)
         add_snippets(page.object_list, form.cleaned_data["q"])
         page.older_search = form.older_search()
-        page.older_from = form.older_from
         # The page links keep the words and the filters.
         params = request.GET.copy()
         params.pop("page", None)

@@ -12,7 +12,8 @@ DATABASE_URL at import) renders every page with Django's test Client: production
 cache off (NEWSROOM_PAGE_CACHE_SECONDS=0: the middleware computes no cache key, so every request renders). Each
 page is requested BENCH_WARMUP times, then BENCH_REQUESTS times timed (median and 90th percentile); its queries are
 counted (CaptureQueriesContext) on separate requests, so capturing SQL does not slow the timed ones. The article
-page rotates over many published stories, the person page over many bylines; the tag page is the most used tag.
+page rotates over many published stories, the person page over the WRITERS writers with the most stories; the
+tag page is the most used tag.
 
 Figures are merged into bench/results/latest.json (under "pages"; bench/throughput.py writes "throughput") and
 both parts are rendered to bench/results/latest.md. When PostgreSQL cannot be reached, the results say so and
