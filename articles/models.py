@@ -256,12 +256,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Everything the article page shows, the photos in its body included, in a fixed number of queries."""
+        """Everything the article page shows but the photos in its body (Article.load_inline_photos()), in a fixed
+        number of queries; ``has_hand_picked`` says whether related_for_readers() must look for hand-picked stories."""
+        hand_picked = Article.related_articles.through.objects.filter(from_article=OuterRef("pk"))
         return self.select_related(
             "section", "lead_photo", "lead_photo__credit_person"
-        ).with_bylines().prefetch_related(
-            "tags", models.Prefetch("inline_photos", queryset=Photo.objects.select_related("credit_person"))
-        )
+        ).with_bylines().prefetch_related("tags").annotate(has_hand_picked=Exists(hand_picked))
+
+    def with_inline_photos(self):
+        """The photos in each body, for a list of stories (the news feed) in one extra query."""
+        return self.prefetch_related(INLINE_PHOTOS)
 
     def latest_per_section(self, per_section):
         """The newest few articles of every section, in two queries whatever the size of the archive.
@@ -276,6 +280,8 @@ class ArticleQuerySet(models.QuerySet):
         ).values_list(*places)
         return self.filter(pk__in=[pk for row in picks for pk in row if pk is not None])
 
+
+INLINE_PHOTOS = models.Prefetch("inline_photos", queryset=Photo.objects.select_related("credit_person"))
 
 # The condition of the article indexes: every query but the trash's says it, so SQLite and PostgreSQL both use them.
 NOT_IN_TRASH = Q(deleted_at__isnull=True)
@@ -485,6 +491,13 @@ class Article(models.Model):
             ids += inline_photo_ids(getattr(self, f"body_{code}", "") or "")
         return list(dict.fromkeys(ids))
 
+    def load_inline_photos(self):
+        """Fetch the photos the body places, for the article page; a body that places none (most do not) costs
+        no query. The rows follow the body on every save, so the body says whether there are any."""
+        if inline_photo_ids(self.body or ""):
+            models.prefetch_related_objects([self], INLINE_PHOTOS)
+        return self
+
     @property
     def display_lead_caption(self):
         return self.lead_photo_caption or (self.lead_photo.caption if self.lead_photo else "")
@@ -643,7 +656,8 @@ class Article(models.Model):
                 return flipped
 
     def related_for_readers(self, limit=4):
-        """Hand-picked related articles first, then the newest sharing a tag: always two short queries.
+        """Hand-picked related articles first, then the newest sharing a tag: two short queries, one without any
+        hand-picked.
 
         One query ordering "hand-picked first" fits no index, so it read every story sharing a tag (tens of
         thousands in a large archive) to keep four; each of these two walks an index and stops.
@@ -652,9 +666,13 @@ class Article(models.Model):
         hand_picked = Article.related_articles.through.objects.filter(from_article_id=self.pk).values("to_article_id")
         its_tags = TaggedArticle.objects.filter(content_object_id=self.pk).values("tag_id")
         sharing_a_tag = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=its_tags)
-        related = list(readers_see.filter(pk__in=hand_picked)[:limit])
-        more = readers_see.filter(Exists(sharing_a_tag)).exclude(pk__in=hand_picked)[:limit]
-        return (related + list(more))[:limit]
+        # for_detail() says whether there are any: editors pick them for few stories, and asking costs a query.
+        any_picked = getattr(self, "has_hand_picked", True)
+        related = list(readers_see.filter(pk__in=hand_picked)[:limit]) if any_picked else []
+        more = readers_see.filter(Exists(sharing_a_tag))
+        if related:
+            more = more.exclude(pk__in=[story.pk for story in related])
+        return (related + list(more[:limit]))[:limit]
 
 
 class ArticleAutosave(models.Model):

@@ -53,7 +53,8 @@ class BadRequest(ValueError):
 def feed(request):
     """One page of the feed, as {"items": [...], "next": url, "previous": url}, with the same links in a Link
     header. A parameter it cannot read answers 400 with {"error": "..."}; a page past the end, 404."""
-    stories = Article.objects.for_readers().for_detail().annotate(changed_at=Greatest("updated_at", "published_at"))
+    stories = Article.objects.for_readers().for_detail().with_inline_photos()
+    stories = stories.annotate(changed_at=Greatest("updated_at", "published_at"))
     try:
         if "since" in request.GET:
             items, links = _changed_since(request, stories)

@@ -116,6 +116,7 @@ def render_article(request, story, *, template="articles/article.html", extra=No
     ``address()`` gives this page's own address, called with each edition's language active (the public
     address by default); the language switcher links to it.
     """
+    story.load_inline_photos()
     translations = {}
     for code in story.editions():
         with override(code):

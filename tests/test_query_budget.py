@@ -39,6 +39,22 @@ def test_article_page_stays_within_budget_whatever_its_size(client, django_asser
     assert query_count(client, small.get_absolute_url()) == query_count(client, large.get_absolute_url())
 
 
+@pytest.mark.django_db
+def test_a_story_without_hand_picked_stories_or_photos_in_its_body_is_not_asked_for_them(client):
+    """Most stories have neither, and each ask costs a query: the page knows from the story's own row."""
+    photo = make_photo(caption="مخيم للنازحين قرب إدلب")
+    plain = make_article(published=True, tags=["سوريا"])
+    body = f'<p>قبل</p><figure data-photo-id="{photo.pk}"></figure>'
+    rich = make_article(published=True, tags=["سوريا"], body_ar=body)
+    rich.related_articles.set([make_article(published=True, headline="خبر اختاره المحرر")])
+
+    assert query_count(client, plain.get_absolute_url()) == query_count(client, rich.get_absolute_url()) - 2
+    page = client.get(rich.get_absolute_url()).content.decode()
+    assert "خبر اختاره المحرر" in page
+    assert "مخيم للنازحين قرب إدلب" in page
+    assert "مخيم للنازحين قرب إدلب" not in client.get(plain.get_absolute_url()).content.decode()
+
+
 def newsroom_with(sections):
     photo = make_photo()
     for number in range(sections):

@@ -167,13 +167,16 @@ def get_item(mapping, key):
 def article_body(article):
     """The body as readers see it: each inline photo drawn with its renditions, caption and credit.
 
-    The photos come from ``article.inline_photos``, prefetched by ``for_detail()``, so a body with many
+    The photos come from ``article.inline_photos``, fetched by ``load_inline_photos()``, so a body with many
     photos costs no more queries than one with a single photo. A photo no longer in the library is left out.
     """
-    photos = {photo.pk: photo for photo in article.inline_photos.all()}
+    photos = {}
     figure = get_template("includes/figure.html")
 
     def render(photo_id):
+        # Read on the first photo only: a body without any never touches the relation.
+        if not photos:
+            photos.update((photo.pk, photo) for photo in article.inline_photos.all())
         photo = photos.get(photo_id)
         return figure.render({"photo": photo, "caption": photo.caption, "lead": False}) if photo else ""
 
