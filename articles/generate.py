@@ -2,9 +2,10 @@
 
 The stories read like news (Arabic sentences built from real words, a fifth of them translated into English), are
 spread over ten years, and carry what a story saved through the admin carries: bylines, tags, a section, a lead
-photo, both editions' search documents. Inserts go in batches (Article.objects.bulk_create skips save() and the
-signals), so what save() and the signals would have done is done here by hand, once per batch: slugs, version,
-text_changed_at, search documents; and one new page generation at the end.
+photo, both editions' search documents; a fifth place a photo in the body, a tenth have hand-picked related
+stories. Inserts go in batches (Article.objects.bulk_create skips save() and the signals), so what save() and the
+signals would have done is done here by hand, once per batch: slugs, version, text_changed_at, the body's photo
+rows, search documents; and one new page generation at the end.
 
 Everything is drawn from one random.Random(seed), so a seed gives the same stories on any database.
 """
@@ -13,6 +14,7 @@ import io
 import random
 import time
 from itertools import accumulate
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import connections, transaction
@@ -21,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from . import page_cache
 from .intake import create_photo, prepare_upload
-from .models import Article, ArticleAuthor, Person, Photo, Section, Tag, TaggedArticle
+from .models import Article, ArticleAuthor, InlinePhoto, Person, Photo, Section, Tag, TaggedArticle
 from .search import index_articles
 from .text import unicode_slug
 
@@ -115,6 +117,9 @@ TAG_POOL_SIZE = 500
 BATCH_SIZE = 1000
 YEARS = 10
 TRANSLATED_SHARE = 0.2
+# Shares of stories with a photo placed in the body, and with related stories the editor picked by hand (1–3).
+PHOTO_IN_BODY_SHARE = 0.2
+HAND_PICKED_SHARE = 0.1
 
 
 def tag_names():
@@ -140,6 +145,16 @@ def generated_jpeg(number, size=(1200, 675)):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
+
+
+class Generated(NamedTuple):
+    """One story before it is written: the unsaved row and what goes in the tables beside it."""
+
+    article: Article
+    authors: list
+    tags: set
+    photo_in_body: Photo | None
+    hand_picked: int  # how many related stories the editor picked
 
 
 class Generator:
@@ -213,12 +228,16 @@ class Generator:
             return (f"وقال {speaker} إن {obj} {predicate}.", f"{capital(speaker_en)} said {obj_en} {predicate_en}.")
         return self.rng.choice(CONTEXT)
 
-    def story(self):
+    def story(self, photo=None):
         headline, headline_en = self.clause()
         summary, summary_en = self.clause()
         paragraphs = [[self.sentence() for _ in range(self.rng.randint(2, 3))] for _ in range(self.rng.randint(4, 7))]
-        body = "".join(f"<p>{' '.join(ar for ar, _en in sentences)}</p>" for sentences in paragraphs)
-        body_en = "".join(f"<p>{' '.join(en for _ar, en in sentences)}</p>" for sentences in paragraphs)
+        body = [f"<p>{' '.join(ar for ar, _en in sentences)}</p>" for sentences in paragraphs]
+        body_en = [f"<p>{' '.join(en for _ar, en in sentences)}</p>" for sentences in paragraphs]
+        if photo:  # after the second paragraph, as the editor's inline-photo button writes it
+            body.insert(2, f'<figure data-photo-id="{photo.pk}"></figure>')
+            body_en.insert(2, body[2])
+        body, body_en = "".join(body), "".join(body_en)
         return {
             "headline": headline, "headline_en": capital(headline_en),
             "summary": f"{summary}، بحسب ما أفاد مراسلنا.",
@@ -227,7 +246,8 @@ class Generator:
         }
 
     def article(self, number, now):
-        story = self.story()
+        photo = self.rng.choice(self.photos) if self.rng.random() < PHOTO_IN_BODY_SHARE else None
+        story = self.story(photo)
         translated = self.rng.random() < TRANSLATED_SHARE
         published_at = now - timezone.timedelta(seconds=self.rng.randint(3600, YEARS * 365 * 86400))
         # The number keeps slugs unique however often the same headline comes up, and across runs.
@@ -250,7 +270,8 @@ class Generator:
         authors = self.rng.sample(self.people, self.rng.choices((1, 2, 3), weights=(70, 22, 8))[0])
         tags = {self.tags[i] for i in self.rng.choices(
             range(len(self.tags)), cum_weights=self.tag_weights, k=self.rng.randint(1, 5))}
-        return article, authors, tags
+        picks = self.rng.randint(1, 3) if self.rng.random() < HAND_PICKED_SHARE else 0
+        return Generated(article, authors, tags, photo, picks)
 
     # -- the run ---------------------------------------------------------------------------------------
 
@@ -264,7 +285,7 @@ class Generator:
         ids = []
         for start in range(0, count, self.batch_size):
             batch = [self.article(first_number + n, now) for n in range(start, min(count, start + self.batch_size))]
-            ids += self.insert(batch)
+            ids += self.insert(batch, earlier=ids)
             self.progress(len(ids), count, time.monotonic() - started)
         # The one thing the signals would have done for each save, done once for all of them.
         transaction.on_commit(page_cache.new_generation, robust=True)
@@ -279,15 +300,28 @@ class Generator:
         return ids
 
     @transaction.atomic
-    def insert(self, batch):
-        articles = Article.objects.bulk_create([article for article, _authors, _tags in batch])
+    def insert(self, batch, earlier):
+        """Write a batch; a story's hand-picked related stories come from those generated before it (``earlier``:
+        the ids of earlier batches), as an editor links a new story to ones already out."""
+        articles = Article.objects.bulk_create([story.article for story in batch])
         ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, person=person, order=order)
-            for article, authors, _tags in batch for order, person in enumerate(authors)
+            ArticleAuthor(article=story.article, person=person, order=order)
+            for story in batch for order, person in enumerate(story.authors)
         )
         TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=article, tag=tag) for article, _authors, tags in batch for tag in tags
+            TaggedArticle(content_object=story.article, tag=tag) for story in batch for tag in story.tags
         )
+        # What save() keeps in step with the body.
+        InlinePhoto.objects.bulk_create(
+            InlinePhoto(article=story.article, photo=story.photo_in_body) for story in batch if story.photo_in_body
+        )
+        Related = Article.related_articles.through
+        out_before, picked = list(earlier), []
+        for story in batch:
+            picks = self.rng.sample(out_before, min(story.hand_picked, len(out_before)))
+            picked += [Related(from_article=story.article, to_article_id=pk) for pk in picks]
+            out_before.append(story.article.pk)
+        Related.objects.bulk_create(picked)
         index_articles(articles)
         return [article.pk for article in articles]
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from articles import page_cache
+from articles.generate import Generator
 from articles.models import Article, ArticleAuthor, Photo, SearchDocument, TaggedArticle
 from articles.text import clean_body_html
 from tests.factories import make_article
@@ -68,6 +69,24 @@ def test_generated_articles_match_the_columns_a_saved_article_has():
     row = Article.objects.filter(pk=generated.pk).values()[0]
     missing = {name for name in filled if row[name] in ("", None)} - {"updated_by_id", "lead_photo_caption"}
     assert missing == set()
+
+
+def test_some_stories_place_a_photo_in_the_body_and_some_have_hand_picked_related_stories(client):
+    Generator(seed=7, photos=3, batch_size=30).run(100)  # several batches: picks reach back into earlier ones
+    with_photo = [story for story in Article.objects.order_by("pk") if story.inline_photo_ids()]
+    assert 5 <= len(with_photo) <= 40
+    for story in with_photo:  # the rows save() would have kept in step with the body
+        assert [photo.pk for photo in story.inline_photos.all()] == story.inline_photo_ids()
+    html = client.get(with_photo[0].get_absolute_url()).content.decode()
+    assert html.count('<figure class="figure">') == 1 and with_photo[0].inline_photos.get().caption_ar in html
+
+    picking = Article.objects.filter(related_articles__isnull=False).distinct().order_by("pk")
+    assert 2 <= picking.count() <= 25
+    story = picking.last()
+    picked = list(story.related_articles.all())
+    assert 1 <= len(picked) <= 3 and all(other.pk < story.pk for other in picked)  # stories already out
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert all(other.headline_ar in html for other in picked)
 
 
 def test_generated_articles_are_found_by_a_word_of_their_headline(client):
