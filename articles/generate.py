@@ -7,7 +7,8 @@ stories. Inserts go in batches (Article.objects.bulk_create skips save() and the
 signals would have done is done here by hand, once per batch: slugs, version, text_changed_at, the body's photo
 rows, search documents; and one new page generation at the end.
 
-Everything is drawn from one random.Random(seed), so a seed gives the same stories on any database.
+Everything is drawn from one random.Random(seed), so a seed (with the same batch size: hand-picked related stories
+are drawn as each batch is written) gives the same stories on any database.
 """
 
 import io

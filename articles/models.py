@@ -494,7 +494,8 @@ class Article(models.Model):
     def load_inline_photos(self):
         """Fetch the photos the body places, for the article page; a body that places none (most do not) costs
         no query. The rows follow the body on every save, so the body says whether there are any."""
-        if inline_photo_ids(self.body or ""):
+        body = self.body or ""
+        if "data-photo-id" in body and inline_photo_ids(body):  # the sanitiser's pass only when it may find one
             models.prefetch_related_objects([self], INLINE_PHOTOS)
         return self
 

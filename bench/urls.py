@@ -2,7 +2,7 @@
 
 /bench/fixed/ answers a short fixed string; /bench/static/ renders a template of the article page's size that
 holds no variable and reads no database. /bench/static-after-query/<pk>/ renders the same template after one
-query: the story's own row, as the article page's first query reads it (with its section and lead photo). It
+query: the story's own row with its section and lead photo, as the article page's first query reads them. It
 shows what a single trip through the ORM and the database costs next to the static template: the floor of any
 page that reads the database, set by the framework rather than by the page. All three are marked private, so the
 page cache (articles/page_cache.py, shareable()) never keeps them: every request is a real render, the yardsticks

@@ -29,7 +29,9 @@ def content():
     return [
         (article.headline_ar, article.headline_en, article.section.slug, article.lead_photo.caption_ar,
          [person.slug for person in article.authors.order_by("articleauthor__order")],
-         sorted(tag.name for tag in article.tags.all()))
+         sorted(tag.name for tag in article.tags.all()),
+         [photo.caption_ar for photo in article.inline_photos.all()],
+         sorted(other.headline_ar for other in article.related_articles.all()))
         for article in Article.objects.order_by("pk").select_related("section", "lead_photo")
     ]
 

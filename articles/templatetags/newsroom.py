@@ -170,13 +170,14 @@ def article_body(article):
     The photos come from ``article.inline_photos``, fetched by ``load_inline_photos()``, so a body with many
     photos costs no more queries than one with a single photo. A photo no longer in the library is left out.
     """
-    photos = {}
+    photos = None
     figure = get_template("includes/figure.html")
 
     def render(photo_id):
+        nonlocal photos
         # Read on the first photo only: a body without any never touches the relation.
-        if not photos:
-            photos.update((photo.pk, photo) for photo in article.inline_photos.all())
+        if photos is None:
+            photos = {photo.pk: photo for photo in article.inline_photos.all()}
         photo = photos.get(photo_id)
         return figure.render({"photo": photo, "caption": photo.caption, "lead": False}) if photo else ""
 
