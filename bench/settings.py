@@ -1,4 +1,4 @@
-"""Settings for bench/throughput.py's gunicorn: the site's own settings, plus the two reference views of bench/urls.py.
+"""Settings for bench/throughput.py's gunicorn: the site's own settings, plus the reference views of bench/urls.py.
 
 BENCH_TEMPLATE_DIR names the folder holding bench/article-sized.html, the static template throughput.py writes
 at the start of each run from a real article page (so the reference page weighs what the article page weighs).
