@@ -1,5 +1,7 @@
 """The newsroom's domain: sections, people, photos with credits, tags, articles and their search index."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,18 @@ from taggit.models import TagBase, TaggedItemBase
 
 from .audit import AuditEntry
 from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
+
+
+def newsroom_midnight(day, *, after=0):
+    """The instant the newsroom's ``day`` begins (or the day ``after`` days later), in its time zone.
+
+    Pages that list days (the date archive, search's date range) filter on such instants, which the newest-first
+    index serves; a date taken from each story's time would be computed for every story. Days before 1900 or after
+    9000 are taken as those years: no story lies beyond them, and the years 1 and 9999 would not fit a database's
+    time once moved to UTC.
+    """
+    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9000, 1, 1)) + datetime.timedelta(days=after)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 class Section(models.Model):
@@ -241,6 +255,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_readers(self, language=None):
         return self.published().in_edition(language).order_by("-published_at", "-pk")
+
+    def published_on_days(self, first, last):
+        """Stories published from the start of day ``first`` to the end of day ``last``, on the newsroom's clock."""
+        return self.filter(
+            published_at__gte=newsroom_midnight(first), published_at__lt=newsroom_midnight(last, after=1)
+        )
 
     def for_listing(self):
         """Everything an article card shows, in one query; the heavy body stays behind."""

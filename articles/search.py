@@ -22,13 +22,12 @@ from django.db.models.lookups import In
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Person, Photo, PhotoSearchDocument, SearchDocument, Section
+from .models import Article, Person, Photo, PhotoSearchDocument, SearchDocument, Section, newsroom_midnight
 
 # Longer queries are refused with a message: no reader types 200 characters, and each word costs the database.
 MAX_QUERY_LENGTH = 200
@@ -295,14 +294,6 @@ def older_than(queryset, oldest):
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-
-def _midnight(day, *, after=0):
-    """The instant the newsroom's ``day`` begins (or the day ``after`` days later). Days before 1900 or after 9000
-    are taken as those years: no story lies beyond them, and the years 1 and 9999 would not fit a database's time
-    once moved to UTC."""
-    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9000, 1, 1)) + datetime.timedelta(days=after)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _text_search_query(words, config):
@@ -580,12 +571,11 @@ class SearchForm(forms.Form):
         language = get_language()
         if section := self.cleaned_data["section"]:
             articles = articles.filter(section=section)
-        # Days in the newsroom's time zone, as the date archive counts them; as a range of instants, which the
-        # newest-first index serves (a date taken from each story's time would be computed for every story).
+        # Days in the newsroom's time zone, as the date archive counts them (newsroom_midnight()).
         if start := self.cleaned_data["date_from"]:
-            articles = articles.filter(published_at__gte=_midnight(start))
+            articles = articles.filter(published_at__gte=newsroom_midnight(start))
         if end := self.cleaned_data["date_to"]:
-            articles = articles.filter(published_at__lt=_midnight(end, after=1))
+            articles = articles.filter(published_at__lt=newsroom_midnight(end, after=1))
         if before := self.cleaned_data["before"]:
             articles = older_than(articles, before)
         found, self.oldest = search_articles(articles, self.cleaned_data["q"], language)

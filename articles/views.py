@@ -1,5 +1,6 @@
 """Reader-facing pages. Each view fetches everything its template shows, so templates never query."""
 
+import calendar
 import datetime
 from urllib.parse import quote
 
@@ -200,13 +201,13 @@ def archive(request, year, month=None, day=None):
         start = datetime.datetime(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         raise Http404("No such date") from None
-    # With USE_TZ the __year/__month/__day lookups are taken in the current (newsroom) time zone.
-    period = {"published_at__year": year}
-    if month is not None:
-        period["published_at__month"] = month
     if day is not None:
-        period["published_at__day"] = day
-    page = paginate(request, Article.objects.for_readers().for_listing().filter(**period))
+        last = start.date()
+    elif month is not None:
+        last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        last = datetime.date(year, 12, 31)
+    page = paginate(request, Article.objects.for_readers().for_listing().published_on_days(start.date(), last))
     if day is not None:
         label = newsroom_date(start)
     elif month is not None:

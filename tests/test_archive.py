@@ -89,6 +89,26 @@ def test_a_valid_period_without_stories_is_an_empty_page(client):
     assert headlines(response) == []
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/archive/1/", "/archive/1/1/1/", "/archive/1899/12/31/", "/archive/9999/",
+                                 "/archive/9999/12/31/", "/en/archive/9999/12/"])
+def test_the_first_and_last_years_a_calendar_holds_are_empty_pages(client, stories, url):
+    # Their midnights moved to UTC would fall outside what a database's time holds.
+    response = client.get(url)
+    assert response.status_code == 200
+    assert headlines(response) == []
+
+
+@pytest.mark.django_db
+def test_a_period_is_a_range_of_instants_on_the_newsroom_clock(client, stories):
+    """Read as instants, which the newest-first index serves, not as each story's date computed in SQL."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/archive/2024/1/")
+    assert headlines(response) == ["خبر منتصف الليل"]
+    listing = next(query["sql"] for query in queries.captured_queries if "LIMIT" in query["sql"])
+    assert "EXTRACT" not in listing.upper() and "django_datetime" not in listing
+
+
 def publish_many(n, day=(2024, 3, 5)):
     section, photo = make_section(), make_photo()
     for i in range(n):
