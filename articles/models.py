@@ -417,6 +417,9 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "-published_at", "-id"], name="article_section_newest_idx", condition=NOT_IN_TRASH
             ),
+            # The admin's count of the stories not in the trash (every page of its list, unfiltered) and the
+            # trash itself. Without it SQLite read the whole table to count (80 ms at 100,000 stories; 3 ms here).
+            models.Index(fields=["deleted_at"], name="article_trash_idx"),
             # The syndication feed's "changed since" (articles/ninjs.py): a story changes when saved or, if it
             # was scheduled, when its time comes, whichever is later.
             models.Index(
