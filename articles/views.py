@@ -202,18 +202,12 @@ def archive(request, year, month=None, day=None):
     except ValueError:
         raise Http404("No such date") from None
     if day is not None:
-        last = start.date()
+        last, label = start.date(), newsroom_date(start)
     elif month is not None:
-        last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        last, label = datetime.date(year, month, calendar.monthrange(year, month)[1]), newsroom_month(start)
     else:
-        last = datetime.date(year, 12, 31)
+        last, label = datetime.date(year, 12, 31), newsroom_number(year)
     page = paginate(request, Article.objects.for_readers().for_listing().published_on_days(start.date(), last))
-    if day is not None:
-        label = newsroom_date(start)
-    elif month is not None:
-        label = newsroom_month(start)
-    else:
-        label = newsroom_number(year)
     hijri = newsroom_hijri_date(start) if day is not None else ""
     return render_page(request, "articles/archive.html", {"period": label, "period_hijri": hijri, "page": page})
 

@@ -18,9 +18,8 @@ the stamp file, or Redis when REDIS_URL is set), and page cache off (NEWSROOM_PA
 run wrk (-t1, BENCH_WRK_CONNECTIONS connections, BENCH_WRK_SECONDS seconds after a BENCH_WRK_WARMUP-second
 warm-up) drives, one after the other: the fixed string, the static template, the static template after one
 query, the article page (a Lua script picks each request's address from BENCH_ROTATION published stories) and
-the home page. wrk asks for no
-compression, so every view sends plain HTML. The ratios the issue sets targets for:
-cached article / fixed string >= 0.70, uncached article / static template >= 0.30 (home page likewise).
+the home page. wrk asks for no compression, so every view sends plain HTML. The ratios the issue sets targets
+for: cached article / fixed string >= 0.70, uncached article / static template >= 0.30 (home page likewise).
 
 Figures are merged into bench/results/latest.json under "throughput" and latest.md is rendered again
 (bench/pages.py). wrk, gunicorn and PostgreSQL share the machine's cores: compare ratios, not absolutes.
