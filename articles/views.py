@@ -199,7 +199,7 @@ def archive(request, year, month=None, day=None):
     try:
         # Naive on purpose: a calendar day to validate and print, not an instant.
         start = datetime.datetime(year, 1 if month is None else month, 1 if day is None else day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a number past what a C int holds (/archive/2020/1/2147483648/)
         raise Http404("No such date") from None
     if day is not None:
         last, label = start.date(), newsroom_date(start)

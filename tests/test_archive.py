@@ -77,7 +77,10 @@ def test_drafts_and_scheduled_stories_never_appear(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/archive/2024/13/", "/archive/2024/0/", "/archive/2024/2/30/",
-                                 "/archive/2023/2/29/", "/archive/0/", "/en/archive/2024/4/31/"])
+                                 "/archive/2023/2/29/", "/archive/0/", "/en/archive/2024/4/31/",
+                                 # Past what a C int holds: datetime refuses them with OverflowError, not ValueError.
+                                 "/archive/2147483648/", "/archive/2024/2147483648/", "/archive/2024/1/2147483648/",
+                                 f"/archive/{'9' * 30}/", f"/en/archive/2024/1/{'9' * 30}/"])
 def test_impossible_dates_are_not_found(client, url):
     assert client.get(url).status_code == 404
 
