@@ -55,7 +55,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so its translated fields appear there.
     "modeltranslation",
-    "django.contrib.admin",
+    "newsroom.admin_site.NewsroomAdminConfig",  # Django's admin, its list screens guarded (newsroom/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -374,3 +374,83 @@ def test_hostile_page_numbers_never_cause_a_server_error(client, page):
     for address in ("/section/x/", "/tag/سوريا/", "/"):
         response = client.get(f"{address}?page={page}")
         assert response.status_code in (200, 404), address
+
+
+# -- impossible dates in a list screen's query string ------------------------------------------------------------
+
+# No datetime holds these years, whatever the field.
+IMPOSSIBLE_DATE_LOOKUPS = ["{field}__year=99999", "{field}__year=" + "9" * 25, "{field}__year__gte=99999"]
+# These hold for a plain date lookup (a year's bounds, a day number matching nothing), not for a date hierarchy
+# (the year after 9999, a day past what a C int holds) or a time zone ahead of UTC (year 1's first hour).
+EDGE_DATE_LOOKUPS = [
+    "{field}__year=1", "{field}__year=9999", "{field}__year=2024&{field}__month=2&{field}__day=2147483648",
+]
+
+
+def date_fields_of_every_list_screen():
+    from django.contrib import admin
+    from django.db import models
+
+    return [
+        (model, field.name)
+        for model in admin.site._registry
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DateField)
+    ]
+
+
+def test_the_walk_meets_our_screens_and_the_libraries():
+    """So the test below cannot pass by walking nothing: ours, django-axes' and django-otp's have dates."""
+    walked = {(model._meta.label, name) for model, name in date_fields_of_every_list_screen()}
+    assert {("articles.Article", "published_at"), ("articles.AuditEntry", "at"),
+            ("axes.AccessAttempt", "attempt_time"), ("otp_totp.TOTPDevice", "created_at")} <= walked
+
+
+def answers_on_every_date(client, lookup):
+    """{(model, field): "invalid lookup" (Django's redirect to ?e=1, the list shown unfiltered with a message),
+    "list" (200) or the status} for ``lookup`` on every date of every list screen."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "a-long-password"))
+    make_article("خبر", published=True)
+    answers = {}
+    for model, name in date_fields_of_every_list_screen():
+        address = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(f"{address}?{lookup.format(field=name)}")
+        if response.status_code == 302 and response["Location"].endswith("?e=1"):
+            answers[model._meta.label, name] = "invalid lookup"
+        else:
+            answers[model._meta.label, name] = "list" if response.status_code == 200 else response.status_code
+    return answers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookup", IMPOSSIBLE_DATE_LOOKUPS)
+def test_an_impossible_date_in_any_list_screen_is_an_invalid_lookup_not_a_server_error(client, lookup):
+    answers = answers_on_every_date(client, lookup)
+    assert set(answers.values()) == {"invalid lookup"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookup", EDGE_DATE_LOOKUPS)
+def test_a_date_at_the_calendars_edge_in_any_list_screen_is_never_a_server_error(client, lookup):
+    answers = answers_on_every_date(client, lookup)
+    assert set(answers.values()) <= {"invalid lookup", "list"}
+    # The date hierarchy of django-axes' list cannot make the year after 9999, nor a day past a C int.
+    if "9999" in lookup or "day" in lookup:
+        assert answers["axes.AccessAttempt", "attempt_time"] == "invalid lookup"
+
+
+@pytest.mark.django_db
+def test_a_possible_year_still_filters_the_list(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "a-long-password"))
+    story = make_article("خبر قديم", published=True)
+    year = story.published_at.year
+    shown = client.get(f"/admin/articles/article/?published_at__year={year}")
+    hidden = client.get(f"/admin/articles/article/?published_at__year={year - 1}")
+    assert shown.status_code == hidden.status_code == 200
+    assert "خبر قديم" in shown.content.decode()
+    assert "خبر قديم" not in hidden.content.decode()
