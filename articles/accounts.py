@@ -18,6 +18,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.auth.views import PasswordResetConfirmView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -281,6 +282,13 @@ class LoginForm(AdminAuthenticationForm):
         help_text=_("Only if you have turned on two-factor login: the six digits your app shows now."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "dir": "ltr"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the username's length limit after the field is made, which checks nothing: an
+        # over-long name reached the lockout's own table (255 characters) and failed there, a 500.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean_username(self):
         username = self.cleaned_data["username"]

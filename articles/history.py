@@ -616,8 +616,11 @@ def posted_draft(request, article):
 
     A forged or missing version counts as the article as it stands (0 for a new article).
     """
+    # Without NUL characters: PostgreSQL's jsonb cannot hold one, and no text needs one (the form refuses them on
+    # save with an error, so the draft keeps everything that can be saved).
     data = {
-        name: request.POST.getlist(name) for name in request.POST
+        name.replace("\x00", ""): [value.replace("\x00", "") for value in request.POST.getlist(name)]
+        for name in request.POST
         if name not in _NOT_DRAFT and not name.startswith("_")
     }
     try:

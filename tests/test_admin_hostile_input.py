@@ -454,3 +454,38 @@ def test_a_possible_year_still_filters_the_list(client):
     assert shown.status_code == hidden.status_code == 200
     assert "خبر قديم" in shown.content.decode()
     assert "خبر قديم" not in hidden.content.decode()
+
+
+# -- forged list actions and searches ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ticked", ["a\x00b", "x" * 5000, "9" * 30, "-9223372036854775809", "1.5"])
+def test_an_action_on_a_row_that_is_no_id_changes_nothing_and_says_so(client, ticked):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "a-long-password"))
+    make_photo()
+    make_article("خبر", published=True)
+    for address, model in (("/admin/articles/photo/", Photo), ("/admin/articles/article/", Article),
+                           ("/admin/articles/tag/", Tag), ("/admin/auth/user/", get_user_model())):
+        before = model.objects.count()
+        response = client.post(address, {"action": "delete_selected", "_selected_action": ticked}, follow=True)
+        assert response.status_code == 200
+        # Django's own warning, in Arabic: nothing was (usably) ticked.
+        assert "عليك تحديد العناصر لتطبيق الإجراءات عليها" in response.content.decode()
+        assert model.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_search_finds_what_the_words_around_it_find(client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("chief", "chief@example.org", "a-long-password"))
+    section = make_section()
+    found = client.get("/admin/autocomplete/", {"app_label": "articles", "model_name": "article",
+                                                "field_name": "section", "term": f"{section.name[:2]}\x00"})
+    assert found.status_code == 200
+    assert [result["id"] for result in found.json()["results"]] == [str(section.pk)]
+    listed = client.get("/admin/articles/section/", {"q": f"\x00{section.name}"})
+    assert listed.status_code == 200 and section.name in listed.content.decode()

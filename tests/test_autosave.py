@@ -288,3 +288,17 @@ def test_saving_a_new_article_with_a_forged_key_saves_it_and_leaves_other_drafts
 
     assert Article.objects.get().headline_ar == "خبر محفوظ"
     assert ArticleAutosave.objects.get(user=user).draft_key == tab_a["draft_key"]
+
+
+@pytest.mark.django_db
+def test_a_nul_character_typed_into_the_form_is_autosaved_without_it():
+    # PostgreSQL's jsonb cannot hold one; the draft keeps everything else, and the form refuses NULs on save.
+    article = make_article("عنوان")
+    client, user = logged_in()
+    form = admin_form_data(client, change_url(article), headline_ar="عنوان\x00 جديد", body_ar="<p>نص\x00.</p>")
+
+    response = client.post(autosave_url(article), {**form, "x\x00y": "z"})
+
+    assert response.status_code == 200 and response.json()["saved"] is True
+    data = ArticleAutosave.objects.get(article=article, user=user).data
+    assert data["headline_ar"] == ["عنوان جديد"] and data["body_ar"] == ["<p>نص.</p>"] and data["xy"] == ["z"]

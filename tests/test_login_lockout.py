@@ -221,3 +221,16 @@ def test_limit_and_cool_off_can_be_set_from_the_environment():
         {"AXES_FAILURE_LIMIT": "8", "AXES_COOLOFF_MINUTES": "30"},
         "settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds()",
     ) == "8 1800.0"
+
+
+def test_an_over_long_username_is_a_form_error_not_a_server_error(client, editor):
+    # Longer than any username (150) and than the lockout's own record of it (255): refused by the form, in
+    # Arabic, before anything is looked up or recorded.
+    answer = login(client, "ن" * 300, "wrong")
+    assert answer.status_code == 200
+    assert "150" in answer.content.decode() and "errorlist" in answer.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert not logged_in(client)
+    # The form still counts ordinary wrong passwords.
+    login(client, "nour", "wrong")
+    assert AccessAttempt.objects.get().username == "nour"
