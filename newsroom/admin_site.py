@@ -1,65 +1,138 @@
-"""The admin site: Django's, with every list screen, ours or a library's, answering a forged or impossible query
-the way Django answers the ones it foresaw (a redirect, a message, an empty search) instead of a server error.
+"""The admin site: Django's, with every list screen, ours or a library's, refusing a forged query the way Django
+refuses the ones it foresaw (a 400 page, a warning, a search without the bad character) instead of a server error.
 
-Django's list screens already refuse most bad input, but not:
-- dates past what Python's datetime holds: /admin/articles/article/?published_at__year=99999 fails only when its
-  SQL is written, and a date hierarchy's ?at__year=9999 or ?at__day=2147483648 while the list is set up
-  (ValueError and OverflowError that Django's ChangeList does not catch);
-- a NUL character in a search (the list's or an autocomplete's), which PostgreSQL's text cannot hold;
-- a ticked row that is no id at all, or one past the database's integers (a forged action form), which fails as
-  the rows are filtered.
+Django's list screens admit a lookup on any of a model's own fields, with any value, and check little of it:
+- a date part no datetime holds: ?published_at__year=99999 failed when its SQL was written, a date hierarchy's
+  ?at__year=9999 or ?at__day=2147483648 while the list was set up;
+- a NUL character, which PostgreSQL's text cannot hold, in a filter or a search (the list's or an autocomplete's);
+- lookups that fail on what they are given: a regular expression that does not compile, a range that is no pair,
+  functions or JSON operations one database or the other lacks;
+- a value the field cannot hold: an id past the database's integers (?id__in=, ?user=), an address that is no
+  address (django-axes' ?ip_address=), or a ticked or edited row whose id is no id (a forged form).
 Every model admin registered on this site gets the guard, so a screen a library adds (django-axes' attempts,
 django-otp's devices) is covered without anyone remembering it.
 """
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.db import models
 from django.utils.translation import gettext
+
+# The values a date part may take. A year keeps one year of margin at both ends of what datetime holds: its first
+# and last instants move by the time zone's offset, and a date hierarchy also makes the year after it.
+DATE_PARTS = {
+    "year": (datetime.MINYEAR + 1, datetime.MAXYEAR - 1), "iso_year": (datetime.MINYEAR + 1, datetime.MAXYEAR - 1),
+    "quarter": (1, 4), "month": (1, 12), "week": (1, 53), "day": (1, 31), "week_day": (1, 7),
+    "iso_week_day": (1, 7), "hour": (0, 23), "minute": (0, 59), "second": (0, 59),
+}
+# A lookup comparing a field with the value as it is given.
+COMPARISONS = {"exact", "iexact", "in", "gt", "gte", "lt", "lte"}
+# No list screen offers these, and a query string can make each of them fail in the database.
+REFUSED_LOOKUPS = {
+    "regex", "iregex", "range", "search", "unaccent",
+    "trigram_similar", "trigram_word_similar", "trigram_strict_word_similar",
+}
+
+
+def date_parts_hold(parts, values):
+    """Whether each of ``values`` is one the date part the lookup names (year, month, …) can be."""
+    for part in parts:
+        if part in DATE_PARTS:
+            lowest, highest = DATE_PARTS[part]
+            try:
+                if not all(lowest <= int(number) <= highest for number in values):
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
+def usable_id(pk, value):
+    """Raise ValidationError unless ``value`` is an id of this primary key that the database can hold."""
+    if "\x00" in value:
+        raise ValidationError("NUL")
+    field = pk.target_field if pk.is_relation else pk
+    # The field's validators know the database's integer range (to_python alone lets 10**30 through).
+    field.run_validators(field.to_python(value))
 
 
 class ListScreenGuard:
     """A ModelAdmin mixin: input a list screen cannot use gets Django's own answer to bad input."""
 
-    def get_changelist_instance(self, request):
+    def lookup_allowed(self, lookup, value, request):
+        parts = lookup.split("__")
+        if "\x00" in value or REFUSED_LOOKUPS.intersection(parts) or self._reaches_into_json(parts[0]):
+            return False  # Django answers 400 (DisallowedModelAdminLookup)
+        values = value.split(",") if parts[-1] == "in" else [value]
+        if not (date_parts_hold(parts, values) and self._field_holds(parts, values)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def _field_holds(self, parts, values):
+        """Whether the field a lookup compares with can hold each of ``values``, where a value it cannot hold
+        fails in the database: an integer past its range (SQLite overflows on a relation or in ``__in``; Django
+        leaves such a value out of a plain exact match only), an address PostgreSQL's inet cannot read."""
+        path = parts[:-1] if parts[-1] in COMPARISONS else parts
         try:
-            changelist = super().get_changelist_instance(request)
-            # Writing the SQL (not running it) is where a year lookup's bounds are made.
-            queryset = changelist.queryset
-            queryset.query.get_compiler(using=queryset.db).as_sql()
-        except (EmptyResultSet, FullResultSet):
-            pass  # a filter that matches nothing or everything: a fine answer, not a bad lookup
-        except (ValueError, OverflowError) as error:
-            # Django's answer to a lookup it cannot use: the list unfiltered, with a message (?e=1).
-            raise IncorrectLookupParameters(error) from error
-        return changelist
+            field = self.model._meta.pk if path == ["pk"] else get_fields_from_path(self.model, "__".join(path))[-1]
+            field = field.target_field if field.is_relation else field
+        except (FieldDoesNotExist, NotRelationField, FieldError):
+            return True  # a list filter's own parameter, or a transform: Django and the filter check those
+        if not isinstance(field, (models.IntegerField, models.GenericIPAddressField)):
+            return True
+        try:
+            for value in values:
+                field.run_validators(field.to_python(value))
+        except ValidationError:
+            return False
+        return True
+
+    def _reaches_into_json(self, name):
+        try:
+            return isinstance(self.model._meta.get_field(name), models.JSONField)
+        except FieldDoesNotExist:
+            return False
 
     def get_search_results(self, request, queryset, search_term):
         # No word holds a NUL; searching without it finds what the rest of the words find.
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def response_action(self, request, queryset, *args, **kwargs):
-        pk = self.model._meta.pk
-        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-            try:
-                # An id, and one the database's integers hold (the field's validators know the range).
-                pk.run_validators(pk.to_python(value))
-            except ValidationError:
-                # Django's own words for an action with nothing (usable) ticked.
-                self.message_user(request, gettext(
-                    "Items must be selected in order to perform actions on them. No items have been changed."
-                ), messages.WARNING)
-                return None
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                usable_id(self.model._meta.pk, value)
+        except ValidationError:
+            # Django's own words for an action with nothing (usable) ticked.
+            self.message_user(request, gettext(
+                "Items must be selected in order to perform actions on them. No items have been changed."
+            ), messages.WARNING)
+            return None
         return super().response_action(request, queryset, *args, **kwargs)
+
+    def _get_list_editable_queryset(self, request, prefix):
+        # Django narrows the rows an editable list saves to the ids posted, once each looks like an id; one past the
+        # database's integers failed there. Such a form gets what Django gives any other forged one: every row.
+        try:
+            for value in self._get_edited_object_pks(request, prefix):
+                usable_id(self.model._meta.pk, value)
+        except ValidationError:
+            return self.get_queryset(request)
+        return super()._get_list_editable_queryset(request, prefix)
 
 
 class NewsroomAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
-        guarded = type(admin_class.__name__, (ListScreenGuard, admin_class), {"__module__": admin_class.__module__})
-        super().register(model_or_iterable, guarded, **options)
+        if not issubclass(admin_class, ListScreenGuard):  # a subclass of a class already registered has it
+            admin_class = type(
+                admin_class.__name__, (ListScreenGuard, admin_class), {"__module__": admin_class.__module__}
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
 
 class NewsroomAdminConfig(AdminConfig):
