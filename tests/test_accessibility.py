@@ -231,10 +231,11 @@ def test_listing_headings_follow_the_page_heading(client, newsroom):
     assert {h.tag for h in person.iter() if h.has_class("card__headline")} == {"h3"}
 
 
-def test_server_error_page_has_language_direction_main_and_one_h1():
+@pytest.mark.parametrize("template", ["500.html", "400.html"])
+def test_server_error_and_bad_request_pages_have_language_direction_main_and_one_h1(template):
     for language, direction in (("ar", "rtl"), ("en", "ltr")):
         with override(language):
-            tree = parse(render_to_string("500.html"))
+            tree = parse(render_to_string(template))
         [html] = tree.find_all("html")
         assert (html.attrs["lang"], html.attrs["dir"]) == (language, direction)
         assert len(tree.find_all("main")) == 1 and len(tree.find_all("h1")) == 1
