@@ -231,8 +231,8 @@ def test_listing_headings_follow_the_page_heading(client, newsroom):
     assert {h.tag for h in person.iter() if h.has_class("card__headline")} == {"h3"}
 
 
-@pytest.mark.parametrize("template", ["500.html", "400.html"])
-def test_server_error_and_bad_request_pages_have_language_direction_main_and_one_h1(template):
+@pytest.mark.parametrize("template", ["500.html", "400.html", "403.html"])
+def test_error_pages_have_language_direction_main_and_one_h1(template):
     for language, direction in (("ar", "rtl"), ("en", "ltr")):
         with override(language):
             tree = parse(render_to_string(template))

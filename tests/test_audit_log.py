@@ -62,7 +62,10 @@ def test_only_administrators_read_the_log(client, role):
     entry = AuditEntry.record("published", make_article())
     client.force_login(make_user(role))
 
-    assert client.get(LOG).status_code == 403
+    refused = client.get(LOG)
+    assert refused.status_code == 403
+    # The refusal in Arabic, as every page (templates/403.html), not Django's bare "403 Forbidden".
+    assert "لا يحق لك فتح هذه الصفحة" in refused.content.decode()
     assert client.get(f"{LOG}{entry.pk}/change/").status_code == 403
     assert "auditentry" not in client.get("/admin/").content.decode()
 
