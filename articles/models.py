@@ -648,7 +648,9 @@ class Article(models.Model):
         self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is not None)
         with transaction.atomic():
             self.deleted_at, self.deleted_by = None, None
-            self.save(update_fields=["deleted_at", "deleted_by"])
+            # updated_at too: the story is back before readers, and a partner reading the ninjs feed since it was
+            # withdrawn must get it again.
+            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
             self._record("restored", by)
 
     def delete_for_good(self, *, by):

@@ -11,16 +11,21 @@ Two ways to read it, 50 stories a page:
   (TIME_ZONE).
 
 A story's change time (``versioncreated``) is its last save or, for a story scheduled before it came due, its
-publication time: it reached readers then, without being saved again. Stories leaving the site (unpublished,
-trashed) simply stop appearing; the feed does not announce them.
+publication time: it reached readers then, without being saved again. A story that left the site (unpublished,
+or moved to the trash, and not back since) is announced in the ``since`` listing, at the moment it left, as an
+item with only its ``uri`` and ``pubstatus: canceled``, so a partner takes it down too (a correction, a legal
+takedown); nothing of its text is sent again. The newest-first pages list only what readers see now.
 """
 
 import datetime
+import heapq
 import re
+from itertools import islice
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db.models import Q
-from django.db.models.functions import Greatest
+from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, When
+from django.db.models.functions import Cast, Greatest
 from django.http import JsonResponse
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -29,6 +34,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 
+from .audit import AuditEntry
 from .models import Article
 from .renditions import EXTENSIONS, SIZES, picture, stored_renditions
 from .text import clean_body_html, replace_inline_photos
@@ -65,7 +71,9 @@ def feed(request):
     if items is None:
         return _error(gettext("There is no such page."), status=404)
     response = JsonResponse(
-        {"items": [ninjs_item(request, story) for story in items]} | links,
+        {"items": [
+            ninjs_item(request, item) if isinstance(item, Article) else canceled_item(request, item) for item in items
+        ]} | links,
         json_dumps_params={"ensure_ascii": False}, content_type=CONTENT_TYPE,
     )
     pairs = (("next", links["next"]), ("prev", links["previous"]))
@@ -91,21 +99,56 @@ def _newest(request, stories):
 
 
 def _changed_since(request, stories):
+    """Stories changed and stories withdrawn since the moment asked, together in the order they happened."""
     since = parse_since(request.GET["since"])
-    stories = stories.order_by("changed_at", "pk")
+    changed, left = stories.order_by("changed_at", "pk"), withdrawals().order_by("at", "story_id")
     if "after" in request.GET:
         after = _number(request.GET["after"], gettext("after must be a story id, as in the next link."))
-        stories = stories.filter(Q(changed_at__gt=since) | Q(changed_at=since, pk__gt=after))
+        changed = changed.filter(Q(changed_at__gt=since) | Q(changed_at=since, pk__gt=after))
+        left = left.filter(Q(at__gt=since) | Q(at=since, story_id__gt=after))
     else:
         # At or after: a partner passing the last change time it saw gets that story again rather than missing
         # another changed in the same instant.
-        stories = stories.filter(changed_at__gte=since)
-    items = list(stories[:PAGE_SIZE + 1])
+        changed, left = changed.filter(changed_at__gte=since), left.filter(at__gte=since)
+    # Each already in its order: a page is the first of the two merged, by (moment, story id) as the cursor reads.
+    merged = heapq.merge(
+        ((story.changed_at, story.pk, story) for story in changed[:PAGE_SIZE + 1]),
+        ((entry.at, entry.story_id, entry) for entry in left[:PAGE_SIZE + 1]),
+        key=lambda moment_id_item: moment_id_item[:2],
+    )
+    page = list(islice(merged, PAGE_SIZE + 1))
     links = {"next": None, "previous": None}
-    if len(items) > PAGE_SIZE:
-        last = items[PAGE_SIZE - 1]
-        links["next"] = _address(request, since=last.changed_at.astimezone(datetime.UTC).isoformat(), after=last.pk)
-    return items[:PAGE_SIZE], links
+    if len(page) > PAGE_SIZE:
+        moment, story_id, _item = page[PAGE_SIZE - 1]
+        links["next"] = _address(request, since=moment.astimezone(datetime.UTC).isoformat(), after=story_id)
+    return [item for _moment, _id, item in page[:PAGE_SIZE]], links
+
+
+def withdrawals():
+    """The audit log's entries for stories leaving readers (unpublished, moved to the trash), of stories not
+    published now, each with ``story_id``. A story deleted for good went through the trash: its entry stays."""
+    article_type = ContentType.objects.get_for_model(Article)
+    return (
+        AuditEntry.objects.filter(
+            target_type=article_type, action__in=[AuditEntry.Action.UNPUBLISHED, AuditEntry.Action.TRASHED]
+        )
+        # Only an article's entries have a number for an id; the CASE keeps the cast from seeing anyone else's.
+        .annotate(story_id=Case(When(target_type=article_type, then=Cast("target_id", BigIntegerField()))))
+        .exclude(Exists(Article.objects.published().filter(pk=OuterRef("story_id"))))
+        .only("at", "target_id")
+    )
+
+
+def canceled_item(request, entry):
+    """A withdrawn story: its address and the moment it left, nothing of its text."""
+    return {
+        "uri": request.build_absolute_uri(reverse("article_by_id", kwargs={"pk": entry.story_id})),
+        "standard": STANDARD,
+        "type": "text",
+        "versioncreated": _iso(entry.at),
+        "pubstatus": "canceled",
+        "language": get_language(),
+    }
 
 
 def parse_since(value):

@@ -181,17 +181,97 @@ def hidden_stories():
 @pytest.mark.parametrize("address", [
     "/api/ninjs/", "/api/ninjs/?since=2000-01-01", "/en/api/ninjs/", "/en/api/ninjs/?since=2000-01-01",
 ])
-def test_drafts_scheduled_trashed_and_withdrawn_stories_never_appear(client, address):
+def test_drafts_scheduled_trashed_and_withdrawn_stories_never_appear_with_their_text(client, address):
     visible = make_article("خبر منشور", published=True, headline_en="Published", body_en="<p>Text.</p>")
-    for story in hidden_stories():
+    draft, review, scheduled, trashed, withdrawn = hidden_stories()
+    for story in (draft, review, scheduled, trashed, withdrawn):
         story.headline_en, story.body_en = "Hidden", "<p>Hidden.</p>"
         story.save()
 
     response, payload = get_feed(client, address)
 
-    assert [item["uri"].rsplit("/", 2)[-2] for item in payload["items"]] == [str(visible.pk)]
+    usable = [item["uri"].rsplit("/", 2)[-2] for item in payload["items"] if item["pubstatus"] == "usable"]
+    assert usable == [str(visible.pk)]
+    canceled = {item["uri"].rsplit("/", 2)[-2] for item in payload["items"] if item["pubstatus"] == "canceled"}
+    # What changed since a moment includes the stories that left the site then; the pages of what readers see
+    # now do not. Drafts, stories in review and scheduled ones were never sent, so never taken back.
+    assert canceled == ({str(trashed.pk), str(withdrawn.pk)} if "since" in address else set())
     for hidden in ("مسودة", "مراجعة", "مجدول", "سلة", "سحب", "Hidden"):
         assert hidden not in response.content.decode()
+
+
+def since_moment(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_story_taken_off_the_site_is_announced_as_canceled_when_it_left(client, settings):
+    kept, unpublished, trashed, purged = many_stories(4, settings)
+    before = timezone.now()
+    unpublished.unpublish(by=None)
+    trashed.move_to_trash(by=None)
+    purged.move_to_trash(by=None)
+    purged_id = purged.pk
+    purged.delete_for_good(by=None)
+
+    _response, payload = get_feed(client, f"/api/ninjs/?since={since_moment(before)}")
+
+    items = {item["uri"]: item for item in payload["items"]}
+    assert set(items) == {f"http://testserver/article/{story_id}/"
+                          for story_id in (unpublished.pk, trashed.pk, purged_id)}
+    for item in items.values():
+        # Its address, when it left, and nothing of its text.
+        assert item["pubstatus"] == "canceled"
+        assert set(item) == {"uri", "standard", "type", "versioncreated", "pubstatus", "language"}
+        assert datetime.datetime.fromisoformat(item["versioncreated"]) >= before
+    # The one still published did not change since then.
+    assert f"http://testserver/article/{kept.pk}/" not in items
+
+
+def test_a_story_back_on_the_site_is_sent_again_not_canceled(client, settings):
+    republished, restored = many_stories(2, settings)
+    before = timezone.now()
+    republished.unpublish(by=None)
+    restored.move_to_trash(by=None)
+    # A partner reads the feed while both are off the site, and takes them down.
+    _response, payload = get_feed(client, f"/api/ninjs/?since={since_moment(before)}")
+    assert {item["pubstatus"] for item in payload["items"]} == {"canceled"} and len(payload["items"]) == 2
+    between = timezone.now()
+
+    republished.publish(by=None)
+    restored.restore_from_trash(by=None)
+
+    for since in (before, between):
+        _response, payload = get_feed(client, f"/api/ninjs/?since={since_moment(since)}")
+        assert {(item["uri"], item["pubstatus"]) for item in payload["items"]} == {
+            (f"http://testserver/article/{republished.pk}/", "usable"),
+            (f"http://testserver/article/{restored.pk}/", "usable"),
+        }
+
+
+def test_since_pages_through_changes_and_withdrawals_in_the_order_they_happened(client, settings, monkeypatch):
+    monkeypatch.setattr("articles.ninjs.PAGE_SIZE", 2)
+    stories = many_stories(5, settings)
+    start = timezone.now()
+    for story in stories[:3]:
+        story.save()  # changed
+    stories[3].unpublish(by=None)
+    stories[1].move_to_trash(by=None)  # changed, then withdrawn: only the withdrawal is current
+    stories[4].save()
+
+    seen, address = [], f"/api/ninjs/?since={since_moment(start)}"
+    while address:
+        _response, payload = get_feed(client, address)
+        assert len(payload["items"]) <= 2
+        seen += [(item["uri"].rsplit("/", 2)[-2], item["pubstatus"], item["versioncreated"])
+                 for item in payload["items"]]
+        address = payload["next"]
+
+    assert [(story_id, status) for story_id, status, _when in seen] == [
+        (str(stories[0].pk), "usable"), (str(stories[2].pk), "usable"), (str(stories[3].pk), "canceled"),
+        (str(stories[1].pk), "canceled"), (str(stories[4].pk), "usable"),
+    ]
+    moments = [datetime.datetime.fromisoformat(when) for _id, _status, when in seen]
+    assert moments == sorted(moments)
 
 
 def test_english_edition_lists_only_translated_stories_in_english(client):
@@ -353,7 +433,12 @@ def test_query_count_does_not_grow_with_the_number_of_items(client, django_asser
         full_story()
     with django_assert_max_num_queries(4):
         assert len(get_feed(client)[1]["items"]) == 6
-    with django_assert_max_num_queries(4):
+    # Since a moment: one more, for the stories withdrawn since then, however many.
+    with django_assert_max_num_queries(5):
+        assert len(get_feed(client, "/api/ninjs/?since=2000-01-01")[1]["items"]) == 6
+    for story in Article.objects.all()[:3]:
+        story.unpublish(by=None)
+    with django_assert_max_num_queries(5):
         assert len(get_feed(client, "/api/ninjs/?since=2000-01-01")[1]["items"]) == 6
 
 
