@@ -34,7 +34,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 
-from .audit import AuditEntry
+from .audit import WITHDRAWALS, AuditEntry
 from .models import Article
 from .renditions import EXTENSIONS, SIZES, picture, stored_renditions
 from .text import clean_body_html, replace_inline_photos
@@ -129,9 +129,7 @@ def withdrawals():
     published now, each with ``story_id``. A story deleted for good went through the trash: its entry stays."""
     article_type = ContentType.objects.get_for_model(Article)
     return (
-        AuditEntry.objects.filter(
-            target_type=article_type, action__in=[AuditEntry.Action.UNPUBLISHED, AuditEntry.Action.TRASHED]
-        )
+        AuditEntry.objects.filter(target_type=article_type, action__in=WITHDRAWALS)
         # Only an article's entries have a number for an id; the CASE keeps the cast from seeing anyone else's.
         .annotate(story_id=Case(When(target_type=article_type, then=Cast("target_id", BigIntegerField()))))
         .exclude(Exists(Article.objects.published().filter(pk=OuterRef("story_id"))))
