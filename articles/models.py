@@ -647,10 +647,10 @@ class Article(models.Model):
     def restore_from_trash(self, *, by):
         self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is not None)
         with transaction.atomic():
-            self.deleted_at, self.deleted_by = None, None
+            self.deleted_at, self.deleted_by, self.updated_by = None, None, by
             # updated_at too: the story is back before readers, and a partner reading the ninjs feed since it was
             # withdrawn must get it again.
-            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+            self.save(update_fields=["deleted_at", "deleted_by", "updated_at", "updated_by"])
             self._record("restored", by)
 
     def delete_for_good(self, *, by):

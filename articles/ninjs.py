@@ -125,14 +125,19 @@ def _changed_since(request, stories):
 
 
 def withdrawals():
-    """The audit log's entries for stories leaving readers (unpublished, moved to the trash), of stories not
-    published now, each with ``story_id``. A story deleted for good went through the trash: its entry stays."""
+    """The audit log's entries for stories leaving readers of this edition (unpublished, moved to the trash), each
+    with ``story_id``: those readers had seen by then (a trashed draft, or a story unpublished before its time
+    came, was never sent) and that are not back now. A story deleted for good went through the trash; with its row
+    gone there is no telling which edition had it, so its entry is announced in every edition."""
     article_type = ContentType.objects.get_for_model(Article)
+    story = Article.objects.filter(pk=OuterRef("story_id"))
+    in_this_edition = Article.objects.in_edition().filter(pk=OuterRef("story_id"))
     return (
         AuditEntry.objects.filter(target_type=article_type, action__in=WITHDRAWALS)
         # Only an article's entries have a number for an id; the CASE keeps the cast from seeing anyone else's.
         .annotate(story_id=Case(When(target_type=article_type, then=Cast("target_id", BigIntegerField()))))
-        .exclude(Exists(Article.objects.published().filter(pk=OuterRef("story_id"))))
+        .filter(Exists(in_this_edition.filter(published_at__lte=OuterRef("at"))) | ~Exists(story))
+        .exclude(Exists(in_this_edition.published()))
         .only("at", "target_id")
     )
 

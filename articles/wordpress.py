@@ -687,6 +687,9 @@ class Importer:
                 "scheduled" if status == Article.Status.SCHEDULED else "published", article,
                 actor=self.user, detail=gettext("imported from WordPress"),
             )
+        elif was_timed and status not in Article.TIMED:
+            # Taken off the old site, so off this one: on record, and the ninjs feed tells partners (withdrawals()).
+            AuditEntry.record("unpublished", article, actor=self.user, detail=gettext("imported from WordPress"))
         self._record(Kind.POST, item.post_id, _stamp(exported, _state_of_article(article)), article=article)
         self.report.count(Kind.POST, outcome)
 

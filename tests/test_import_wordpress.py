@@ -619,3 +619,16 @@ def test_later_renditions_stores_photos_that_pages_show_until_regenerate_renditi
 
     assert all(photo.renditions for photo in Photo.objects.all())
     shutil.rmtree(media_dir)
+
+
+@pytest.mark.django_db
+def test_a_post_made_a_draft_again_in_wordpress_is_unpublished_on_record(media_dir, tmp_path):
+    """So the audit log says who took it off, and the ninjs feed tells partners (articles/ninjs.py)."""
+    from articles.audit import AuditEntry
+
+    run_import(media_dir=media_dir)
+    assert article(100).status == Article.Status.PUBLISHED
+    run_import(with_post_field(tmp_path / "draft.xml", 100, "wp:status", "draft"), media_dir=media_dir)
+
+    assert article(100).status == Article.Status.UNPUBLISHED
+    assert AuditEntry.objects.filter(action="unpublished", target_id=str(article(100).pk)).count() == 1

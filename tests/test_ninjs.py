@@ -475,3 +475,37 @@ def test_schema_accepts_the_specifications_own_shapes_and_refuses_others():
         {"uri": "http://example.org/a", "versioncreated": "2026-01-01T10:00:00"},  # no offset
     ):
         assert not VALIDATOR.is_valid(bad), bad
+
+
+def test_a_story_readers_never_saw_is_never_canceled(client, settings):
+    before = timezone.now()
+    draft = make_article("مسودة")
+    draft.move_to_trash(by=None)
+    review = make_article("قيد المراجعة", status=Article.Status.IN_REVIEW)
+    review.move_to_trash(by=None)
+    [early] = many_stories(1, settings)
+    Article.objects.filter(pk=early.pk).update(published_at=timezone.now() + timezone.timedelta(hours=3))
+    Article.objects.get(pk=early.pk).unpublish(by=None)  # scheduled, taken back before its time came
+
+    _response, payload = get_feed(client, f"/api/ninjs/?since={since_moment(before)}")
+
+    assert payload["items"] == []
+
+
+def test_the_english_feed_cancels_only_the_stories_it_sent(client, settings):
+    arabic_only, translated = many_stories(2, settings)
+    translated.headline_en, translated.body_en = "Translated", "<p>Text.</p>"
+    translated.save()
+    before = timezone.now()
+    arabic_only.unpublish(by=None)
+    Article.objects.get(pk=translated.pk).unpublish(by=None)
+
+    _response, english = get_feed(client, f"/en/api/ninjs/?since={since_moment(before)}")
+    _response, arabic = get_feed(client, f"/api/ninjs/?since={since_moment(before)}")
+
+    assert [(item["uri"], item["pubstatus"]) for item in english["items"]] == [
+        (f"http://testserver/en/article/{translated.pk}/", "canceled"),
+    ]
+    assert {item["uri"] for item in arabic["items"]} == {
+        f"http://testserver/article/{arabic_only.pk}/", f"http://testserver/article/{translated.pk}/",
+    }
