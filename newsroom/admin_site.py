@@ -52,13 +52,18 @@ def date_parts_hold(parts, values):
     return True
 
 
-def usable_id(pk, value):
-    """Raise ValidationError unless ``value`` is an id of this primary key that the database can hold."""
-    if "\x00" in value:
-        raise ValidationError("NUL")
-    field = pk.target_field if pk.is_relation else pk
-    # The field's validators know the database's integer range (to_python alone lets 10**30 through).
-    field.run_validators(field.to_python(value))
+def field_holds(field, values):
+    """Whether ``field`` (for a relation, the field it points at) can hold each of ``values`` as given, NUL-free:
+    its validators know the database's integer range and what an address is (to_python alone lets 10**30 through)."""
+    field = field.target_field if field.is_relation else field
+    try:
+        for value in values:
+            if "\x00" in value:
+                return False
+            field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
 
 
 class ListScreenGuard:
@@ -80,17 +85,10 @@ class ListScreenGuard:
         path = parts[:-1] if parts[-1] in COMPARISONS else parts
         try:
             field = self.model._meta.pk if path == ["pk"] else get_fields_from_path(self.model, "__".join(path))[-1]
-            field = field.target_field if field.is_relation else field
+            field = field.target_field if field.is_relation else field  # for the type test below
         except (FieldDoesNotExist, NotRelationField, FieldError):
             return True  # a list filter's own parameter, or a transform: Django and the filter check those
-        if not isinstance(field, (models.IntegerField, models.GenericIPAddressField)):
-            return True
-        try:
-            for value in values:
-                field.run_validators(field.to_python(value))
-        except ValidationError:
-            return False
-        return True
+        return not isinstance(field, (models.IntegerField, models.GenericIPAddressField)) or field_holds(field, values)
 
     def _reaches_into_json(self, name):
         try:
@@ -103,10 +101,7 @@ class ListScreenGuard:
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def response_action(self, request, queryset, *args, **kwargs):
-        try:
-            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                usable_id(self.model._meta.pk, value)
-        except ValidationError:
+        if not field_holds(self.model._meta.pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
             # Django's own words for an action with nothing (usable) ticked.
             self.message_user(request, gettext(
                 "Items must be selected in order to perform actions on them. No items have been changed."
@@ -117,10 +112,7 @@ class ListScreenGuard:
     def _get_list_editable_queryset(self, request, prefix):
         # Django narrows the rows an editable list saves to the ids posted, once each looks like an id; one past the
         # database's integers failed there. Such a form gets what Django gives any other forged one: every row.
-        try:
-            for value in self._get_edited_object_pks(request, prefix):
-                usable_id(self.model._meta.pk, value)
-        except ValidationError:
+        if not field_holds(self.model._meta.pk, self._get_edited_object_pks(request, prefix)):
             return self.get_queryset(request)
         return super()._get_list_editable_queryset(request, prefix)
 
