@@ -1,16 +1,20 @@
 """sitemap.xml, the Google News sitemap and robots.txt: what search engines may find, in which languages.
 
-Every sitemap lists only what readers can see. An English alternate appears only where an English page
-exists (a translated article; a tag or person with a translated article), so crawlers never get a 404.
+/sitemap.xml is an index naming one sitemap per kind of page (/sitemap-articles.xml and so on), the articles' in
+pages of a thousand stories (?p=2 …), so that no answer grows with the archive. Every sitemap lists only what
+readers can see. An English alternate appears only where an English page exists (a translated article; a tag or
+person with a translated article), so crawlers never get a 404.
 """
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 
 from .models import Article, Person, Photo, Section, Tag, TaggedArticle
 
@@ -27,12 +31,14 @@ class _NewsroomSitemap(Sitemap):
         return getattr(item, "sitemap_languages", LANGUAGE_CODES)
 
 
-class ArticleSitemap(_NewsroomSitemap):
+class _StorySitemap(_NewsroomSitemap):
+    """Stories readers can see, each at an address per edition it exists in (Article.editions())."""
+
     changefreq = "daily"
 
     def articles(self):
         # Arabic is the source: every reader-visible article exists in Arabic, so this is the full set.
-        # Only the columns the sitemap prints; the bodies stay in the database.
+        # Only the columns the sitemap prints, and the bodies editions() reads to tell a full translation.
         text = [f"{name}_{code}" for code in LANGUAGE_CODES for name in ("headline", "slug", "body")]
         stamps = [f"text_changed_at_{code}" for code in LANGUAGE_CODES]
         return Article.objects.for_readers(settings.LANGUAGE_CODE).only(
@@ -40,10 +46,10 @@ class ArticleSitemap(_NewsroomSitemap):
         )
 
     def items(self):
-        items = list(self.articles())
-        for article in items:
-            article.sitemap_languages = article.editions()
-        return items
+        return self.articles()
+
+    def get_languages_for_item(self, article):
+        return article.editions()
 
     def _get(self, name, item, default=None):
         # Django hands lastmod the object without its language; each edition has its own text-change time.
@@ -52,8 +58,45 @@ class ArticleSitemap(_NewsroomSitemap):
             return getattr(article, f"text_changed_at_{code}", None) or article.updated_at
         return super()._get(name, item, default)
 
-    def lastmod(self, article):  # for get_latest_lastmod(); _get() above gives the per-edition value
+    def lastmod(self, article):  # declared so Django prints lastmod; _get() above gives the per-edition value
         return article.updated_at
+
+
+class StoryBlocks(Paginator):
+    """The article sitemap's pages by blocks of story ids: page n lists the stories with ids from
+    (n - 1) × per_page + 1 to n × per_page, in every edition each exists in.
+
+    Django's own paginator counts the archive and reads each page at an offset, and its multilingual sitemaps
+    list every (story, language) pair before cutting a page: /sitemap.xml read all 100,000 stories, bodies and
+    all, to answer. A block is read through the primary key whatever the archive's size, and a story keeps its
+    page as the archive grows, so a crawler re-reads only the pages whose stories changed. A block whose
+    stories are all drafts or in the trash is an empty page.
+    """
+
+    @cached_property
+    def num_pages(self):
+        # Up to the newest story's block: its id is the first the primary key index gives from the end.
+        newest = self.object_list.order_by("-pk").values_list("pk", flat=True).first() or 0
+        return max(1, -(-newest // self.per_page))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        last = number * self.per_page
+        stories = self.object_list.filter(pk__gt=last - self.per_page, pk__lte=last).order_by("pk")
+        return self._get_page([(story, code) for story in stories for code in story.editions()], number, self)
+
+
+class ArticleSitemap(_StorySitemap):
+    limit = 1000  # stories a page (up to one address per edition each, so 2,000 addresses: far below 50,000)
+
+    @property
+    def paginator(self):
+        return StoryBlocks(self.articles(), self.limit)
+
+    def get_latest_lastmod(self):
+        # The index names no date for the article pages: one date for all of them would send a crawler back to
+        # every page after any edit. Each address in a page carries its own.
+        return None
 
 
 class SectionSitemap(_NewsroomSitemap):
@@ -104,7 +147,7 @@ class PersonSitemap(_NewsroomSitemap):
         return items
 
 
-class NewsSitemap(ArticleSitemap):
+class NewsSitemap(_StorySitemap):
     """Google News: each edition of the articles published in the last 48 hours, as its own entry."""
 
     alternates = False

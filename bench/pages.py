@@ -49,7 +49,8 @@ SUPERUSER = "bench-admin"
 # How many writers the person page rotates over, at every size: as many as have a full page at 1,000 articles.
 WRITERS = 20
 # Pages the growth target (≤ 50 %, no new query) is about; the admin rows have their own target.
-PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "search", "feed"]
+PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "search", "feed",
+                "sitemap index", "sitemap, articles", "sitemap, tags", "sitemap, people"]
 ADMIN_PAGES = ["admin list", "admin list, filtered", "admin list, searched"]
 PAGES = PUBLIC_PAGES + ADMIN_PAGES
 TARGETS = {
@@ -155,6 +156,7 @@ def page_addresses(rotation=100):
     from django.urls import reverse
 
     from articles.models import Article, Person, Section, Tag
+    from articles.sitemaps import ArticleSitemap
     from articles.views import PAGE_SIZE
 
     rng = random.Random(8)
@@ -178,6 +180,9 @@ def page_addresses(rotation=100):
     tag = Tag.objects.annotate(uses=Count("tagged_articles")).order_by("-uses", "pk").first()
     section = Section.objects.annotate(stories=Count("articles")).order_by("-stories", "pk").first()
     admin_list = reverse("admin:articles_article_changelist")
+    # The article sitemap's last full page (a thousand stories at every size), as crawlers read the newest.
+    full_pages = max(1, max(ids, default=0) // ArticleSitemap.limit)
+    articles_sitemap = "/sitemap-articles.xml" + (f"?p={full_pages}" if full_pages > 1 else "")
     return {
         "home": ["/"],
         "article": [story.get_absolute_url() for story in stories],
@@ -186,6 +191,10 @@ def page_addresses(rotation=100):
         "person": [person.get_absolute_url() for person in people],
         "search": [f"/search/?q={quote(SEARCH_WORD)}"],
         "feed": ["/feed/"],
+        "sitemap index": ["/sitemap.xml"],
+        "sitemap, articles": [articles_sitemap],
+        "sitemap, tags": ["/sitemap-tags.xml"],
+        "sitemap, people": ["/sitemap-people.xml"],
         "admin list": [admin_list],
         "admin list, filtered": [f"{admin_list}?status__exact=published&section__id__exact={section.pk}"],
         "admin list, searched": [f"{admin_list}?q={quote(SEARCH_WORD)}"],

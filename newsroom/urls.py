@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -15,12 +16,16 @@ from articles import accounts, ninjs, roles, sitemaps
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    # Language-neutral: one sitemap lists every edition, with hreflang alternates.
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.sitemaps}, name="sitemap"),
+    # Language-neutral: the sitemaps list every edition, with hreflang alternates. /sitemap.xml is their index.
+    path(
+        "sitemap.xml", sitemap_index, {"sitemaps": sitemaps.sitemaps, "sitemap_url_name": "sitemap_part"},
+        name="sitemap",
+    ),
     path(
         "sitemap-news.xml", sitemap, {"sitemaps": sitemaps.news_sitemaps, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.sitemaps}, name="sitemap_part"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     # Browsers ask every site for /favicon.ico whatever its pages link to. The icon is a static file, looked up
     # per request (lazily), because its fingerprinted name exists only once collectstatic has run.

@@ -256,7 +256,7 @@ def test_story_unpublished_or_trashed_in_the_admin_leaves_every_page_at_once(
 ):
     editor = Client()
     editor.force_login(make_editor())
-    pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", "/sitemap.xml"]
+    pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", "/sitemap-articles.xml"]
     link = f"/article/{newsroom.pk}/"
     for url in pages:
         assert link in client.get(url).content.decode(), url
@@ -471,7 +471,8 @@ def draft(newsroom):
 
 
 def cached_pages(client, story):
-    pages = ["/", story.get_absolute_url(), f"/section/{story.section.slug}/", "/feed/", "/sitemap.xml"]
+    pages = ["/", story.get_absolute_url(), f"/section/{story.section.slug}/", "/feed/"]
+    pages += ["/sitemap.xml", "/sitemap-articles.xml"]
     for url in pages:
         client.get(url)
     return pages

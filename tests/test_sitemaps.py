@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Tag
+from articles.sitemaps import ArticleSitemap
 
 from .factories import make_article, make_editor, make_person, make_photo
 
@@ -21,18 +22,29 @@ NS = {
 }
 
 
-def entries(client, url="/sitemap.xml"):
-    """{loc: {hreflang: href}} for every <url> in the sitemap, addresses decoded (Arabic slugs are %-encoded)."""
+def read(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
-    return {
-        unquote(node.find("s:loc", NS).text): {
-            link.get("hreflang"): unquote(link.get("href")) for link in node.findall("xhtml:link", NS)
-        }
-        for node in root.findall("s:url", NS)
-    }
+    return ET.fromstring(response.content)
+
+
+def index_locations(client):
+    """The sitemaps /sitemap.xml names, as addresses on this site."""
+    return [node.find("s:loc", NS).text.removeprefix("http://testserver")
+            for node in read(client, "/sitemap.xml").findall("s:sitemap", NS)]
+
+
+def entries(client, url=None):
+    """{loc: {hreflang: href}} for every <url> of a sitemap, addresses decoded (Arabic slugs are %-encoded); without
+    a url, of every sitemap the index names, as a crawler reads them."""
+    found = {}
+    for part in [url] if url else index_locations(client):
+        for node in read(client, part).findall("s:url", NS):
+            found[unquote(node.find("s:loc", NS).text)] = {
+                link.get("hreflang"): unquote(link.get("href")) for link in node.findall("xhtml:link", NS)
+            }
+    return found
 
 
 def translate(article):
@@ -89,10 +101,11 @@ def test_tags_and_people_only_when_readers_can_see_their_work(client):
     assert f"/person/{idle.slug}/" not in locs
 
 
-def test_sitemap_costs_the_same_queries_for_3_or_30_articles(client):
+def test_sitemaps_cost_the_same_queries_for_3_or_30_articles(client):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/sitemap.xml").status_code == 200
+            for url in ["/sitemap.xml", *index_locations(client)]:
+                assert client.get(url).status_code == 200
         return len(queries)
 
     tags = [Tag.objects.create(name=f"وسم {n}") for n in range(3)]
@@ -104,6 +117,27 @@ def test_sitemap_costs_the_same_queries_for_3_or_30_articles(client):
         if n % 2:
             translate(article)
     assert count() == few
+
+
+def test_the_index_names_each_kind_of_page_and_the_articles_in_pages_of_a_block_of_ids(client, monkeypatch):
+    """A story keeps its page as the archive grows: page n holds ids (n - 1) × limit + 1 to n × limit."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    stories = [make_article(published=True) for _ in range(5)]
+    draft = make_article()
+    parts = index_locations(client)
+    assert {"/sitemap-sections.xml", "/sitemap-tags.xml", "/sitemap-people.xml", "/sitemap-articles.xml"} <= set(parts)
+    pages = -(-draft.pk // 2)
+    assert [p for p in parts if p.startswith("/sitemap-articles.xml")] == [
+        "/sitemap-articles.xml", *(f"/sitemap-articles.xml?p={n}" for n in range(2, pages + 1))
+    ]
+    for story in stories:
+        page = (story.pk + 1) // 2
+        url = "/sitemap-articles.xml" + (f"?p={page}" if page > 1 else "")
+        assert any(f"/article/{story.pk}/" in loc for loc in entries(client, url))
+    assert not any(f"/article/{draft.pk}/" in loc for loc in entries(client))
+    assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=two").status_code == 404
+    assert client.get("/sitemap-opinion.xml").status_code == 404
 
 
 def test_news_sitemap_lists_only_the_last_48_hours(client):

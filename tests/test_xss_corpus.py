@@ -147,7 +147,8 @@ def pages_showing_the_corpus(section):
               for pk in SupportAppeal.objects.values_list("pk", flat=True)]
     tag, person = tags.first(), Person.objects.first()
     feeds = ["/feed/", "/feed/atom/", f"/section/{section.slug}/feed/", f"{tag.get_absolute_url()}feed/",
-             f"{reverse('person', kwargs={'slug': person.slug})}feed/", "/sitemap.xml", "/sitemap-news.xml"]
+             f"{reverse('person', kwargs={'slug': person.slug})}feed/", "/sitemap.xml", "/sitemap-news.xml",
+             *(f"/sitemap-{part}.xml" for part in ("articles", "sections", "tags", "people"))]
     return sorted(set(public)), admin, feeds
 
 
