@@ -261,6 +261,9 @@ def measure_here(size, warmup, requests, captured, budget=30):
             "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
             "slowest_query": from_on(slowest.get("sql", ""))[:1000],
         }
+        if page.startswith("sitemap"):
+            # What the page lists: a sitemap of tags grows with the tags in use, not with the stories.
+            figures[page]["entries"] = response.content.count(b"<loc>")
     return figures
 
 
@@ -423,6 +426,13 @@ def pages_markdown(part):
                 lines.append(f"| {page} | {' | '.join(cells)} | — | — | — |")
         seconds = ", ".join(f"{int(size):,}: {secs} s" for size, secs in database["generation_seconds"].items())
         lines += ["", f"Time to generate each step (generate_articles, to the size named): {seconds}.", ""]
+        listed = [
+            f"{page} " + " → ".join(str(database["sizes"].get(str(size), {}).get(page, {}).get("entries", "—"))
+                                    for size in size_list)
+            for page in PAGES if page.startswith("sitemap")
+        ]
+        if listed:
+            lines += [f"Addresses each sitemap page lists (`<loc>`), by size: {'; '.join(listed)}.", ""]
         biggest = database["sizes"].get(last, {})
         slow = sorted((row.get("slowest_query_ms", 0), page) for page, row in biggest.items() if page in PAGES)
         if slow and slow[-1][0]:

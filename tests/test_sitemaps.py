@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Tag
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, TagSitemap
 
 from .factories import make_article, make_editor, make_person, make_photo
 
@@ -119,23 +119,33 @@ def test_sitemaps_cost_the_same_queries_for_3_or_30_articles(client):
     assert count() == few
 
 
-def test_the_index_names_each_kind_of_page_and_the_articles_in_pages_of_a_block_of_ids(client, monkeypatch):
-    """A story keeps its page as the archive grows: page n holds ids (n - 1) × limit + 1 to n × limit."""
+def page_of(kind, pk, limit):
+    """Where a block-paged sitemap lists the row with this id: page n holds ids (n - 1) × limit + 1 to n × limit."""
+    page = (pk + limit - 1) // limit
+    return f"/sitemap-{kind}.xml" + (f"?p={page}" if page > 1 else "")
+
+
+def test_the_index_names_every_page_of_each_sitemap_and_each_row_keeps_its_page(client, monkeypatch):
+    """Pages are blocks of ids, so a story or tag stays on its page as the archive grows."""
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
-    stories = [make_article(published=True) for _ in range(5)]
+    monkeypatch.setattr(TagSitemap, "limit", 2)
+    tags = [Tag.objects.create(name=f"وسم {n}") for n in range(3)]
+    stories = [make_article(published=True, tags=tags[n % 3:n % 3 + 1]) for n in range(5)]
     draft = make_article()
     parts = index_locations(client)
-    assert {"/sitemap-sections.xml", "/sitemap-tags.xml", "/sitemap-people.xml", "/sitemap-articles.xml"} <= set(parts)
-    pages = -(-draft.pk // 2)
-    assert [p for p in parts if p.startswith("/sitemap-articles.xml")] == [
-        "/sitemap-articles.xml", *(f"/sitemap-articles.xml?p={n}" for n in range(2, pages + 1))
-    ]
+    assert {"/sitemap-sections.xml", "/sitemap-people.xml"} <= set(parts)
+    for kind, newest in (("articles", draft.pk), ("tags", tags[-1].pk)):
+        pages = page_of(kind, newest, 2)
+        count = int(pages.partition("?p=")[2] or 1)
+        assert [p for p in parts if p.startswith(f"/sitemap-{kind}.xml")] == [
+            f"/sitemap-{kind}.xml", *(f"/sitemap-{kind}.xml?p={n}" for n in range(2, count + 1))
+        ]
+        assert client.get(f"/sitemap-{kind}.xml?p={count + 1}").status_code == 404
     for story in stories:
-        page = (story.pk + 1) // 2
-        url = "/sitemap-articles.xml" + (f"?p={page}" if page > 1 else "")
-        assert any(f"/article/{story.pk}/" in loc for loc in entries(client, url))
+        assert any(f"/article/{story.pk}/" in loc for loc in entries(client, page_of("articles", story.pk, 2)))
+    for tag in tags:
+        assert any(f"/tag/{tag.slug}/" in loc for loc in entries(client, page_of("tags", tag.pk, 2)))
     assert not any(f"/article/{draft.pk}/" in loc for loc in entries(client))
-    assert client.get(f"/sitemap-articles.xml?p={pages + 1}").status_code == 404
     assert client.get("/sitemap-articles.xml?p=two").status_code == 404
     assert client.get("/sitemap-opinion.xml").status_code == 404
 
