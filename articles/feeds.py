@@ -9,6 +9,7 @@ import copy
 import mimetypes
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
@@ -94,9 +95,7 @@ class TagFeed(SiteFeed):
     def get_object(self, request, slug):
         # As the tag page: a tag only drafts use stays hidden, since its name alone could reveal the story.
         readers_see = Article.objects.for_readers()
-        return get_object_or_404(
-            Tag.objects.filter(tagged_articles__content_object__in=readers_see).distinct(), slug=slug
-        )
+        return get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
 
     def title(self, obj):
         return gettext("Tag: %(tag)s") % {"tag": obj.name}
@@ -105,7 +104,7 @@ class TagFeed(SiteFeed):
         return gettext("The latest stories tagged %(tag)s.") % {"tag": obj.name}
 
     def stories(self, obj):
-        return Article.objects.for_readers().filter(tags=obj)
+        return Article.objects.for_readers().tagged(obj)
 
 
 class PersonFeed(SiteFeed):
@@ -119,4 +118,4 @@ class PersonFeed(SiteFeed):
         return gettext("The latest stories by %(person)s.") % {"person": obj.name}
 
     def stories(self, obj):
-        return Article.objects.for_readers().filter(authors=obj)
+        return Article.objects.for_readers().by(obj)

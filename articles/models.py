@@ -198,6 +198,13 @@ class TaggedArticle(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx")]
 
 
+# Where walking the archive and sorting a tag's or writer's own stories cost the same (ArticleQuerySet._linked()):
+# about 1,500 stories at 100,000 articles (measured on SQLite: sorting costs ~6 µs a story, 9 ms for 1,500; walking
+# to the page and counting on costs ~0.13 ms × archive ÷ stories, also 9 ms for 1,500, with the status in the
+# newest-first index). A smaller archive never reaches the walk.
+MANY_STORIES = 1500
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see: published or scheduled, once the publication time has come.
@@ -256,11 +263,33 @@ class ArticleQuerySet(models.QuerySet):
     def for_readers(self, language=None):
         return self.published().in_edition(language).order_by("-published_at", "-pk")
 
+    def tagged(self, tag):
+        """The stories with this tag, read the way that stays fast for its number of stories (_linked())."""
+        return self._linked(TaggedArticle.objects.filter(tag=tag), "content_object", tags=tag)
+
+    def by(self, person):
+        """The stories with this person in the byline, as tagged()."""
+        return self._linked(ArticleAuthor.objects.filter(person=person), "article", authors=person)
+
+    def _linked(self, links, story_field, **joined):
+        """These stories narrowed to those ``links`` (TaggedArticle or ArticleAuthor rows) tie to them.
+
+        A tag or a writer with many stories has its newest ones found fastest by walking the archive newest first
+        and checking each story (it stops after a page); one with few, by reading all of its stories and sorting
+        them. The databases choose between the two well only with fresh statistics (SQLite sorted 12,000 stories
+        of a common tag: 100 ms at 100,000 articles), so one short count of the tag's or writer's rows chooses.
+        """
+        if links.order_by()[:MANY_STORIES].count() < MANY_STORIES:
+            return self.filter(**joined)
+        return self.filter(Exists(links.filter(**{story_field: OuterRef("pk")})))
+
     def published_on_days(self, first, last):
         """Stories published from the start of day ``first`` to the end of day ``last``, on the newsroom's clock."""
-        return self.filter(
-            published_at__gte=newsroom_midnight(first), published_at__lt=newsroom_midnight(last, after=1)
-        )
+        # One BETWEEN (up to the last microsecond, the finest time both databases keep) rather than ">= and <":
+        # beside published()'s "up to now", SQLite took "now" as the end of its index walk and read every story
+        # since the period (an archive year of five years ago: 15 ms a query at 100,000 stories, 0.1 ms now).
+        end = newsroom_midnight(last, after=1) - datetime.timedelta(microseconds=1)
+        return self.filter(published_at__range=(newsroom_midnight(first), end))
 
     def for_listing(self):
         """Everything an article card shows, in one query; the heavy body stays behind."""

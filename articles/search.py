@@ -288,12 +288,17 @@ def older_than(queryset, oldest):
     """The stories of ``queryset`` that come after ``oldest`` (pk, publication time) in the newest-first order.
 
     The bound on the time alone lets the database start its walk there; the same instant is settled by the id.
+    It is a BETWEEN for the reason published_on_days() gives: beside "up to now", SQLite walked from now.
     """
     pk, published_at = oldest
-    return queryset.filter(published_at__lte=published_at).exclude(published_at=published_at, pk__gte=pk)
+    return queryset.filter(published_at__range=(newsroom_midnight(EARLIEST_DAY), published_at)).exclude(
+        published_at=published_at, pk__gte=pk
+    )
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# Before any story a newsroom keeps: the open end of a date range given only its last day.
+EARLIEST_DAY = datetime.date(1000, 1, 1)
 
 
 def _text_search_query(words, config):
@@ -571,11 +576,12 @@ class SearchForm(forms.Form):
         language = get_language()
         if section := self.cleaned_data["section"]:
             articles = articles.filter(section=section)
-        # Days in the newsroom's time zone, as the date archive counts them (newsroom_midnight()).
-        if start := self.cleaned_data["date_from"]:
+        # Days in the newsroom's time zone, as the date archive counts them (published_on_days()).
+        start, end = self.cleaned_data["date_from"], self.cleaned_data["date_to"]
+        if end:
+            articles = articles.published_on_days(start or EARLIEST_DAY, end)
+        elif start:
             articles = articles.filter(published_at__gte=newsroom_midnight(start))
-        if end := self.cleaned_data["date_to"]:
-            articles = articles.filter(published_at__lt=newsroom_midnight(end, after=1))
         if before := self.cleaned_data["before"]:
             articles = older_than(articles, before)
         found, self.oldest = search_articles(articles, self.cleaned_data["q"], language)

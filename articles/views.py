@@ -13,7 +13,7 @@ from django.urls import translate_url
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
-from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag
 from .search import SearchForm, add_snippets
 from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
@@ -147,41 +147,17 @@ def section(request, slug):
     )
 
 
-# A tag or a writer with many stories has its newest page found fastest by walking the archive newest first and
-# checking each story (it stops after a page); one with few, by reading all of its stories and sorting them. The
-# databases choose between the two well only with fresh statistics (SQLite sorted 12,000 stories of a common tag:
-# 100 ms at 100,000 articles), so the view chooses, from one short count of the tag's or writer's rows. Where the
-# two cost the same depends on the archive: about 1,500 stories at 100,000 articles (measured on SQLite: sorting
-# costs ~6 µs a story, 9 ms for 1,500; walking to the page and counting on costs ~0.13 ms × archive ÷ stories,
-# also 9 ms for 1,500, with the status in the newest-first index), and a smaller archive never reaches the walk.
-MANY_STORIES = 1500
-
-
-def linked_stories(listing, links, story_field, **joined):
-    """``listing`` narrowed to the stories ``links`` (TaggedArticle or ArticleAuthor rows) tie to them."""
-    if links.order_by()[:MANY_STORIES].count() < MANY_STORIES:
-        return listing.filter(**joined)
-    return listing.filter(Exists(links.filter(**{story_field: OuterRef("pk")})))
-
-
 def tag(request, slug):
     # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
     readers_see = Article.objects.for_readers()
     topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
-    stories = linked_stories(
-        readers_see.for_listing(), TaggedArticle.objects.filter(tag=topic), "content_object", tags=topic
-    )
-    page = paginate(request, stories)
+    page = paginate(request, readers_see.for_listing().tagged(topic))
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
 
 
 def person(request, slug):
     contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
-    stories = linked_stories(
-        Article.objects.for_readers().for_listing(), ArticleAuthor.objects.filter(person=contributor), "article",
-        authors=contributor,
-    )
-    page = paginate(request, stories)
+    page = paginate(request, Article.objects.for_readers().for_listing().by(contributor))
     # Only photos readers can already see (in a published story), so the page never leaks a draft's photo.
     readers_see = Article.objects.for_readers()
     photos = list(
