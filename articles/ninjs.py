@@ -59,7 +59,7 @@ class BadRequest(ValueError):
 def feed(request):
     """One page of the feed, as {"items": [...], "next": url, "previous": url}, with the same links in a Link
     header. A parameter it cannot read answers 400 with {"error": "..."}; a page past the end, 404."""
-    stories = Article.objects.for_readers().for_detail().with_inline_photos()
+    stories = Article.objects.for_readers().in_full().with_inline_photos()
     stories = stories.annotate(changed_at=Greatest("updated_at", "published_at"))
     try:
         if "since" in request.GET:
@@ -189,7 +189,7 @@ def _iso(moment):
 
 
 def ninjs_item(request, story):
-    """One story (fetched with for_detail() and the changed_at annotation) as a ninjs 2.1 news item, in the
+    """One story (fetched with in_full() and the changed_at annotation) as a ninjs 2.1 news item, in the
     active language's edition. Every address in it is absolute: a partner's site has no use for a relative one."""
     absolute = request.build_absolute_uri
     item = {

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -126,14 +126,19 @@ class SectionSitemap(_NewsroomSitemap):
 
 
 def _with_languages(queryset, outer_filter):
-    """Mark each row with the languages that have a reader-visible article matching outer_filter."""
-    flags = {
-        f"in_{code}": Exists(Article.objects.for_readers(code).order_by().filter(**outer_filter))
+    """Mark each row with the languages that have a reader-visible article matching outer_filter.
+
+    Each row asks for one such story's id rather than whether one EXISTS: PostgreSQL answers a thousand rows'
+    EXISTS with one hash of every story that could match (117 ms for the tags at 100,000 stories), and a row's
+    own subquery with a probe through its index, which stops at the first story.
+    """
+    firsts = {
+        f"in_{code}": Subquery(Article.objects.for_readers(code).order_by().filter(**outer_filter).values("pk")[:1])
         for code in LANGUAGE_CODES
     }
-    items = list(queryset.annotate(**flags))
+    items = list(queryset.annotate(**firsts))
     for item in items:
-        item.sitemap_languages = [code for code in LANGUAGE_CODES if getattr(item, f"in_{code}")]
+        item.sitemap_languages = [code for code in LANGUAGE_CODES if getattr(item, f"in_{code}") is not None]
     return items
 
 

@@ -13,7 +13,8 @@ cache off (NEWSROOM_PAGE_CACHE_SECONDS=0: the middleware computes no cache key, 
 page is requested BENCH_WARMUP times, then BENCH_REQUESTS times timed (median and 90th percentile); its queries are
 counted (CaptureQueriesContext) on separate requests, so capturing SQL does not slow the timed ones. The article
 page rotates over many published stories, the person page over the WRITERS writers with the most stories; the
-tag page is the most used tag.
+tag page and its feed are the most used tag's, the date archive a year five before the newest story's, the article
+sitemap its last full page (a thousand stories at every size).
 
 Figures are merged into bench/results/latest.json (under "pages"; bench/throughput.py writes "throughput") and
 both parts are rendered to bench/results/latest.md. When PostgreSQL cannot be reached, the results say so and
@@ -49,7 +50,7 @@ SUPERUSER = "bench-admin"
 # How many writers the person page rotates over, at every size: as many as have a full page at 1,000 articles.
 WRITERS = 20
 # Pages the growth target (≤ 50 %, no new query) is about; the admin rows have their own target.
-PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "search", "feed",
+PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "search", "feed", "tag feed", "archive", "ninjs",
                 "sitemap index", "sitemap, articles", "sitemap, tags", "sitemap, people"]
 ADMIN_PAGES = ["admin list", "admin list, filtered", "admin list, searched"]
 PAGES = PUBLIC_PAGES + ADMIN_PAGES
@@ -191,6 +192,11 @@ def page_addresses(rotation=100):
         "person": [person.get_absolute_url() for person in people],
         "search": [f"/search/?q={quote(SEARCH_WORD)}"],
         "feed": ["/feed/"],
+        "tag feed": [f"{tag.get_absolute_url()}feed/"],
+        # A year well inside the archive (the generator spreads stories over ten years): its index walk starts
+        # in the middle of the archive, not at its newest end.
+        "archive": [reverse("archive_year", args=[live.first().published_at.year - 5])],
+        "ninjs": ["/api/ninjs/"],
         "sitemap index": ["/sitemap.xml"],
         "sitemap, articles": [articles_sitemap],
         "sitemap, tags": ["/sitemap-tags.xml"],
