@@ -88,3 +88,9 @@ def make_user(role=None, username=None, password="a-long-demo-password", **field
     if role is not None:
         assign_role(user, role)
     return user
+
+
+def sitemap_page(kind, pk, limit=1000):
+    """The address of the sitemap page listing the row with this id (articles.sitemaps.IdBlocks: page n holds ids
+    (n - 1) × limit + 1 to n × limit). Ids are not reset between tests on PostgreSQL, so a row may be past page 1."""
+    return f"/sitemap-{kind}.xml?p={(pk - 1) // limit + 1}"

@@ -56,6 +56,18 @@ def test_year_page_lists_the_years_stories_newest_first(client, stories):
 
 
 @pytest.mark.django_db
+def test_the_hour_lived_twice_when_clocks_go_back_at_midnight_stays_in_its_day(client):
+    """Damascus turned its clocks back from 00:00 to 23:00 on 29 October 2021: 28 October had two 23:30s."""
+    second_pass = datetime.datetime(2021, 10, 28, 21, 30, tzinfo=datetime.UTC)  # 23:30, the second time
+    assert second_pass.astimezone(DAMASCUS).day == 28
+    make_article("خبر الساعة المكررة", published=True, published_at=second_pass)
+    assert headlines(client.get("/archive/2021/10/28/")) == ["خبر الساعة المكررة"]
+    assert headlines(client.get("/archive/2021/10/29/")) == []
+    found = client.get("/search/", {"q": "المكررة", "from": "2021-10-28", "to": "2021-10-28"})
+    assert [story.headline for story in found.context["page"].object_list] == ["خبر الساعة المكررة"]
+
+
+@pytest.mark.django_db
 def test_english_archive_uses_english_month_names(client, stories):
     response = client.get("/en/archive/2024/1/")
     assert response.status_code == 200

@@ -24,7 +24,16 @@ from articles import page_cache, preview
 from articles.admin import tags_merge
 from articles.models import Article, Photo, SupportAppeal, Tag
 from articles.renditions import ensure_renditions
-from tests.factories import image_upload, make_article, make_editor, make_person, make_photo, make_section, make_user
+from tests.factories import (
+    image_upload,
+    make_article,
+    make_editor,
+    make_person,
+    make_photo,
+    make_section,
+    make_user,
+    sitemap_page,
+)
 from tests.test_admin_flow import admin_form_data, change_url
 
 # The Redis the "redis" runs use. Its keys carry a prefix of each test's own, and only those are deleted, so a
@@ -256,7 +265,7 @@ def test_story_unpublished_or_trashed_in_the_admin_leaves_every_page_at_once(
 ):
     editor = Client()
     editor.force_login(make_editor())
-    pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", "/sitemap-articles.xml"]
+    pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", sitemap_page("articles", newsroom.pk)]
     link = f"/article/{newsroom.pk}/"
     for url in pages:
         assert link in client.get(url).content.decode(), url
@@ -472,7 +481,7 @@ def draft(newsroom):
 
 def cached_pages(client, story):
     pages = ["/", story.get_absolute_url(), f"/section/{story.section.slug}/", "/feed/"]
-    pages += ["/sitemap.xml", "/sitemap-articles.xml"]
+    pages += ["/sitemap.xml", sitemap_page("articles", story.pk)]
     for url in pages:
         client.get(url)
     return pages

@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from articles.models import Article, Person, Photo, SupportAppeal, Tag
 from articles.text import clean_body_html
-from tests.factories import jpeg_bytes, make_article, make_section, make_user
+from tests.factories import jpeg_bytes, make_article, make_section, make_user, sitemap_page
 from tests.test_admin_flow import admin_form_data, bylines
 from tests.xss_payloads import NUL, PAYLOADS, VERY_LONG, _PageChecker, check_html, check_xml, pack, payload
 
@@ -148,7 +148,10 @@ def pages_showing_the_corpus(section):
     tag, person = tags.first(), Person.objects.first()
     feeds = ["/feed/", "/feed/atom/", f"/section/{section.slug}/feed/", f"{tag.get_absolute_url()}feed/",
              f"{reverse('person', kwargs={'slug': person.slug})}feed/", "/sitemap.xml", "/sitemap-news.xml",
-             *(f"/sitemap-{part}.xml" for part in ("articles", "sections", "tags", "people"))]
+             "/sitemap-sections.xml"]
+    # The pages of the block-paged sitemaps that list the corpus's stories, tags and people.
+    for kind, rows in (("articles", Article.objects.all()), ("tags", tags), ("people", Person.objects.all())):
+        feeds += sorted({sitemap_page(kind, row.pk) for row in rows})
     return sorted(set(public)), admin, feeds
 
 
