@@ -291,14 +291,12 @@ def older_than(queryset, oldest):
     It is a BETWEEN for the reason published_on_days() gives: beside "up to now", SQLite walked from now.
     """
     pk, published_at = oldest
-    return queryset.filter(published_at__range=(newsroom_midnight(EARLIEST_DAY), published_at)).exclude(
+    return queryset.filter(published_at__range=(newsroom_midnight(datetime.date.min), published_at)).exclude(
         published_at=published_at, pk__gte=pk
     )
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-# Before any story a newsroom keeps: the open end of a date range given only its last day.
-EARLIEST_DAY = datetime.date(1000, 1, 1)
 
 
 def _text_search_query(words, config):
@@ -576,10 +574,11 @@ class SearchForm(forms.Form):
         language = get_language()
         if section := self.cleaned_data["section"]:
             articles = articles.filter(section=section)
-        # Days in the newsroom's time zone, as the date archive counts them (published_on_days()).
+        # Days in the newsroom's time zone, as the date archive counts them (published_on_days(); newsroom_midnight()
+        # takes date.min, the open start of a range given only its last day, as 1900).
         start, end = self.cleaned_data["date_from"], self.cleaned_data["date_to"]
         if end:
-            articles = articles.published_on_days(start or EARLIEST_DAY, end)
+            articles = articles.published_on_days(start or datetime.date.min, end)
         elif start:
             articles = articles.filter(published_at__gte=newsroom_midnight(start))
         if before := self.cleaned_data["before"]:
