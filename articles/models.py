@@ -256,9 +256,7 @@ class ArticleQuerySet(models.QuerySet):
         language = language or get_language()
         if language == settings.LANGUAGE_CODE:
             return self
-        return self.exclude(**{f"headline_{language}": ""}).exclude(
-            **{f"headline_{language}__isnull": True}
-        ).exclude(**{f"body_{language}": ""}).exclude(**{f"body_{language}__isnull": True})
+        return self.filter(translated_into(language))
 
     def for_readers(self, language=None):
         return self.published().in_edition(language).order_by("-published_at", "-pk")
@@ -344,6 +342,15 @@ INLINE_PHOTOS = models.Prefetch("inline_photos", queryset=Photo.objects.select_r
 
 # The condition of the article indexes: every query but the trash's says it, so SQLite and PostgreSQL both use them.
 NOT_IN_TRASH = Q(deleted_at__isnull=True)
+
+
+def translated_into(language):
+    """The stories with a full translation into ``language``: a headline and a body (neither empty nor NULL).
+
+    In these very words both in in_edition() and in the condition of that edition's index, so both databases
+    see the query holds the index's condition.
+    """
+    return Q(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
 
 class Article(models.Model):
@@ -455,6 +462,17 @@ class Article(models.Model):
             ),
             models.Index(
                 fields=["section", "-published_at", "-id"], name="article_section_newest_idx", condition=NOT_IN_TRASH
+            ),
+            # The same two for each translated edition, holding only its translated stories: a thin edition (a
+            # few stories in English, a Turkish one just begun) made its every listing walk the Arabic archive past
+            # all the stories it lacks (README "Performance": the English pages at 100,000 stories).
+            *(
+                models.Index(fields=fields, name=name.format(code), condition=NOT_IN_TRASH & translated_into(code))
+                for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+                for fields, name in (
+                    (["-published_at", "-id", "status"], "article_newest_{}_idx"),
+                    (["section", "-published_at", "-id"], "article_section_{}_idx"),
+                )
             ),
             # The admin's count of the stories not in the trash (every page of its list, unfiltered) and the
             # trash itself. Without it SQLite read the whole table to count (80 ms at 100,000 stories; 3 ms here).
