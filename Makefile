@@ -109,6 +109,7 @@ bench: compilemessages
 	$(VPY) bench/page_weight.py
 	$(VPY) bench/pages.py
 	$(VPY) bench/throughput.py
+	$(VPY) bench/thin_edition.py
 	$(VPY) bench/query_plans.py
 	$(VPY) bench/wordpress_import.py
 
