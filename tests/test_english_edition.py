@@ -79,7 +79,8 @@ def test_english_listings_can_read_the_english_editions_own_index(translated, ar
     # A thin edition's listings walked the whole Arabic archive past the stories it lacks (README "Performance").
     # They stay fast only while in_edition() says what the index's condition says. Each database is asked whether
     # the index can serve the listing: SQLite refuses a query it cannot answer through an INDEXED BY; PostgreSQL,
-    # told not to read the table (with a handful of rows it rightly would), names the index it chose.
+    # told not to read the table (with a handful of rows it rightly would), names the index it chose, which may be
+    # either of the edition's two (they share the condition; any other index means the condition was not seen).
     with override("en"):
         listings = {
             "article_newest_en_idx": Article.objects.for_readers()[:20],
@@ -89,11 +90,13 @@ def test_english_listings_can_read_the_english_editions_own_index(translated, ar
         sql, params = listing.query.sql_with_params()
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                # With its values written in: SQLite plans before they are bound, and would refuse any partial index.
+                # With its values written in: INDEXED BY is checked before values are bound (a running query plans
+                # again once they are, and then uses the partial index).
                 sql, table = connection.ops.last_executed_query(cursor, sql, params), 'FROM "articles_article"'
                 cursor.execute(sql.replace(table, f"{table} INDEXED BY {index}", 1))
                 assert [row[0] for row in cursor.fetchall()] == [translated.pk]
             else:
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute(f"EXPLAIN {sql}", params)
-                assert index in str(cursor.fetchall())
+                plan = str(cursor.fetchall())
+                assert "article_newest_en_idx" in plan or "article_section_en_idx" in plan, plan
