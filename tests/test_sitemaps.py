@@ -101,6 +101,32 @@ def test_tags_and_people_only_when_readers_can_see_their_work(client):
     assert f"/person/{idle.slug}/" not in locs
 
 
+@pytest.mark.parametrize("edition_size", ["small", "large"])
+def test_tags_and_people_have_an_english_alternate_only_with_an_english_story_readers_see(
+    client, monkeypatch, edition_size
+):
+    # A small edition is asked in one query, a large one tag by tag (articles/sitemaps.py, _with_languages()):
+    # with MANY_STORIES at 1 every edition with a story counts as large.
+    if edition_size == "large":
+        monkeypatch.setattr("articles.sitemaps.MANY_STORIES", 1)
+    both, arabic = Tag.objects.create(name="سوريا"), Tag.objects.create(name="حلب")
+    translator, reporter = make_person(), make_person()
+    # The first story of each is a draft: the English one readers see comes later.
+    translate(make_article(tags=[both], authors=[translator]))
+    translate(make_article(published=True, tags=[both], authors=[translator]))
+    make_article(published=True, tags=[both, arabic], authors=[reporter])
+    # English stories readers cannot see yet, or any longer, give no English page.
+    translate(make_article(tags=[arabic], authors=[reporter]))
+    trashed = translate(make_article(published=True, tags=[arabic], authors=[reporter]))
+    trashed.move_to_trash(by=make_editor())
+    urls = entries(client)
+    alternates = {loc: set(links) for loc, links in urls.items() if "/en/" not in loc}
+    assert alternates[f"http://testserver/tag/{both.slug}/"] == {"ar", "en", "x-default"}
+    assert alternates[f"http://testserver/tag/{arabic.slug}/"] == {"ar", "x-default"}
+    assert alternates[f"http://testserver/person/{translator.slug}/"] == {"ar", "en", "x-default"}
+    assert alternates[f"http://testserver/person/{reporter.slug}/"] == {"ar", "x-default"}
+
+
 def test_sitemaps_cost_the_same_queries_for_3_or_30_articles(client, monkeypatch):
     # Pages wide enough that the new rows add none (ids keep growing from test to test on PostgreSQL).
     for sitemap in (ArticleSitemap, TagSitemap, PersonSitemap):
