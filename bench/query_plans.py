@@ -60,6 +60,7 @@ def pages():
     writer = Person.objects.annotate(bylines=Count("articles")).order_by("-bylines").first()
     return [
         ("home", "/", False),
+        ("English home", "/en/", False),
         ("article (newest)", story.get_absolute_url(), False),
         ("article (oldest)", older.get_absolute_url(), False),
         ("section", section.get_absolute_url(), False),
