@@ -1,7 +1,7 @@
 """sitemap.xml, the Google News sitemap and robots.txt: what search engines may find, in which languages.
 
 /sitemap.xml is an index naming one sitemap per kind of page (/sitemap-articles.xml and so on), each in pages of a
-thousand ids (?p=2 …, IdBlocks), so that no answer grows with the archive. Every sitemap lists only what
+thousand ids (?p=2 …, IdBlocks), so that no page lists more rows as the archive grows. Every sitemap lists only what
 readers can see. An English alternate appears only where an English page exists (a translated article; a tag or
 person with a translated article), so crawlers never get a 404.
 """
@@ -129,12 +129,12 @@ def _with_languages(rows, links, row_field, story_field):
     """The rows, each marked with the languages that have a story readers see among its ``links`` (TaggedArticle
     or ArticleAuthor rows, which tie ``row_field``, the row, to ``story_field``, the story).
 
-    Each translation is asked the way that stays fast for its size, as tagged() chooses (MANY_STORIES). A small one
-    (a few translated stories, a new edition) names the rows its stories link to, in one query. A large one, and the
-    source edition, are asked row by row: the row's links are walked and each story looked up by id until the first
-    its readers see (about five for a tag when a fifth of the stories are translated). Asked as a join, PostgreSQL
-    hashed each tag's links against the English edition's index instead (80 ms for the tags at 100,000 stories); as
-    an EXISTS, it hashed the whole archive (117 ms).
+    Each translation is asked by its size, counted up to MANY_STORIES. A small one (a few translated stories, a
+    new edition) names the rows its stories link to, in one query. A large one, and the source edition, are asked
+    row by row: the row's links are walked from its newest story down, each story looked up by id, until the first
+    its readers see (about five for a tag when a fifth of the stories are translated; more where translation
+    stopped long ago). Asked as a join, PostgreSQL hashed each tag's links against the English edition's index
+    instead (80 ms for the tags at 100,000 stories); as an EXISTS, it hashed the whole archive (117 ms).
     """
     probes, small = {}, {}
     for code in LANGUAGE_CODES:
@@ -144,7 +144,9 @@ def _with_languages(rows, links, row_field, story_field):
             small[code] = edition
             continue
         seen = Subquery(edition.filter(pk=OuterRef(story_field)).values("pk")[:1])
-        first = links.objects.filter(**{row_field: OuterRef("pk")}).order_by().annotate(seen=seen)
+        # Newest story first, down the (row, story) index: translations are mostly recent (a new edition, a
+        # newsroom that began translating last year), and oldest first walked every older link before them.
+        first = links.objects.filter(**{row_field: OuterRef("pk")}).order_by(f"-{story_field}_id").annotate(seen=seen)
         probes[f"in_{code}"] = Subquery(first.filter(seen__isnull=False).values("seen")[:1])
     items = list(rows.annotate(**probes))
     ids = [item.pk for item in items]

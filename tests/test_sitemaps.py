@@ -111,12 +111,15 @@ def test_tags_and_people_have_an_english_alternate_only_with_an_english_story_re
         monkeypatch.setattr("articles.sitemaps.MANY_STORIES", 1)
     both, arabic = Tag.objects.create(name="سوريا"), Tag.objects.create(name="حلب")
     translator, reporter = make_person(), make_person()
-    # The first story of each is a draft: the English one readers see comes later.
+    # Beside the English story readers see, each has a draft, first or last whichever way the links are walked.
     translate(make_article(tags=[both], authors=[translator]))
     translate(make_article(published=True, tags=[both], authors=[translator]))
+    translate(make_article(tags=[both], authors=[translator]))
     make_article(published=True, tags=[both, arabic], authors=[reporter])
     # English stories readers cannot see yet, or any longer, give no English page.
     translate(make_article(tags=[arabic], authors=[reporter]))
+    tomorrow = timezone.now() + timezone.timedelta(days=1)
+    translate(make_article(published=True, published_at=tomorrow, tags=[arabic], authors=[reporter]))
     trashed = translate(make_article(published=True, tags=[arabic], authors=[reporter]))
     trashed.move_to_trash(by=make_editor())
     urls = entries(client)
