@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# A story leaving readers: a partner taking stories through the ninjs feed must take it down too.
-WITHDRAWALS = ["unpublished", "trashed"]
+# A story leaving readers: a partner taking stories through the ninjs feed must take it down too. "withdrawn" is a
+# save that takes it off one edition while it stays published (its time moved into the future, its translation
+# removed); its detail is the edition's language code.
+WITHDRAWALS = ["unpublished", "trashed", "withdrawn"]
 
 
 class AuditEntry(models.Model):
@@ -16,6 +18,7 @@ class AuditEntry(models.Model):
         PUBLISHED = "published", _("published")
         SCHEDULED = "scheduled", _("scheduled")
         UNPUBLISHED = "unpublished", _("unpublished")
+        WITHDRAWN = "withdrawn", _("taken off one edition")
         TRASHED = "trashed", _("moved to the trash")
         RESTORED = "restored", _("restored from the trash")
         PURGED = "purged", _("deleted for good")

@@ -523,6 +523,7 @@ class Article(models.Model):
                 # each photo appears. An id with no photo behind it is left out (it renders as nothing).
                 ids = self.inline_photo_ids()
                 self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
+            self._record_editions_left()
         self._loaded_text = current
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
@@ -541,12 +542,39 @@ class Article(models.Model):
         article._loaded_live_or_scheduled = (
             not {"status", "deleted_at"} <= loaded.keys() or article.is_live_or_scheduled
         )
+        article._loaded_on_site = article._editions_on_site()
         return article
 
     @property
     def is_live_or_scheduled(self):
         """On the site, or due to appear there at its publication time (Article.objects.live_or_scheduled())."""
         return self.status in self.TIMED and self.deleted_at is None
+
+    def _editions_on_site(self):
+        """The editions readers can read this story in now, as far as the fields loaded tell: none when the
+        workflow fields or a translation's text were not loaded (a card defers the body), so nothing is guessed."""
+        loaded = self.__dict__
+        if not {"status", "published_at", "deleted_at"} <= loaded.keys():
+            return set()
+        if not (self.status in self.TIMED and self.deleted_at is None
+                and self.published_at and self.published_at <= timezone.now()):
+            return set()
+        return {
+            code for code, (headline, _summary, body) in self._text_by_language().items()
+            if code == settings.LANGUAGE_CODE or (headline and body)
+        }
+
+    def _record_editions_left(self):
+        """A save that takes a published story off an edition, whichever screen or script made it (its time moved
+        into the future, its translation removed, a revision restored without it), is recorded, so the ninjs
+        feed tells that edition's partners to take it down (articles/ninjs.py). Unpublishing and the trash
+        record their own withdrawal; a story readers could not see loses nothing here."""
+        on_site = self._editions_on_site()
+        if self.is_live_or_scheduled:
+            by = self.updated_by if self.updated_by_id else None
+            for code in sorted(getattr(self, "_loaded_on_site", set()) - on_site):
+                self._record(AuditEntry.Action.WITHDRAWN, by, detail=code)
+        self._loaded_on_site = on_site
 
     def _text_by_language(self):
         # From __dict__, not getattr: a deferred field (cards defer the body) must not be fetched just to be

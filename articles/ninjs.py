@@ -11,10 +11,11 @@ Two ways to read it, 50 stories a page:
   (TIME_ZONE).
 
 A story's change time (``versioncreated``) is its last save or, for a story scheduled before it came due, its
-publication time: it reached readers then, without being saved again. A story that left the site (unpublished,
-or moved to the trash, and not back since) is announced in the ``since`` listing, at the moment it left, as an
-item with only its ``uri`` and ``pubstatus: canceled``, so a partner takes it down too (a correction, a legal
-takedown); nothing of its text is sent again. The newest-first pages list only what readers see now.
+publication time: it reached readers then, without being saved again. A story that left an edition's readers
+(unpublished, moved to the trash, its time moved into the future, its translation removed; and not back since)
+is announced in that edition's ``since`` listing, at the moment it left, as an item with only its ``uri`` and
+``pubstatus: canceled``, so a partner takes it down too (a correction, a legal takedown); nothing of its text is
+sent again. The newest-first pages list only what readers see now.
 """
 
 import datetime
@@ -125,18 +126,26 @@ def _changed_since(request, stories):
 
 
 def withdrawals():
-    """The audit log's entries for stories leaving readers of this edition (unpublished, moved to the trash), each
-    with ``story_id``: those readers had seen by then (a trashed draft, or a story unpublished before its time
-    came, was never sent) and that are not back now. A story deleted for good went through the trash; with its row
-    gone there is no telling which edition had it, so its entry is announced in every edition."""
+    """The audit log's entries for stories leaving readers of this edition, each with ``story_id``, for those that
+    are not back now.
+
+    An entry for one edition (a story moved into the future, a translation removed) was written only when that
+    edition's readers could see the story. One for the whole story (unpublished, moved to the trash) counts where
+    readers had seen it by then: a trashed draft, or a story unpublished before its time came, was never sent. A
+    story deleted for good went through the trash; with its row gone there is no telling which edition had it, so
+    its entry is announced in every edition."""
     article_type = ContentType.objects.get_for_model(Article)
     story = Article.objects.filter(pk=OuterRef("story_id"))
     in_this_edition = Article.objects.in_edition().filter(pk=OuterRef("story_id"))
+    left_this_edition = Q(action=AuditEntry.Action.WITHDRAWN, detail=get_language())
+    left_the_site = ~Q(action=AuditEntry.Action.WITHDRAWN) & (
+        Exists(in_this_edition.filter(published_at__lte=OuterRef("at"))) | ~Exists(story)
+    )
     return (
         AuditEntry.objects.filter(target_type=article_type, action__in=WITHDRAWALS)
         # Only an article's entries have a number for an id; the CASE keeps the cast from seeing anyone else's.
         .annotate(story_id=Case(When(target_type=article_type, then=Cast("target_id", BigIntegerField()))))
-        .filter(Exists(in_this_edition.filter(published_at__lte=OuterRef("at"))) | ~Exists(story))
+        .filter(left_this_edition | left_the_site)
         .exclude(Exists(in_this_edition.published()))
         .only("at", "target_id")
     )

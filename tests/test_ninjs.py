@@ -8,10 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
+from reversion.models import Version
 
+from articles.audit import AuditEntry
+from articles.history import article_restore, revision
 from articles.models import Article, Photo
 from articles.ninjs import PAGE_SIZE
 from articles.renditions import ensure_renditions
+from tests.test_admin_flow import admin_form_data, change_url, logged_in_editor
 
 from .factories import image_upload, make_article, make_person, make_photo, make_section
 
@@ -509,3 +513,98 @@ def test_the_english_feed_cancels_only_the_stories_it_sent(client, settings):
     assert {item["uri"] for item in arabic["items"]} == {
         f"http://testserver/article/{arabic_only.pk}/", f"http://testserver/article/{translated.pk}/",
     }
+
+
+def feed_states(client, edition, since):
+    """(story id, pubstatus) of each item in ``edition``'s listing of what changed since ``since``."""
+    prefix = "/en" if edition == "en" else ""
+    _response, payload = get_feed(client, f"{prefix}/api/ninjs/?since={since_moment(since)}")
+    return [(int(item["uri"].rsplit("/", 2)[-2]), item["pubstatus"]) for item in payload["items"]]
+
+
+def test_a_translation_removed_in_the_admin_is_canceled_in_its_edition_only(client, settings):
+    editor = logged_in_editor(client)
+    removed, kept = many_stories(2, settings, headline_en="Siege lifted", body_en="<p>Text.</p>")
+    before = timezone.now()
+
+    data = admin_form_data(client, change_url(removed), headline_en="", body_en="")
+    assert client.post(change_url(removed), data).status_code == 302
+
+    # English partners take it down; Arabic ones get the saved story again, still on the Arabic site.
+    assert feed_states(client, "en", before) == [(removed.pk, "canceled")]
+    assert feed_states(client, "ar", before) == [(removed.pk, "usable")]
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.WITHDRAWN)
+    assert (entry.target_id, entry.detail, entry.actor) == (str(removed.pk), "en", editor)
+
+    # Translated again: sent again, no longer canceled.
+    data = admin_form_data(client, change_url(removed), headline_en="Siege lifted", body_en="<p>Text.</p>")
+    assert client.post(change_url(removed), data).status_code == 302
+    assert feed_states(client, "en", before) == [(removed.pk, "usable")]
+    assert kept.pk not in dict(feed_states(client, "en", before))
+
+
+def test_a_story_moved_into_the_future_is_canceled_until_its_new_time(client, settings):
+    logged_in_editor(client)
+    translated, arabic_only = many_stories(2, settings)
+    translated.headline_en, translated.body_en = "Ceasefire", "<p>Text.</p>"
+    translated.save()
+    before = timezone.now()
+    tomorrow = timezone.localtime() + timezone.timedelta(days=1)
+
+    for story in (translated, arabic_only):
+        data = admin_form_data(
+            client, change_url(story), published_at_0=tomorrow.strftime("%Y-%m-%d"),
+            published_at_1=tomorrow.strftime("%H:%M:%S"),
+        )
+        assert client.post(change_url(story), data).status_code == 302
+        assert Article.objects.get(pk=story.pk).status == Article.Status.SCHEDULED
+
+    assert feed_states(client, "ar", before) == [(translated.pk, "canceled"), (arabic_only.pk, "canceled")]
+    assert feed_states(client, "en", before) == [(translated.pk, "canceled")]
+
+    # Its new time comes: back on both sites, sent again as usable.
+    Article.objects.filter(pk__in=[translated.pk, arabic_only.pk]).update(
+        published_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    assert feed_states(client, "ar", before) == [(translated.pk, "usable"), (arabic_only.pk, "usable")]
+    assert feed_states(client, "en", before) == [(translated.pk, "usable")]
+
+
+def test_an_earlier_version_restored_without_its_translation_is_canceled_in_english(client, settings):
+    [story] = many_stories(1, settings)
+    with revision(None):
+        story.save()  # the Arabic version
+    story.headline_en, story.body_en = "Ceasefire", "<p>Text.</p>"
+    with revision(None):
+        story.save()
+    first_version = Version.objects.get_for_object(story).order_by("pk").first()
+    before = timezone.now()
+
+    article_restore(article=story, version=first_version, by=None)
+
+    assert feed_states(client, "en", before) == [(story.pk, "canceled")]
+
+
+def test_a_save_readers_could_not_see_cancels_nothing(client, settings):
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    english = {"headline_en": "Hidden", "body_en": "<p>Hidden.</p>"}
+    draft = make_article("مسودة", lead_photo=None, **english)
+    scheduled = make_article("مجدول", lead_photo=None, **english)
+    scheduled.publish(by=None, at=timezone.now() + timezone.timedelta(hours=2))
+    unpublished = make_article("ملغى", published=True, lead_photo=None, **english)
+    unpublished.unpublish(by=None)
+    [live] = many_stories(1, settings, **english)
+    before = timezone.now()
+
+    for story in (draft, scheduled, unpublished):
+        story = Article.objects.get(pk=story.pk)
+        story.headline_en = story.body_en = ""
+        story.save()
+    Article.objects.get(pk=scheduled.pk).publish(by=None, at=timezone.now() + timezone.timedelta(days=3))
+    # Loaded without its English body (as a card is), a story cannot tell what it had: it records nothing.
+    card = Article.objects.defer("body_en").get(pk=live.pk)
+    card.summary_ar = "ملخص جديد"
+    card.save()
+
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.WITHDRAWN).exists()
+    assert feed_states(client, "en", before) == [(live.pk, "usable")]

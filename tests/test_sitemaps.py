@@ -122,8 +122,13 @@ def test_tags_and_people_have_an_english_alternate_only_with_an_english_story_re
     translate(make_article(published=True, published_at=tomorrow, tags=[arabic], authors=[reporter]))
     trashed = translate(make_article(published=True, tags=[arabic], authors=[reporter]))
     trashed.move_to_trash(by=make_editor())
+    # A photographer's page lists their credited photos, which need no translation: it exists in every language.
+    photographer = make_person()
+    make_article(published=True, authors=[reporter], lead_photo=make_photo(credit_person=photographer))
     urls = entries(client)
     alternates = {loc: set(links) for loc, links in urls.items() if "/en/" not in loc}
+    assert alternates[f"http://testserver/person/{photographer.slug}/"] == {"ar", "en", "x-default"}
+    assert client.get(urls[f"http://testserver/person/{photographer.slug}/"]["en"]).status_code == 200
     assert alternates[f"http://testserver/tag/{both.slug}/"] == {"ar", "en", "x-default"}
     assert alternates[f"http://testserver/tag/{arabic.slug}/"] == {"ar", "x-default"}
     assert alternates[f"http://testserver/person/{translator.slug}/"] == {"ar", "en", "x-default"}
