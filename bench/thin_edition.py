@@ -9,9 +9,10 @@ of stories within a few dozen of the newest. Here only the translated stories am
 PostgreSQL at BENCH_THIN_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/newsroom_bench_thin, created and
 dropped by the run) an archive of BENCH_THIN_SIZE articles (default 100,000) is generated and thinned, then each
 page is rendered in process (production settings, page cache off; BENCH_REQUESTS timed after BENCH_WARMUP,
-medians; the section, tag and writer with the most English stories) twice: with the edition's indexes (migration
-0020, `article_newest_en_idx` and `article_section_en_idx`), then after dropping them, as the site was before. The
-Arabic home is the yardstick. Figures: bench/results/thin-edition.md.
+medians; the section, tag and writer with the most English stories, a search for the longest word of the newest
+English headline, and the tag and people sitemaps, whose English alternates ask the thin edition) twice: with the
+edition's indexes (migration 0020, `article_newest_en_idx` and `article_section_en_idx`), then after dropping
+them, as the site was before. The Arabic home is the yardstick. Figures: bench/results/thin-edition.md.
 """
 
 import json
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -117,6 +119,8 @@ def measure_here():
     section = section.order_by("-stories", "pk").first()
     tag = tag.order_by("-uses", "pk").first()
     writer = writer.order_by("-bylines", "pk").first()
+    # A word of the newest English headline: what a reader of the English edition would search for.
+    search_word = max(english.first().headline_en.split(), key=len)
     with override("en"):
         addresses = {
             "Arabic home (yardstick)": "/",
@@ -128,6 +132,10 @@ def measure_here():
             "English tag feed": f"{tag.get_absolute_url()}feed/",
             "English year archive": f"/en/archive/{Article.objects.for_readers('ar').first().published_at.year - 1}/",
             "English ninjs": "/en/api/ninjs/",
+            "English search": f"/en/search/?q={quote(search_word)}",
+            # One sitemap for both editions: each row's English alternate is looked up in the thin edition.
+            "tag sitemap": "/sitemap-tags.xml",
+            "people sitemap": "/sitemap-people.xml",
         }
     client = Client(HTTP_HOST="127.0.0.1")
     medians = {}
