@@ -516,14 +516,19 @@ class Article(models.Model):
                 setattr(self, f"text_changed_at_{code}", now)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", *(f"text_changed_at_{c}" for c in current)}
+        # Only a story readers may see, or could as loaded, can leave an edition: a draft's save asks nothing.
+        was_shown = getattr(self, "_loaded_live_or_scheduled", True)
+        may_leave = self.pk is not None and (self.is_live_or_scheduled or was_shown)
         with transaction.atomic():
+            on_site = self.editions_on_site() if may_leave else set()
             super().save(*args, **kwargs)
             if update_fields is None or any(field.startswith("body") for field in update_fields):
                 # The rows follow the body, so a photo in use cannot be deleted and the library knows where
                 # each photo appears. An id with no photo behind it is left out (it renders as nothing).
                 ids = self.inline_photo_ids()
                 self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
-            self._record_editions_left()
+            if on_site and self.is_live_or_scheduled:
+                self._record_editions_left(on_site)
         self._loaded_text = current
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
@@ -542,7 +547,6 @@ class Article(models.Model):
         article._loaded_live_or_scheduled = (
             not {"status", "deleted_at"} <= loaded.keys() or article.is_live_or_scheduled
         )
-        article._loaded_on_site = article._editions_on_site()
         return article
 
     @property
@@ -550,31 +554,22 @@ class Article(models.Model):
         """On the site, or due to appear there at its publication time (Article.objects.live_or_scheduled())."""
         return self.status in self.TIMED and self.deleted_at is None
 
-    def _editions_on_site(self):
-        """The editions readers can read this story in now, as far as the fields loaded tell: none when the
-        workflow fields or a translation's text were not loaded (a card defers the body), so nothing is guessed."""
-        loaded = self.__dict__
-        if not {"status", "published_at", "deleted_at"} <= loaded.keys():
-            return set()
-        if not (self.status in self.TIMED and self.deleted_at is None
-                and self.published_at and self.published_at <= timezone.now()):
-            return set()
-        return {
-            code for code, (headline, _summary, body) in self._text_by_language().items()
-            if code == settings.LANGUAGE_CODE or (headline and body)
-        }
+    def editions_on_site(self):
+        """The editions readers can read this story in now, as the database holds it (for_readers() of each)."""
+        found = Article.objects.published().filter(pk=self.pk).aggregate(**{
+            code: models.Count("pk", filter=None if code == settings.LANGUAGE_CODE else translated_into(code))
+            for code, _name in settings.LANGUAGES
+        })
+        return {code for code, stories in found.items() if stories}
 
-    def _record_editions_left(self):
+    def _record_editions_left(self, before):
         """A save that takes a published story off an edition, whichever screen or script made it (its time moved
-        into the future, its translation removed, a revision restored without it), is recorded, so the ninjs
-        feed tells that edition's partners to take it down (articles/ninjs.py). Unpublishing and the trash
-        record their own withdrawal; a story readers could not see loses nothing here."""
-        on_site = self._editions_on_site()
-        if self.is_live_or_scheduled:
-            by = self.updated_by if self.updated_by_id else None
-            for code in sorted(getattr(self, "_loaded_on_site", set()) - on_site):
-                self._record(AuditEntry.Action.WITHDRAWN, by, detail=code)
-        self._loaded_on_site = on_site
+        into the future, its translation removed, a revision restored without it), is recorded, so the ninjs feed
+        tells that edition's partners to take it down (articles/ninjs.py). Unpublishing and the trash record
+        their own withdrawal: this runs only while the story stays published or scheduled."""
+        by = self.updated_by if self.updated_by_id else None
+        for code in sorted(before - self.editions_on_site()):
+            self._record(AuditEntry.Action.WITHDRAWN, by, detail=code)
 
     def _text_by_language(self):
         # From __dict__, not getattr: a deferred field (cards defer the body) must not be fetched just to be

@@ -25,7 +25,7 @@ from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, When
+from django.db.models import BigIntegerField, Case, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Cast, Greatest
 from django.http import JsonResponse
 from django.http.request import split_domain_port
@@ -141,14 +141,16 @@ def withdrawals():
     left_the_site = ~Q(action=AuditEntry.Action.WITHDRAWN) & (
         Exists(in_this_edition.filter(published_at__lte=OuterRef("at"))) | ~Exists(story)
     )
-    return (
+    entries = (
         AuditEntry.objects.filter(target_type=article_type, action__in=WITHDRAWALS)
         # Only an article's entries have a number for an id; the CASE keeps the cast from seeing anyone else's.
         .annotate(story_id=Case(When(target_type=article_type, then=Cast("target_id", BigIntegerField()))))
         .filter(left_this_edition | left_the_site)
         .exclude(Exists(in_this_edition.published()))
-        .only("at", "target_id")
     )
+    # A story that left, came back and left again is announced once, at the last time it left.
+    last = entries.filter(target_id=OuterRef("target_id")).order_by("-at", "-pk").values("pk")[:1]
+    return entries.filter(pk=Subquery(last)).only("at", "target_id")
 
 
 def canceled_item(request, entry):
