@@ -2,8 +2,9 @@
 
 /sitemap.xml is an index naming one sitemap per kind of page (/sitemap-articles.xml and so on), each in pages of a
 thousand ids (?p=2 …, IdBlocks), so that no page lists more rows as the archive grows. Every sitemap lists only what
-readers can see. An English alternate appears only where an English page exists (a translated article; a tag or
-person with a translated article), so crawlers never get a 404.
+readers can see. An English alternate appears only where the English page has something to show (a translated
+article; a tag with one; a person with a byline on one or a credited photo in one), so crawlers get neither a 404
+nor an empty page.
 """
 
 from django.conf import settings
@@ -181,19 +182,29 @@ class PersonSitemap(_BlockSitemap):
     model = Person
 
     def items_between(self, first, last):
-        visible = Article.objects.for_readers(settings.LANGUAGE_CODE)
-        # The same rule as the person page: a credited photo counts once it is in a story readers can see.
-        shown_photos = Photo.objects.filter(Q(lead_of__in=visible) | Q(inline_in__in=visible))
-        people = Person.objects.filter(
-            Exists(visible.order_by().filter(authors=OuterRef("pk")))
-            | Exists(shown_photos.filter(credit_person=OuterRef("pk"))),
+        # The same rule as the person page: their stories readers see, and their credited photos once in such a
+        # story. A photographer has a page in each edition that shows a story with their photo, bylines or not.
+        photos = {
+            f"photos_in_{code}": Exists(_shown_photos(code).filter(credit_person=OuterRef("pk")))
+            for code in LANGUAGE_CODES
+        }
+        source = Article.objects.for_readers(settings.LANGUAGE_CODE).order_by()
+        people = Person.objects.annotate(**photos).filter(
+            Q(Exists(source.filter(authors=OuterRef("pk")))) | Q(**{f"photos_in_{settings.LANGUAGE_CODE}": True}),
             pk__range=(first, last),
         ).order_by("pk")
         items = _with_languages(people, ArticleAuthor, "person", "article")
         for person in items:
-            # A photographer without bylines still has a page in every language.
-            person.sitemap_languages = person.sitemap_languages or LANGUAGE_CODES
+            person.sitemap_languages = [
+                code for code in LANGUAGE_CODES
+                if code in person.sitemap_languages or getattr(person, f"photos_in_{code}")
+            ]
         return items
+
+
+def _shown_photos(language):
+    edition = Article.objects.for_readers(language)
+    return Photo.objects.filter(Q(lead_of__in=edition) | Q(inline_in__in=edition))
 
 
 class NewsSitemap(_StorySitemap):

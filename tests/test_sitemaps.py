@@ -122,17 +122,38 @@ def test_tags_and_people_have_an_english_alternate_only_with_an_english_story_re
     translate(make_article(published=True, published_at=tomorrow, tags=[arabic], authors=[reporter]))
     trashed = translate(make_article(published=True, tags=[arabic], authors=[reporter]))
     trashed.move_to_trash(by=make_editor())
-    # A photographer's page lists their credited photos, which need no translation: it exists in every language.
-    photographer = make_person()
-    make_article(published=True, authors=[reporter], lead_photo=make_photo(credit_person=photographer))
     urls = entries(client)
     alternates = {loc: set(links) for loc, links in urls.items() if "/en/" not in loc}
-    assert alternates[f"http://testserver/person/{photographer.slug}/"] == {"ar", "en", "x-default"}
-    assert client.get(urls[f"http://testserver/person/{photographer.slug}/"]["en"]).status_code == 200
     assert alternates[f"http://testserver/tag/{both.slug}/"] == {"ar", "en", "x-default"}
     assert alternates[f"http://testserver/tag/{arabic.slug}/"] == {"ar", "x-default"}
     assert alternates[f"http://testserver/person/{translator.slug}/"] == {"ar", "en", "x-default"}
     assert alternates[f"http://testserver/person/{reporter.slug}/"] == {"ar", "x-default"}
+
+
+@pytest.mark.parametrize("edition_size", ["small", "large"])
+def test_a_credited_photo_gives_a_person_page_in_each_edition_that_shows_it(client, monkeypatch, edition_size):
+    if edition_size == "large":
+        monkeypatch.setattr("articles.sitemaps.MANY_STORIES", 1)
+    arabic_only, translated, reporter = make_person(), make_person(), make_person()
+    make_article(published=True, lead_photo=make_photo(credit_person=arabic_only))
+    translate(make_article(published=True, lead_photo=make_photo(credit_person=translated)))
+    # An inline photo counts as the lead one does; the reporter's own bylines are all Arabic.
+    inline = make_photo(credit_person=reporter)
+    translate(make_article(published=True, body_ar=f'<figure data-photo-id="{inline.pk}"></figure>'))
+    make_article(published=True, authors=[reporter])
+    # A photo in a translated draft shows nowhere yet.
+    translate(make_article(lead_photo=make_photo(credit_person=arabic_only)))
+
+    urls = entries(client)
+
+    alternates = {loc: set(links) for loc, links in urls.items() if "/en/" not in loc}
+    assert alternates[f"http://testserver/person/{arabic_only.slug}/"] == {"ar", "x-default"}
+    assert alternates[f"http://testserver/person/{translated.slug}/"] == {"ar", "en", "x-default"}
+    assert alternates[f"http://testserver/person/{reporter.slug}/"] == {"ar", "en", "x-default"}
+    # Each English page listed shows the photo that put it there.
+    for person in (translated, reporter):
+        page = client.get(urls[f"http://testserver/person/{person.slug}/"]["en"])
+        assert page.status_code == 200 and len(page.context["photos"]) == 1
 
 
 def test_sitemaps_cost_the_same_queries_for_3_or_30_articles(client, monkeypatch):
