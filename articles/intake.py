@@ -113,9 +113,13 @@ def prepare_upload(uploaded_file):
         raise _refuse("corrupt") from None
 
     metadata = read_metadata(im)
-    output = _clean_pixels(im, stored_format)
     buffer = io.BytesIO()
-    _save(output, buffer, stored_format)
+    try:
+        # Converting reads what decoding let pass: a palette's transparency longer than the palette itself.
+        output = _clean_pixels(im, stored_format)
+        _save(output, buffer, stored_format)
+    except (OSError, ValueError):
+        raise _refuse("corrupt") from None
     content = buffer.getvalue()
     digest = hashlib.sha256(content).hexdigest()
     # The stored name says nothing about the source: a digest, not the photographer's file name.

@@ -292,6 +292,18 @@ def corrupt_png():
     return bytes(data)
 
 
+def png_with_overlong_transparency():
+    """A 4×4 palette PNG of three colours whose transparency chunk (tRNS) names 300: decoding passes, converting
+    the palette to RGBA fails. Written chunk by chunk, since Pillow would never save such a file."""
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 3, 0, 0, 0)  # 8 bits a pixel, colour type 3: a palette
+    pixels = zlib.compress(b"".join(b"\x00" + bytes([0, 1, 2, 1]) for _row in range(4)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", bytes(range(9)))
+            + chunk(b"tRNS", b"\x00" * 300) + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
 def corrupt_bytes():
     return random.Random(7).randbytes(4000)
 

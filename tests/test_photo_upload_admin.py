@@ -27,6 +27,7 @@ HOSTILE = [
     ("truncated jpeg", "cut.jpg", imagefiles.truncated_jpeg, {}, "corrupt"),
     ("corrupt bytes", "noise.jpg", imagefiles.corrupt_bytes, {}, "not_image"),
     ("corrupt png", "broken.png", imagefiles.corrupt_png, {}, "corrupt"),
+    ("palette transparency past the palette", "trns.png", imagefiles.png_with_overlong_transparency, {}, "corrupt"),
     ("svg", "drawing.svg", imagefiles.svg_bytes, {}, "svg"),
     ("svg named .jpg", "drawing.jpg", imagefiles.svg_bytes, {}, "svg"),
     ("png named .jpg", "photo.jpg", imagefiles.png_bytes, {}, "extension_mismatch"),
@@ -336,6 +337,7 @@ def test_upload_keeps_the_good_files_and_names_each_bad_one_with_its_reason(
             {"images": [
                 jpeg_upload("good-1.jpg"), imagefiles.upload("notes.jpg", imagefiles.text_bytes()),
                 imagefiles.upload("dsc.jpg", gps_jpeg()), imagefiles.upload("drawing.svg", imagefiles.svg_bytes()),
+                imagefiles.upload("trns.png", imagefiles.png_with_overlong_transparency()),
             ]},
         )
 
@@ -344,6 +346,7 @@ def test_upload_keeps_the_good_files_and_names_each_bad_one_with_its_reason(
     messages = messages_of(response)
     assert any("notes.jpg" in message for message in messages)
     assert any("drawing.svg" in message for message in messages)
+    assert any("trns.png" in message for message in messages)
     assert not any("good-1.jpg" in message for message in messages)
     # Only the two stored photos' originals and renditions are on disk, none of them carrying metadata.
     stored = files_under(media_in_tmp)
@@ -415,3 +418,4 @@ def test_credit_in_the_file_fills_the_source_language_even_from_the_english_admi
     photo = Photo.objects.get()
     assert (photo.credit_ar, photo.caption_ar) == ("رويترز", "متظاهرون في حمص")
     assert not photo.credit_en
+
