@@ -313,7 +313,7 @@ def verify_code(device, code):
     """Check a TOTP code against a device, under a row lock so two requests cannot both use one code.
     The device's own throttling (failures slow it down) is saved even when the code is wrong."""
     code = (code or "").strip().replace(" ", "")
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         return False
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)

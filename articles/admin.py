@@ -29,7 +29,7 @@ from .photo_admin import thumbnail
 from .renditions import ensure_renditions
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
-from .text import clean_body_html
+from .text import clean_body_html, whole_number
 from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
 
@@ -46,7 +46,7 @@ class NumericIdsOnly:
     instead of a form error."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if str(v).isdigit() and int(v) < 2**63], attr)
+        return super().optgroups(name, [v for v in value if whole_number(v) is not None], attr)
 
 
 class SafeAutocompleteSelect(NumericIdsOnly, admin.widgets.AutocompleteSelect):
@@ -570,7 +570,7 @@ def link_audit_targets(entries, site):
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None or not site.is_registered(model):
             continue
-        ids = [pk for pk in ids if pk.isdigit() and int(pk) < 2**63]
+        ids = [pk for pk in ids if whole_number(pk) is not None]
         existing[type_id] = {str(pk) for pk in model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)}
     for entry in entries:
         entry.target_url = ""

@@ -41,7 +41,7 @@ from reversion.models import Version
 
 from .audit import AuditEntry
 from .models import Article, ArticleAuthor, ArticleAutosave, Person, Photo, Section, Tag, TaggedArticle
-from .text import clean_body_html
+from .text import clean_body_html, whole_number
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -569,7 +569,7 @@ def _posted_bylines(data, prefix):
 def _byline_people(rows):
     def place(item):
         index, row = item
-        return (int(row["order"]) if row["order"].isdigit() else 0, index)
+        return (whole_number(row["order"]) or 0, index)
 
     kept = [(i, row) for i, row in enumerate(rows) if row["person"] and not row["DELETE"]]
     return [row["person"] for _i, row in sorted(kept, key=place)]
@@ -1011,7 +1011,8 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         if reversion.is_active() and not reversion.get_comment():
             # The list has an action menu above and below it; "index" says which one was used.
             names, index = request.POST.getlist("action"), request.POST.get("index", "0")
-            name = names[int(index)] if index.isdigit() and int(index) < len(names) else ""
+            position = whole_number(index, below=len(names))
+            name = names[position] if position is not None else ""
             action = self.get_actions(request).get(name)
             if action is not None:
                 description = getattr(action, "description", None) or action[2]

@@ -20,6 +20,18 @@ from taggit.models import TagBase, TaggedItemBase
 from .audit import AuditEntry
 from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
 
+# The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
+# any date Python holds (and year 9999's last hours after it, from a zone behind), and SQLite's adapter fails there.
+CALENDAR_YEARS = range(datetime.MINYEAR + 1, datetime.MAXYEAR)
+
+
+def within_the_calendar(moment):
+    if moment is not None and moment.year not in CALENDAR_YEARS:
+        raise ValidationError(
+            _("Enter a date from the year %(first)s to the year %(last)s."),
+            code="out_of_calendar", params={"first": CALENDAR_YEARS[0], "last": CALENDAR_YEARS[-1]},
+        )
+
 
 def newsroom_midnight(day, *, after=0):
     """The instant the newsroom's ``day`` begins (or the day ``after`` days later), in its time zone.
@@ -115,7 +127,7 @@ class Photo(models.Model):
     )
     creator = models.CharField(_("creator"), max_length=200, blank=True)
     copyright_notice = models.CharField(_("copyright notice"), max_length=300, blank=True)
-    taken_at = models.DateTimeField(_("date taken"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("date taken"), null=True, blank=True, validators=[within_the_calendar])
     # What the uploaded file itself said (caption, credit, creator, copyright, date taken, each with the
     # block it came from), kept so the editor can see it after the file's metadata has been stripped.
     embedded_metadata = models.JSONField(_("metadata in the file"), default=dict, blank=True, editable=False)
@@ -411,7 +423,9 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT
     )
-    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True, validators=[within_the_calendar]
+    )
     # Bumped by every save: a form saved from an older version is an edit conflict, never a silent overwrite.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     # When each edition's text (headline, summary, body) last changed: a translation older than the

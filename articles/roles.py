@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from .audit import AuditEntry
 from .models import Article
+from .text import whole_number
 
 ROLE_WRITER = "writer"
 ROLE_PHOTOGRAPHER = "photographer"
@@ -294,7 +295,7 @@ def view_on_site(request, content_type_id, object_id):
     carries its headline (the slug): a photographer could read the drafts' headlines by counting ids.
     """
     model = None
-    if content_type_id.isdigit() and int(content_type_id) < 2**63:
+    if whole_number(content_type_id) is not None:
         content_type = ContentType.objects.filter(pk=content_type_id).first()
         model = content_type.model_class() if content_type else None
     model_admin = admin.site.get_model_admin(model) if model and admin.site.is_registered(model) else None

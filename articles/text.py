@@ -1,4 +1,4 @@
-"""Arabic-aware slugs and the allow-list that article bodies are cleaned against."""
+"""Arabic-aware slugs, the allow-list that article bodies are cleaned against, and ids read from requests."""
 
 import re
 import unicodedata
@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 # Tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and tatweel carry no meaning in a URL.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+
+def whole_number(value, below=2**63):
+    """``value`` (an id, a position) as an int if it is written in ASCII digits and is under ``below`` (a database
+    integer by default), else None. str.isdigit() alone also passes "²", which int() refuses."""
+    value = str(value)
+    if value.isascii() and value.isdigit() and int(value) < below:
+        return int(value)
+    return None
 
 
 def unicode_slug(text, max_length=200):

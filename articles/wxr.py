@@ -294,7 +294,7 @@ class WXRFile:
             parent=text(element, "wp:post_parent"), attachment_url=text(element, "wp:attachment_url"),
             number=number,
         )
-        if not item.post_id.isdigit():
+        if not (item.post_id.isascii() and item.post_id.isdigit()):
             raise ValueError("no wp:post_id")
         item.post_name = decode_slug(item.post_name_raw)
         for category in element.findall("category"):

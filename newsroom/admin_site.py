@@ -3,7 +3,8 @@ refuses the ones it foresaw (a 400 page, a warning, a search without the bad cha
 
 Django's list screens admit a lookup on any of a model's own fields, with any value, and check little of it:
 - a date part no datetime holds: ?published_at__year=99999 failed when its SQL was written, a date hierarchy's
-  ?at__year=9999 or ?at__day=2147483648 while the list was set up;
+  ?at__year=9999 or ?at__day=2147483648 while the list was set up; a date in year 1 (?published_at__gte=0001-01-01)
+  when SQLite's adapter moved it to UTC, before any date Python holds;
 - a NUL character, which PostgreSQL's text cannot hold, in a filter or a search (the list's or an autocomplete's);
 - lookups that fail on what they are given: a regular expression that does not compile, a range that is no pair,
   functions or JSON operations one database or the other lacks;
@@ -52,6 +53,20 @@ def date_parts_hold(parts, values):
     return True
 
 
+def dates_hold(field, values):
+    """Whether each of ``values`` that ``field`` reads as a date falls in a year every time zone can move to UTC
+    (one year of margin, as for a date part). What it cannot read at all, Django answers itself (the list's ?e=1)."""
+    lowest, highest = DATE_PARTS["year"]
+    for value in values:
+        try:
+            moment = field.to_python(value)
+        except ValidationError:
+            continue
+        if moment is not None and not lowest <= moment.year <= highest:
+            return False
+    return True
+
+
 def field_holds(field, values):
     """Whether ``field`` (for a relation, the field it points at) can hold each of ``values`` as given, NUL-free:
     its validators know the database's integer range and what an address is (to_python alone lets 10**30 through)."""
@@ -88,6 +103,8 @@ class ListScreenGuard:
             field = field.target_field if field.is_relation else field  # for the type test below
         except (FieldDoesNotExist, NotRelationField, FieldError):
             return True  # a list filter's own parameter, or a transform: Django and the filter check those
+        if isinstance(field, models.DateField):  # DateTimeField too; a date part (__year) was checked above
+            return dates_hold(field, values)
         return not isinstance(field, (models.IntegerField, models.GenericIPAddressField)) or field_holds(field, values)
 
     def _reaches_into_json(self, name):
