@@ -98,6 +98,15 @@ class Person(models.Model):
         return reverse("person", kwargs={"slug": self.slug})
 
 
+class PhotoQuerySet(models.QuerySet):
+    def shown_in(self, language=None):
+        """Photos readers of an edition can already see: in a story of it they may read, as the lead or in the
+        body. The person page and the people sitemap show a photographer's work by this rule, so the library's
+        drafts never leak."""
+        edition = Article.objects.for_readers(language)
+        return self.filter(Q(lead_of__in=edition) | Q(inline_in__in=edition))
+
+
 class Photo(models.Model):
     image = models.ImageField(
         _("image"), upload_to="photos/%Y/%m/", width_field="width", height_field="height"
@@ -143,6 +152,8 @@ class Photo(models.Model):
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -530,7 +541,7 @@ class Article(models.Model):
                 setattr(self, f"text_changed_at_{code}", now)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", *(f"text_changed_at_{c}" for c in current)}
-        # Only a story readers may see, or could as loaded, can leave an edition: a draft's save asks nothing.
+        # Only a story published or scheduled, now or as loaded, can leave an edition: a draft's save asks nothing.
         was_shown = getattr(self, "_loaded_live_or_scheduled", True)
         may_leave = self.pk is not None and (self.is_live_or_scheduled or was_shown)
         with transaction.atomic():
@@ -541,7 +552,7 @@ class Article(models.Model):
                 # each photo appears. An id with no photo behind it is left out (it renders as nothing).
                 ids = self.inline_photo_ids()
                 self.inline_photos.set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else [])
-            if on_site and self.is_live_or_scheduled:
+            if on_site:
                 self._record_editions_left(on_site)
         self._loaded_text = current
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
@@ -577,11 +588,12 @@ class Article(models.Model):
         return {code for code, stories in found.items() if stories}
 
     def _record_editions_left(self, before):
-        """A save that takes a published story off an edition, whichever screen or script made it (its time moved
-        into the future, its translation removed, a revision restored without it), is recorded, so the ninjs feed
-        tells that edition's partners to take it down (articles/ninjs.py). Unpublishing and the trash record
-        their own withdrawal: this runs only while the story stays published or scheduled."""
-        by = self.updated_by if self.updated_by_id else None
+        """A save that takes a story off an edition its readers saw, whichever screen or script made it (unpublished,
+        trashed, its time moved into the future, its translation removed, a revision restored without it), is
+        recorded for each edition, so the ninjs feed tells exactly that edition's partners to take it down
+        (articles/ninjs.py), whatever happens to the story afterwards (a translation removed once it is off)."""
+        # Whoever made this save: the trash records who moved it there, every other change who saved it.
+        by = self.deleted_by if self.deleted_at is not None else self.updated_by
         for code in sorted(before - self.editions_on_site()):
             self._record(AuditEntry.Action.WITHDRAWN, by, detail=code)
 

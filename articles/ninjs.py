@@ -129,11 +129,12 @@ def withdrawals():
     """The audit log's entries for stories leaving readers of this edition, each with ``story_id``, for those that
     are not back now.
 
-    An entry for one edition (a story moved into the future, a translation removed) was written only when that
-    edition's readers could see the story. One for the whole story (unpublished, moved to the trash) counts where
-    readers had seen it by then: a trashed draft, or a story unpublished before its time came, was never sent. A
-    story deleted for good went through the trash; with its row gone there is no telling which edition had it, so
-    its entry is announced in every edition."""
+    Every save that takes a story off an edition its readers saw writes an entry for that edition ("withdrawn",
+    Article._record_editions_left()): unpublished, trashed, moved into the future, its translation removed. The
+    transitions' own entries (unpublished, moved to the trash) count too, for the log written before those
+    existed: where readers had seen the story by then (a trashed draft, or a story unpublished before its time
+    came, was never sent), judged by the edition it is in now. A story deleted for good went through the trash;
+    with its row gone there is no telling which edition had it, so such an entry is announced in every edition."""
     article_type = ContentType.objects.get_for_model(Article)
     story = Article.objects.filter(pk=OuterRef("story_id"))
     in_this_edition = Article.objects.in_edition().filter(pk=OuterRef("story_id"))

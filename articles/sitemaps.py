@@ -185,7 +185,7 @@ class PersonSitemap(_BlockSitemap):
         # The same rule as the person page: their stories readers see, and their credited photos once in such a
         # story. A photographer has a page in each edition that shows a story with their photo, bylines or not.
         photos = {
-            f"photos_in_{code}": Exists(_shown_photos(code).filter(credit_person=OuterRef("pk")))
+            f"photos_in_{code}": Exists(Photo.objects.shown_in(code).filter(credit_person=OuterRef("pk")))
             for code in LANGUAGE_CODES
         }
         source = Article.objects.for_readers(settings.LANGUAGE_CODE).order_by()
@@ -201,10 +201,6 @@ class PersonSitemap(_BlockSitemap):
             ]
         return items
 
-
-def _shown_photos(language):
-    edition = Article.objects.for_readers(language)
-    return Photo.objects.filter(Q(lead_of__in=edition) | Q(inline_in__in=edition))
 
 
 class NewsSitemap(_StorySitemap):

@@ -19,7 +19,8 @@ def whole_number(value, below=2**63):
     """``value`` (an id, a position) as an int if it is written in ASCII digits and is under ``below`` (a database
     integer by default), else None. str.isdigit() alone also passes "²", which int() refuses."""
     value = str(value)
-    if value.isascii() and value.isdigit() and int(value) < below:
+    # Nineteen digits hold any database integer; int() refuses a string of thousands outright.
+    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < below:
         return int(value)
     return None
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
@@ -158,11 +158,8 @@ def tag(request, slug):
 def person(request, slug):
     contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
     page = paginate(request, Article.objects.for_readers().for_listing().by(contributor))
-    # Only photos readers can already see (in a published story), so the page never leaks a draft's photo.
-    readers_see = Article.objects.for_readers()
     photos = list(
-        Photo.objects.select_related("credit_person")
-        .filter(Q(lead_of__in=readers_see) | Q(inline_in__in=readers_see), credit_person=contributor)
+        Photo.objects.shown_in().select_related("credit_person").filter(credit_person=contributor)
         .distinct().order_by("-uploaded_at", "-pk")[:12]
     )
     return render_page(

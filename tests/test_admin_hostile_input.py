@@ -576,17 +576,23 @@ def test_a_superscript_digit_as_a_byline_position_in_a_stale_form_still_shows_th
     assert response.context["adminform"].form.errors
 
 
+# Python's int() also refuses a string of more than 4,300 digits.
+NO_NUMBERS = ["²", "1" * 5000]
+
+
 @pytest.mark.django_db
-def test_a_superscript_digit_in_the_view_on_site_address_is_not_found(editor_client):
+@pytest.mark.parametrize("number", NO_NUMBERS, ids=["superscript", "5,000 digits"])
+def test_a_superscript_digit_in_the_view_on_site_address_is_not_found(editor_client, number):
     article = make_article(published=True)
-    assert editor_client.get(f"/admin/r/²/{article.pk}/").status_code == 404
+    assert editor_client.get(f"/admin/r/{number}/{article.pk}/").status_code == 404
 
 
 @pytest.mark.django_db
-def test_a_superscript_digit_as_the_action_menu_index_runs_no_action(editor_client):
+@pytest.mark.parametrize("number", NO_NUMBERS, ids=["superscript", "5,000 digits"])
+def test_a_superscript_digit_as_the_action_menu_index_runs_no_action(editor_client, number):
     article = make_article()
     response = editor_client.post("/admin/articles/article/", {
-        "action": ["", "submit_selected"], "index": "²", "_selected_action": [str(article.pk)],
+        "action": ["", "submit_selected"], "index": number, "_selected_action": [str(article.pk)],
     })
 
     assert response.status_code in (200, 302)

@@ -17,7 +17,7 @@ from articles.ninjs import PAGE_SIZE
 from articles.renditions import ensure_renditions
 from tests.test_admin_flow import admin_form_data, change_url, logged_in_editor
 
-from .factories import image_upload, make_article, make_person, make_photo, make_section
+from .factories import image_upload, make_article, make_editor, make_person, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -606,7 +606,7 @@ def test_a_save_readers_could_not_see_cancels_nothing(client, settings):
     story.headline_en = ""
     story.save(update_fields=["is_top_story"])
 
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.WITHDRAWN).exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.WITHDRAWN, at__gte=before).exists()
     assert feed_states(client, "en", before) == []
     _response, english = get_feed(client, "/en/api/ninjs/")
     assert [item["uri"] for item in english["items"]] == [f"http://testserver/en/article/{live.pk}/"]
@@ -661,6 +661,27 @@ def test_a_story_that_left_came_back_and_left_again_is_canceled_once(client, set
     assert sorted(feed_states(client, "en", before)) == [
         (rescheduled.pk, "canceled"), (retranslated.pk, "canceled"), (retrashed.pk, "canceled"),
     ]
+    # Announced at the last time each left: a partner that polled while they were back hears of it too.
+    last_time = max(AuditEntry.objects.filter(target_id=str(rescheduled.pk)).values_list("at", flat=True))
+    assert (rescheduled.pk, "canceled") in feed_states(client, "en", last_time)
     assert sorted(feed_states(client, "ar", before)) == [
         (rescheduled.pk, "canceled"), (retranslated.pk, "usable"), (retrashed.pk, "canceled"),
     ]
+
+
+@pytest.mark.parametrize("how", ["unpublished", "trashed"])
+def test_a_story_off_the_site_whose_translation_is_then_removed_stays_canceled_in_english(client, settings, how):
+    editor = make_editor()
+    [story] = many_stories(1, settings, headline_en="Ceasefire", body_en="<p>Text.</p>")
+    before = timezone.now()
+    story = Article.objects.get(pk=story.pk)
+    story.unpublish(by=editor) if how == "unpublished" else story.move_to_trash(by=editor)
+    story = Article.objects.get(pk=story.pk)
+    story.headline_en = story.body_en = ""
+    story.save()
+
+    assert feed_states(client, "en", before) == [(story.pk, "canceled")]
+    assert feed_states(client, "ar", before) == [(story.pk, "canceled")]
+    # Who took it off each edition is on record.
+    left = AuditEntry.objects.filter(action=AuditEntry.Action.WITHDRAWN, target_id=str(story.pk))
+    assert sorted((entry.detail, entry.actor) for entry in left) == [("ar", editor), ("en", editor)]
