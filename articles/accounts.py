@@ -309,11 +309,15 @@ class LoginForm(AdminAuthenticationForm):
         user.otp_device = device
 
 
+# Phones with an Arabic keyboard type the code in Arabic-Indic (or Persian) digits.
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 def verify_code(device, code):
     """Check a TOTP code against a device, under a row lock so two requests cannot both use one code.
     The device's own throttling (failures slow it down) is saved even when the code is wrong."""
-    code = (code or "").strip().replace(" ", "")
-    if not (code.isascii() and code.isdigit()):
+    code = (code or "").strip().replace(" ", "").translate(ASCII_DIGITS)
+    if not (code.isascii() and code.isdigit()) or device.step < 1:  # a step of 0 would divide by zero
         return False
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import accounts
@@ -24,6 +25,19 @@ admin.site.login_form = accounts.LoginForm
 admin.site.login_template = "accounts/login.html"
 
 admin.site.unregister(User)
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class NewsroomTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's device screen, which accepted a time step of 0 seconds: every login on that device divided by
+    zero."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "step":
+            kwargs["min_value"] = 1
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 
 @admin.register(User)

@@ -55,14 +55,17 @@ def date_parts_hold(parts, values):
 
 def dates_hold(field, values):
     """Whether each of ``values`` that ``field`` reads as a date falls in a year every time zone can move to UTC
-    (one year of margin, as for a date part). What it cannot read at all, Django answers itself (the list's ?e=1)."""
-    lowest, highest = DATE_PARTS["year"]
+    (articles.models.within_the_calendar). What it cannot read at all, Django answers itself (the list's ?e=1)."""
+    from articles.models import within_the_calendar  # not at import: this module is loaded before the models
+
     for value in values:
         try:
             moment = field.to_python(value)
         except ValidationError:
             continue
-        if moment is not None and not lowest <= moment.year <= highest:
+        try:
+            within_the_calendar(moment)
+        except ValidationError:
             return False
     return True
 
@@ -82,7 +85,8 @@ def field_holds(field, values):
 
 
 class ListScreenGuard:
-    """A ModelAdmin mixin: input a list screen cannot use gets Django's own answer to bad input."""
+    """A ModelAdmin mixin: input a list screen cannot use gets Django's own answer to bad input, and a date no time
+    zone can move to UTC is a form error on every form."""
 
     def lookup_allowed(self, lookup, value, request):
         parts = lookup.split("__")
@@ -112,6 +116,16 @@ class ListScreenGuard:
             return isinstance(self.model._meta.get_field(name), models.JSONField)
         except FieldDoesNotExist:
             return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:
+            # Any date on any form (a user's date joined, a device's throttling time): saved in year 1, PostgreSQL
+            # kept a time it could not read back, and every screen showing the row failed from then on.
+            from articles.models import within_the_calendar
+
+            formfield.validators = [*formfield.validators, within_the_calendar]
+        return formfield
 
     def get_search_results(self, request, queryset, search_term):
         # No word holds a NUL; searching without it finds what the rest of the words find.

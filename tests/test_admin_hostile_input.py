@@ -600,11 +600,15 @@ def test_a_superscript_digit_as_the_action_menu_index_runs_no_action(editor_clie
     assert article.status == Article.Status.DRAFT
 
 
+# Midnight of year 1 in Damascus (UTC+3) is three hours before any date Python holds.
+CALENDAR_ENDS = [("0001-01-01", "00:00:00"), ("9999-12-31", "23:59:59")]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-def test_a_publication_time_at_the_ends_of_the_calendar_is_an_arabic_form_error(editor_client, day):
+@pytest.mark.parametrize("day,time", CALENDAR_ENDS)
+def test_a_publication_time_at_the_ends_of_the_calendar_is_an_arabic_form_error(editor_client, day, time):
     response = editor_client.post(
-        ARTICLE_ADD, article_payload(editor_client, published_at_0=day, published_at_1="23:00:00")
+        ARTICLE_ADD, article_payload(editor_client, published_at_0=day, published_at_1=time)
     )
 
     assert response.status_code == 200
@@ -628,3 +632,24 @@ def test_a_form_sent_without_its_csrf_token_gets_the_sites_own_403_in_its_langua
         assert 'lang="en"' in html and "This form could not be sent" in html
     else:
         assert 'lang="ar" dir="rtl"' in html and "تعذّر إرسال هذا النموذج" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day,time", CALENDAR_ENDS)
+def test_a_date_at_the_ends_of_the_calendar_on_a_librarys_form_is_refused(client, day, time):
+    # Django's own user form: saved in year 1, PostgreSQL kept a time it could not read back, and the user list,
+    # the people list and that user's login failed from then on.
+    from django.contrib.auth import get_user_model
+
+    chief(client)
+    user = get_user_model().objects.create_user("reem", password="a-long-password")
+    url = f"/admin/auth/user/{user.pk}/change/"
+    data = admin_form_data(client, url, date_joined_0=day, date_joined_1=time)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "أدخل تاريخًا" in " ".join(response.context["adminform"].form.errors["date_joined"])
+    user.refresh_from_db()
+    assert user.date_joined.year not in (1, 9999)
+    assert client.get("/admin/auth/user/").status_code == 200

@@ -196,3 +196,30 @@ def test_required_roles_come_from_the_environment():
 def test_a_misspelt_role_stops_the_server_from_starting():
     with pytest.raises(AssertionError, match="NEWSROOM_REQUIRE_2FA_FOR takes a comma list of roles"):
         setting_from_environment({"NEWSROOM_REQUIRE_2FA_FOR": "editors"}, "settings.NEWSROOM_REQUIRE_2FA_FOR")
+
+
+def test_a_code_typed_in_arabic_indic_digits_works(client):
+    user = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(user)
+    device = turn_on(client, user)
+    arabic = code(device, steps_ahead=1).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+    assert login(Client(), "dina", otp_token=arabic).status_code == 302
+
+
+def test_a_device_with_a_time_step_of_zero_cannot_be_saved_nor_break_the_login(client):
+    administrator = make_user(ROLE_ADMINISTRATOR, username="boss", is_superuser=True)
+    user = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(administrator)
+
+    response = client.post("/admin/otp_totp/totpdevice/add/", {
+        "user": user.pk, "name": "phone", "confirmed": "on", "key": "3132333435363738393031323334353637383930",
+        "step": "0", "t0": "0", "digits": "6", "tolerance": "1", "drift": "0",
+    })
+
+    assert response.status_code == 200
+    assert "step" in response.context["adminform"].form.errors
+    assert not TOTPDevice.objects.exists()
+    # One saved before this check (by a script, or an older version) refuses codes instead of failing.
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True, step=0)
+    assert login(Client(), "dina", otp_token="123456").status_code == 200
