@@ -39,8 +39,9 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.timezone import is_aware
@@ -271,7 +272,13 @@ def restore_backup(path, *, using=DEFAULT_DB_ALIAS, storage=None, confirm=None):
             confirm(rows.staff_accounts)
         try:
             with transaction.atomic(using=using):
-                call_command("loaddata", dump, database=using, verbosity=0)
+                try:
+                    call_command("loaddata", dump, database=using, verbosity=0)
+                except (DatabaseError, DeserializationError) as error:
+                    # A row this database cannot hold (SQLite keeps a NUL or an overlong text PostgreSQL refuses).
+                    raise BackupError(
+                        f"This database refused a row of the backup, so nothing was restored: {error}"
+                    ) from error
                 check_loaded_counts(rows, using)
                 for name in to_write:
                     _restore_file(archive, members[MEDIA_PREFIX + name], name, manifest["media"][name], storage,
@@ -368,6 +375,12 @@ def _read_manifest(archive, member):
     counts = manifest.get("counts")
     if not isinstance(counts, dict) or not all(isinstance(count, int) for count in counts.values()):
         raise BackupError("The manifest's row counts are malformed.")
+    database = manifest.get("database")
+    if not (isinstance(database, dict) and isinstance(database.get("size"), int)
+            and isinstance(database.get("sha256"), str)):
+        raise BackupError(f"The manifest's entry for {DATABASE} is malformed.")
+    if not isinstance(manifest.get("migrations"), dict):
+        raise BackupError("The manifest's list of migrations is malformed.")
     return manifest
 
 

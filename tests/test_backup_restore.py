@@ -488,3 +488,46 @@ def test_a_lockout_expiration_does_not_make_the_backup_unrestorable(db, media_in
     empty_everything(media_in_tmp)
     backup.restore_backup(archive)
     assert Article.objects.exists()
+
+
+@pytest.mark.parametrize("change", [
+    {"database": None}, {"database": {}}, {"database": {"size": "2", "sha256": "x"}}, {"migrations": []},
+], ids=["no database entry", "empty database entry", "size not a number", "migrations not a mapping"])
+def test_restore_refuses_a_malformed_manifest_before_writing_anything(db, nothing_written_outside, change):
+    manifest = {
+        "format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "migrations": {}, "counts": {},
+        "database": {"size": 2, "sha256": hashlib.sha256(b"[]").hexdigest()}, "media": {},
+    } | change
+    manifest = {key: value for key, value in manifest.items() if value is not None}
+    path = build_archive(nothing_written_outside / "malformed.tar.gz", [], manifest)
+    assert_refused(path, "malformed")
+
+
+@pytest.mark.parametrize("bad", ["not a number", "NUL"])
+def test_a_row_this_database_refuses_is_a_clear_error_and_restores_nothing(db, tmp_path, nothing_written_outside,
+                                                                            bad):
+    [row] = section_rows(nothing_written_outside)
+    if bad == "NUL":
+        if connection.vendor != "postgresql":
+            pytest.skip("SQLite keeps a NUL in text; only PostgreSQL refuses it")
+        row["fields"]["name_ar"] = "قسم\x00مخفي"  # a backup of SQLite may hold one, from an old import
+    else:
+        row["fields"]["order"] = "الأول"
+    path = build_archive(nothing_written_outside / "refused.tar.gz", [("media/photos/a.jpg", b"jpeg")], rows=[row])
+    assert_refused(path, "refused a row of the backup, so nothing was restored")
+    assert not Section.objects.exists()
+
+
+def test_backup_refuses_a_path_or_database_it_cannot_use_before_dumping_anything(db, tmp_path, monkeypatch):
+    dumped = []
+    monkeypatch.setattr(backup, "dump_database", lambda *args, **kwargs: dumped.append(args))
+    for options, message in [
+        ({"output": str(tmp_path / "missing" / "x.tar.gz")}, "does not exist"),
+        ({"output": str(tmp_path)}, "is a folder"),
+        ({"output": str(tmp_path / "x.tar.gz"), "database": "nope"}, "No database is configured as 'nope'"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            call_command("backup", verbosity=0, **options)
+    assert dumped == []
+    with pytest.raises(CommandError, match="No database is configured as 'nope'"):
+        call_command("restore", str(tmp_path / "x.tar.gz"), database="nope", yes=True, verbosity=0)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from articles.intake import create_photo
@@ -112,3 +113,10 @@ def test_the_help_warns_that_min_age_zero_can_delete_an_upload_about_to_commit()
     parser = Command().create_parser("manage.py", "cleanup_media")
     assert "--min-age 0 while the site is in use can delete the file of an upload" in parser.format_help().replace(
         "\n", " ").replace("  ", " ")
+
+
+@pytest.mark.parametrize("value", ["-1", "5270401", "99999999999999"])
+def test_a_min_age_below_zero_or_past_ten_years_is_refused(value):
+    # A negative age counted every file as old; millions of years overflowed the clock with a traceback.
+    with pytest.raises(CommandError, match="must be from 0 to 5270400 minutes"):
+        call_command("cleanup_media", "--min-age", value)

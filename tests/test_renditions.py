@@ -532,9 +532,10 @@ def test_regenerate_renditions_continues_past_an_unreadable_file():
     assert fine.renditions["key"]
 
 
-@pytest.mark.parametrize("value", ["0", "-3"])
-def test_regenerate_renditions_refuses_a_batch_size_below_one(value):
-    with pytest.raises(CommandError, match="must be at least 1"):
+@pytest.mark.parametrize("value", ["0", "-3", "10001", "9" * 25])
+def test_regenerate_renditions_refuses_a_batch_size_it_cannot_use(value):
+    # Past a database integer the query failed with a traceback.
+    with pytest.raises(CommandError, match="must be from 1 to 10000"):
         call_command("regenerate_renditions", "--batch-size", value)
 
 

@@ -1,6 +1,9 @@
 """``manage.py backup``: write the database and every media file into one archive (see articles/backup.py)."""
 
-from django.core.management.base import BaseCommand
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from articles.backup import MEDIA_FOLDERS, default_backup_name, write_backup
 
@@ -20,6 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = options["output"] or default_backup_name()
+        # Checked before the dump, which takes minutes on a large archive.
+        if options["database"] not in connections.settings:
+            raise CommandError(f"No database is configured as {options['database']!r}.")
+        if os.path.isdir(path):
+            raise CommandError(f"{path} is a folder; name the archive file to write.")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise CommandError(f"The folder of {path} does not exist.")
         manifest = write_backup(path, using=options["database"])
         # Warnings whatever the verbosity: a backup that restores rows pointing at nothing must not pass unseen.
         if missing := manifest["missing_media"]:

@@ -1,12 +1,21 @@
 """``manage.py cleanup_media``: list (or with ``--delete`` remove) media files that no row references, such as
 the file of an upload whose row was never committed. See articles/media_cleanup.py."""
 
+from argparse import ArgumentTypeError
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
 from articles.media_cleanup import MEDIA_FOLDERS, orphaned_media
+
+
+def minutes(value):
+    number = int(value)
+    # Ten years is older than any upload in progress; a number of millions of years overflowed the clock.
+    if not 0 <= number <= 10 * 366 * 24 * 60:
+        raise ArgumentTypeError(f"must be from 0 to 5270400 minutes (ten years), not {number}")
+    return number
 
 
 class Command(BaseCommand):
@@ -20,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--delete", action="store_true", help="Remove the orphans (default: only list them).")
         parser.add_argument(
-            "--min-age", type=int, default=60, metavar="MINUTES",
+            "--min-age", type=minutes, default=60, metavar="MINUTES",
             help=(
                 "Leave alone files modified in the last MINUTES minutes (default 60). 0 considers every file: use "
                 "it only while nothing is being uploaded, or a file whose row is about to commit is deleted."

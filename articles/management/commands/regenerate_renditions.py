@@ -54,8 +54,8 @@ def clean_original(photo):
 
 def batch_size(value):
     number = int(value)
-    if number < 1:
-        raise ArgumentTypeError(f"must be at least 1, not {number}")
+    if not 1 <= number <= 10_000:  # more than a database integer failed in the query
+        raise ArgumentTypeError(f"must be from 1 to 10000, not {number}")
     return number
 
 

@@ -1,6 +1,7 @@
 """``manage.py restore``: bring a ``backup`` archive back into an empty, migrated database (articles/backup.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from articles.backup import BackupError, restore_backup
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Restore cancelled.")
 
+        if options["database"] not in connections.settings:
+            raise CommandError(f"No database is configured as {options['database']!r}.")
         try:
             result = restore_backup(options["archive"], using=options["database"], confirm=confirm)
         except BackupError as error:
