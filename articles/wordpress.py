@@ -71,6 +71,7 @@ REASONS = {
     "featured": _("The featured image (attachment %(id)s) is not in the library."),
     "inline": _("An image in the body is not in the library and was left out: %(url)s"),
     "error": _("The item could not be written: %(detail)s"),
+    "repeated": _("The file holds this item more than once; only its first copy was imported."),
 }
 
 
@@ -288,6 +289,7 @@ class Importer:
         self.photos_by_key = {}  # media_key(uploads path) -> Photo pk
         self.known = {}
         self.seen_broken = set()
+        self._guarded = set()  # (kind, id) of every item tried: a file naming one twice gets it once
         self.inline_photos = {}  # photo pk -> Photo, for the captions posts give their inline images
 
     # The run ----------------------------------------------------------------------------------------------
@@ -361,6 +363,10 @@ class Importer:
         A photo file stored for the item is deleted if its transaction rolls back: create_photo cleans up after
         its own failures, but not after a later step of the same item fails.
         """
+        if (kind, original_id) in self._guarded:
+            self.report.skip(kind, original_id, title, "repeated")
+            return
+        self._guarded.add((kind, original_id))
         self._stored_files = []
         self._new_terms = []
         try:

@@ -294,8 +294,8 @@ class WXRFile:
             parent=text(element, "wp:post_parent"), attachment_url=text(element, "wp:attachment_url"),
             number=number,
         )
-        if not (item.post_id.isascii() and item.post_id.isdigit()):
-            raise ValueError("no wp:post_id")
+        if not (item.post_id.isascii() and item.post_id.isdigit() and len(item.post_id) <= 19):
+            raise ValueError("no wp:post_id, or one no database integer holds")
         item.post_name = decode_slug(item.post_name_raw)
         for category in element.findall("category"):
             item.terms.append(PostTerm(
@@ -310,8 +310,9 @@ class WXRFile:
 
 
 def decode_slug(value):
-    """WordPress stores Arabic slugs percent-encoded (upper- or lower-case hex); we keep the letters."""
-    return unquote(value or "", errors="replace").strip()
+    """WordPress stores Arabic slugs percent-encoded (upper- or lower-case hex); we keep the letters. A %00 is
+    dropped: SQLite keeps a NUL, PostgreSQL refuses it (and a backup of the one would not restore into the other)."""
+    return unquote(value or "", errors="replace").replace("\x00", "").strip()
 
 
 def _raw_text(element):

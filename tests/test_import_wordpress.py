@@ -632,3 +632,26 @@ def test_a_post_made_a_draft_again_in_wordpress_is_unpublished_on_record(media_d
 
     assert article(100).status == Article.Status.UNPUBLISHED
     assert AuditEntry.objects.filter(action="unpublished", target_id=str(article(100).pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_nul_slug_a_repeated_item_and_a_post_id_past_any_integer_are_reported_not_failed(media_dir, tmp_path):
+    # Each ended as a database error in English on PostgreSQL (a NUL in text, a duplicate row, varchar(300)).
+    text = SITE.read_text()
+    first_post = text[text.index("\t<item>\n\t\t<title><![CDATA[البلدية تركّب"):]
+    first_post = first_post[: first_post.index("\t</item>\n") + len("\t</item>\n")]
+    overlong = first_post.replace("<wp:post_id>100</wp:post_id>", f"<wp:post_id>{'9' * 400}</wp:post_id>")
+    text = text.replace(first_post, first_post + first_post + overlong)
+    text = text.replace("<![CDATA[culture]]></wp:category_nicename>", "<![CDATA[cul%00ture]]></wp:category_nicename>")
+    path = tmp_path / "hostile.xml"
+    path.write_text(text)
+
+    report = run_import(path, media_dir=media_dir)
+
+    problems = {(problem.kind, problem.original_id): problem for problem in report.skipped}
+    assert problems["post", "100"].code == "repeated"
+    assert not [problem for problem in report.skipped if problem.code == "error"]
+    assert any(problem.code == "xml" and "integer" in problem.reason for problem in report.skipped)
+    assert Article.objects.filter(headline_ar__startswith="البلدية تركّب").count() == 1
+    assert Section.objects.filter(slug="culture").exists()
+    assert not [item for item in ImportedItem.objects.all() if "\x00" in item.original_id]
