@@ -1,6 +1,8 @@
 """The user list as administrators see it: invite a contributor, deactivate and reactivate accounts, roles and
 two-factor shown at a glance, every account change in the audit log. The admin login form lives here too."""
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -28,15 +30,24 @@ admin.site.unregister(User)
 admin.site.unregister(TOTPDevice)
 
 
+def hexadecimal(value):
+    if not re.fullmatch(r"(?:[0-9a-fA-F]{2})+", value or ""):
+        raise ValidationError(_("Write the key in hexadecimal: digits and the letters a to f, two for each byte."))
+
+
 @admin.register(TOTPDevice)
 class NewsroomTOTPDeviceAdmin(TOTPDeviceAdmin):
-    """django-otp's device screen, which accepted a time step of 0 seconds: every login on that device divided by
-    zero."""
+    """django-otp's device screen, which accepted a time step of 0 seconds (every login on that device divided by
+    zero) and refused a key that is not hexadecimal in English only."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "step":
             kwargs["min_value"] = 1
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "key":
+            # Checked by the form first, so the model's own English message is never reached.
+            formfield.validators = [*formfield.validators, hexadecimal]
+        return formfield
 
 
 

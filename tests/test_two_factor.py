@@ -223,3 +223,19 @@ def test_a_device_with_a_time_step_of_zero_cannot_be_saved_nor_break_the_login(c
     # One saved before this check (by a script, or an older version) refuses codes instead of failing.
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True, step=0)
     assert login(Client(), "dina", otp_token="123456").status_code == 200
+
+
+def test_a_device_key_that_is_not_hexadecimal_is_refused_in_arabic(client):
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="boss", is_superuser=True))
+    user = make_user(ROLE_EDITOR, username="dina")
+
+    response = client.post("/admin/otp_totp/totpdevice/add/", {
+        "user": user.pk, "name": "phone", "key": "zz", "step": "30", "t0": "0", "digits": "6", "tolerance": "1",
+        "drift": "0",
+    })
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["key"] == [
+        "اكتب المفتاح بالنظام الست عشري: أرقام والأحرف من a إلى f، حرفان لكل بايت."
+    ]
+    assert not TOTPDevice.objects.exists()
