@@ -50,7 +50,6 @@ class NewsroomTOTPDeviceAdmin(TOTPDeviceAdmin):
         return formfield
 
 
-
 @admin.register(User)
 class NewsroomUserAdmin(UserAdmin):
     list_display = ["username", "byline", "roles", "is_active", "two_factor", "last_login"]

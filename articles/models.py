@@ -26,7 +26,7 @@ CALENDAR_YEARS = range(datetime.MINYEAR + 1, datetime.MAXYEAR)
 
 
 def within_the_calendar(moment):
-    if moment is not None and moment.year not in CALENDAR_YEARS:
+    if isinstance(moment, datetime.date) and moment.year not in CALENDAR_YEARS:
         raise ValidationError(
             _("Enter a date from the year %(first)s to the year %(last)s."),
             code="out_of_calendar", params={"first": CALENDAR_YEARS[0], "last": CALENDAR_YEARS[-1]},

@@ -94,6 +94,10 @@ WORDPRESS_STATUSES = {
 }
 
 
+class RepeatedItem(Exception):
+    """The file names an item this run has already imported."""
+
+
 @dataclass
 class Problem:
     kind: str
@@ -289,7 +293,7 @@ class Importer:
         self.photos_by_key = {}  # media_key(uploads path) -> Photo pk
         self.known = {}
         self.seen_broken = set()
-        self._guarded = set()  # (kind, id) of every item tried: a file naming one twice gets it once
+        self._recorded = set()  # (kind, id) of every item imported in this run: a file naming one twice gets it once
         self.inline_photos = {}  # photo pk -> Photo, for the captions posts give their inline images
 
     # The run ----------------------------------------------------------------------------------------------
@@ -363,20 +367,21 @@ class Importer:
         A photo file stored for the item is deleted if its transaction rolls back: create_photo cleans up after
         its own failures, but not after a later step of the same item fails.
         """
-        if (kind, original_id) in self._guarded:
-            self.report.skip(kind, original_id, title, "repeated")
-            return
-        self._guarded.add((kind, original_id))
         self._stored_files = []
         self._new_terms = []
+        self._recording = []
         try:
             with transaction.atomic():
                 function(*args)
+            self._recorded.update(self._recording)  # committed: a later copy of it is a repeat
         except Exception as error:  # noqa: BLE001 - one bad item must not stop the archive's import
             for cache, key in self._new_terms:  # rolled back with the item: not to be used by the next one
                 cache.pop(key, None)
             for photo in self._stored_files:
                 photo.image.storage.delete(photo.image.name)
+            if isinstance(error, RepeatedItem):
+                self.report.skip(kind, original_id, title, "repeated")
+                return
             if isinstance(error, ValidationError):
                 detail = "; ".join(error.messages)
             else:
@@ -385,7 +390,11 @@ class Importer:
             self.report.skip(kind, original_id, title, "error", detail=detail[:300])
 
     def _record(self, kind, original_id, fingerprint, **target):
-        """Create or update the ImportedItem row linking a WordPress item to what it became."""
+        """Create or update the ImportedItem row linking a WordPress item to what it became. A second copy of an
+        item this run imported raises RepeatedItem, so what the copy wrote is rolled back with it."""
+        if (kind, original_id) in self._recorded:
+            raise RepeatedItem
+        self._recording.append((kind, original_id))
         known = self.known.get((kind, original_id))
         if known:
             ImportedItem.objects.filter(pk=known["pk"]).update(

@@ -503,17 +503,20 @@ def test_restore_refuses_a_malformed_manifest_before_writing_anything(db, nothin
     assert_refused(path, "malformed")
 
 
-@pytest.mark.parametrize("bad", ["not a number", "NUL"])
+@pytest.mark.parametrize("bad", ["not a number", "one address twice", "NUL"])
 def test_a_row_this_database_refuses_is_a_clear_error_and_restores_nothing(db, tmp_path, nothing_written_outside,
                                                                             bad):
     [row] = section_rows(nothing_written_outside)
-    if bad == "NUL":
+    rows = [row]
+    if bad == "one address twice":  # a unique slug: the database itself refuses the second row
+        rows.append({**row, "pk": row["pk"] + 1})
+    elif bad == "NUL":
         if connection.vendor != "postgresql":
             pytest.skip("SQLite keeps a NUL in text; only PostgreSQL refuses it")
         row["fields"]["name_ar"] = "قسم\x00مخفي"  # a backup of SQLite may hold one, from an old import
     else:
         row["fields"]["order"] = "الأول"
-    path = build_archive(nothing_written_outside / "refused.tar.gz", [("media/photos/a.jpg", b"jpeg")], rows=[row])
+    path = build_archive(nothing_written_outside / "refused.tar.gz", [("media/photos/a.jpg", b"jpeg")], rows=rows)
     assert_refused(path, "refused a row of the backup, so nothing was restored")
     assert not Section.objects.exists()
 

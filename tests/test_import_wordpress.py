@@ -2,6 +2,7 @@
 
 import html
 import os
+import re
 import shutil
 import time
 from io import StringIO
@@ -655,3 +656,18 @@ def test_a_nul_slug_a_repeated_item_and_a_post_id_past_any_integer_are_reported_
     assert Article.objects.filter(headline_ar__startswith="البلدية تركّب").count() == 1
     assert Section.objects.filter(slug="culture").exists()
     assert not [item for item in ImportedItem.objects.all() if "\x00" in item.original_id]
+
+
+@pytest.mark.django_db
+def test_terms_without_a_slug_are_told_apart_by_their_names_not_taken_for_repeats(tmp_path):
+    text = re.sub(r"<wp:category_nicename><!\[CDATA\[[^\]]*\]\]>", "<wp:category_nicename><![CDATA[]]>",
+                  SITE.read_text())
+    text = re.sub(r"<wp:tag_slug><!\[CDATA\[[^\]]*\]\]>", "<wp:tag_slug><![CDATA[]]>", text)
+    path = tmp_path / "no-slugs.xml"
+    path.write_text(text)
+
+    report = run_import(path)
+
+    assert not [problem for problem in report.skipped if problem.code == "repeated"]
+    assert Section.objects.filter(name_ar="ثقافة وفنون").exists()
+    assert Tag.objects.filter(name="الأسواق").exists()

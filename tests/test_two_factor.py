@@ -236,6 +236,6 @@ def test_a_device_key_that_is_not_hexadecimal_is_refused_in_arabic(client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["key"] == [
-        "اكتب المفتاح بالنظام الست عشري: أرقام والأحرف من a إلى f، حرفان لكل بايت."
+        "اكتب المفتاح بالنظام الست عشري: أرقامًا وأحرفًا من a إلى f، حرفين لكل بايت."
     ]
     assert not TOTPDevice.objects.exists()
