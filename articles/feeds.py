@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Person, Section, Tag
 from .renditions import social_image
+from .text import xml_text
 
 FEED_SIZE = 20
 
@@ -36,6 +37,14 @@ class SiteFeed(Feed):
 
     def link(self, obj=None):
         return obj.get_absolute_url() if obj is not None else reverse("home")
+
+    def get_feed(self, obj, request):
+        # Django's writer refuses a whole feed over one control character in a headline, a summary, a byline, a
+        # tag or a section's name: they are left out, as readers never see them anyway.
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: xml_text(value) for key, value in feed.feed.items()}
+        feed.items = [{key: xml_text(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def stories(self, obj):
         return Article.objects.for_readers()

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
 from .models import MANY_STORIES, Article, ArticleAuthor, Person, Photo, Section, Tag, TaggedArticle
+from .text import xml_text
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -225,7 +226,7 @@ class NewsSitemap(_StorySitemap):
                 "name": names[code],
                 "language": code,
                 "publication_date": article.published_at,
-                "title": getattr(article, f"headline_{code}"),
+                "title": xml_text(getattr(article, f"headline_{code}")),
             }
         return urls
 

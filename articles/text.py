@@ -15,6 +15,21 @@ from django.utils.translation import gettext_lazy as _
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
+# What XML 1.0 cannot carry: the control characters other than tab and the line ends (as Django's feed writer
+# checks them). A headline pasted from a word processor may hold one, a vertical tab for a line break.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value):
+    """``value`` without the characters XML cannot carry; a list or tuple of texts item by item; anything else
+    as it is."""
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    return value
+
+
 def whole_number(value, below=2**63):
     """``value`` (an id, a position) as an int if it is written in ASCII digits and is under ``below`` (a database
     integer by default), else None. str.isdigit() alone also passes "²", which int() refuses."""

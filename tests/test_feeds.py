@@ -101,6 +101,30 @@ def test_hostile_headline_keeps_the_xml_well_formed(client):
 
 
 @pytest.mark.django_db
+def test_control_characters_pasted_into_any_field_never_break_a_feed(client):
+    # A word processor's line break arrives as a vertical tab; XML 1.0 cannot carry it, and Django's writer
+    # refused the whole feed over one (500 on every feed showing the story).
+    section, writer = make_section("سياسة\x0b"), make_person("ريم\x1b الحلبي")
+    story = translate(make_article(
+        "خبر\x0b عاجل", published=True, section=section, authors=[writer], tags=["وسم\x08"],
+        summary_ar="ملخص\x0c قصير",
+    ))
+    story.headline_en = "Breaking\x0b news"
+    story.save()
+    feeds = ["/feed/", "/feed/atom/", "/en/feed/", "/en/feed/atom/", f"{section.get_absolute_url()}feed/",
+             f"/tag/{quote(story.tags.get().slug)}/feed/", f"{writer.get_absolute_url()}feed/"]
+
+    for url in feeds:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        ET.fromstring(response.content)  # well-formed
+    assert titles(rss_items(client, "/feed/")) == ["خبر عاجل"]
+    assert titles(rss_items(client, "/en/feed/")) == ["Breaking news"]
+    news = client.get("/sitemap-news.xml")
+    assert "خبر عاجل" in ET.tostring(ET.fromstring(news.content), encoding="unicode")
+
+
+@pytest.mark.django_db
 def test_section_tag_and_person_feeds_list_only_their_stories(client):
     desk, writer = make_section(slug="سياسة"), make_person(slug="سامر")
     make_article("في القسم", published=True, section=desk)
