@@ -831,7 +831,13 @@ class ArticleAutosave(models.Model):
         verbose_name = _("autosaved draft")
         verbose_name_plural = _("autosaved drafts")
         constraints = [
-            models.UniqueConstraint(fields=["article", "user", "draft_key"], name="one_autosave_per_form_and_user")
+            models.UniqueConstraint(fields=["article", "user", "draft_key"], name="one_autosave_per_form_and_user"),
+            # The constraint above holds nothing for a new article: NULLs are all distinct to a unique index. Two
+            # autosaves of one new form at once (a tick and the beacon sent as the tab hides) made two rows, and
+            # every later autosave of that form failed on get().
+            models.UniqueConstraint(
+                fields=["user", "draft_key"], condition=Q(article__isnull=True), name="one_autosave_per_new_form"
+            ),
         ]
 
     def __str__(self):
