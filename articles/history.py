@@ -853,8 +853,8 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
                 # but a bare 403 would lose the text. Keep it as their autosaved copy and show the article
                 # read-only, saying why, with that copy beside it. A post from a form opened at the current
                 # version (or without one: forged) was never editable, and stays a plain 403.
-                self._keep_refused_post(request, article)
-                context["history_not_saved"] = self._not_saved_reason(article)
+                kept = self._keep_refused_post(request, article)
+                context["history_not_saved"] = self._not_saved_reason(article, kept)
                 request.method = "GET"
         if request.method == "GET":
             article = self.get_object(request, unquote(object_id))
@@ -869,22 +869,33 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
 
     @staticmethod
     def _keep_refused_post(request, article):
+        """Keep the refused text as the person's copy; False when it is more than an autosave holds."""
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > AUTOSAVE_MAX_BYTES:
-            return
+            return False
         data, base = posted_draft(request, article)
         ArticleAutosave.objects.update_or_create(
             article=article, user=request.user, draft_key="", defaults={"data": data, "base_version": base},
         )
+        return True
 
     @staticmethod
-    def _not_saved_reason(article):
+    def _not_saved_reason(article, kept):
+        # Never "kept below" when it was not: the person would leave the page and lose the text.
         if article.deleted_at is not None:
+            if not kept:
+                return gettext("Your changes were not saved: this article was moved to the trash while you were "
+                               "editing it. Your text is too long to keep as a copy here: go back in your browser "
+                               "and copy it before you leave.")
             return gettext("Your changes were not saved: this article was moved to the trash while you were "
                            "editing it. Your text is kept below as your unsaved copy.")
+        if not kept:
+            return gettext("Your changes were not saved: this article is now “%(status)s” and you may no longer "
+                           "edit it. Your text is too long to keep as a copy here: go back in your browser, copy "
+                           "it and ask an editor to apply it.") % {"status": article.get_status_display()}
         return gettext("Your changes were not saved: this article is now “%(status)s” and you may no longer edit "
                        "it. Your text is kept below as your unsaved copy; ask an editor to apply it.") % {
             "status": article.get_status_display(),

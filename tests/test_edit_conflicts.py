@@ -265,6 +265,25 @@ def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_
 
 
 @pytest.mark.django_db
+def test_a_refused_text_too_long_to_keep_is_never_said_to_be_kept(client):
+    writer, writer_user = logged_in(type(client), "writer")
+    editor, editor_user = logged_in(type(client))
+    article = make_article("خبر قيد المراجعة", created_by=writer_user, status=Article.Status.IN_REVIEW)
+    url = change_url(article)
+    # Over what an autosave keeps (2 MB), under what a form may send (5 MB).
+    typed = admin_form_data(writer, url, body_ar="<p>" + "ع" * 1_100_000 + "</p>")
+    article.publish(by=editor_user)
+
+    response = writer.post(url, typed)
+
+    assert response.status_code == 200
+    reason = str(response.context["history_not_saved"])
+    assert "go back in your browser" in reason or "ارجع" in reason
+    assert "kept below" not in reason and "أدناه" not in reason
+    assert not ArticleAutosave.objects.filter(article=article, user=writer_user).exists()
+
+
+@pytest.mark.django_db
 def test_an_editor_whose_article_is_trashed_while_they_type_keeps_their_text(client):
     first, _ = logged_in(type(client))
     _second, second_user = logged_in(type(client))
