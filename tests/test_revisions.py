@@ -1,5 +1,6 @@
 """Revisions: every admin save keeps one (who, when, what), any two compare field by field, and one restores."""
 
+import difflib
 import time
 
 import pytest
@@ -338,3 +339,24 @@ def test_a_long_body_compares_quickly_and_marks_each_changed_word():
 
     assert time.monotonic() - started < 2
     assert old.count("<del>") == 100 and new.count("<ins>جديدة</ins>") == 100
+
+
+def test_a_body_of_repeated_paragraphs_is_compared_only_where_it_changed(monkeypatch):
+    # 8,000 identical paragraphs and one added in the middle: matched line by line, exact matching is quadratic
+    # (7 s for this body, minutes for a larger one, holding a worker). The shared start and end are set aside.
+    given = []
+    matcher = difflib.SequenceMatcher
+
+    def recording(junk, a, b, **kwargs):
+        given.append((len(a), len(b)))
+        return matcher(junk, a, b, **kwargs)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", recording)
+    paragraphs = ["فقرة مكررة"] * 8000
+    edited = paragraphs[:4000] + ["فقرة جديدة"] + paragraphs[4000:]
+
+    old, new = word_diff("\n".join(paragraphs), "\n".join(edited))
+
+    assert new.count("<ins>") == 1 and "<ins>فقرة جديدة</ins>" in new
+    assert "<del>" not in old and old.count("فقرة مكررة") == 8000
+    assert max(a * b for a, b in given) <= 4000
