@@ -545,7 +545,9 @@ class Article(models.Model):
         was_shown = getattr(self, "_loaded_live_or_scheduled", True)
         may_leave = self.pk is not None and (self.is_live_or_scheduled or was_shown)
         with transaction.atomic():
-            on_site = self.editions_on_site() if may_leave else set()
+            # Locked: a translation saved by someone else between this read and this write would otherwise be
+            # overwritten with no withdrawal recorded, though its readers saw it.
+            on_site = self.editions_on_site(lock=True) if may_leave else set()
             super().save(*args, **kwargs)
             if update_fields is None or any(field.startswith("body") for field in update_fields):
                 # The rows follow the body, so a photo in use cannot be deleted and the library knows where
@@ -579,13 +581,20 @@ class Article(models.Model):
         """On the site, or due to appear there at its publication time (Article.objects.live_or_scheduled())."""
         return self.status in self.TIMED and self.deleted_at is None
 
-    def editions_on_site(self):
-        """The editions readers can read this story in now, as the database holds it (for_readers() of each)."""
-        found = Article.objects.published().filter(pk=self.pk).aggregate(**{
-            code: models.Count("pk", filter=None if code == settings.LANGUAGE_CODE else translated_into(code))
-            for code, _name in settings.LANGUAGES
-        })
-        return {code for code, stories in found.items() if stories}
+    def editions_on_site(self, *, lock=False):
+        """The editions readers can read this story in now, as the database holds it (for_readers() of each).
+        With ``lock``, the row stays locked until the transaction ends, so no other save changes them meanwhile."""
+        readers_see = Article.objects.published().filter(pk=self.pk)
+        if lock:
+            readers_see = readers_see.select_for_update()
+        translations = {
+            code: models.ExpressionWrapper(translated_into(code), output_field=models.BooleanField())
+            for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+        }
+        row = readers_see.values("pk", **translations).first()
+        if row is None:
+            return set()
+        return {settings.LANGUAGE_CODE} | {code for code in translations if row[code]}
 
     def _record_editions_left(self, before):
         """A save that takes a story off an edition its readers saw, whichever screen or script made it (unpublished,

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from reversion.models import Version
@@ -15,6 +16,7 @@ from articles.history import article_restore, revision
 from articles.models import Article, Photo
 from articles.ninjs import PAGE_SIZE
 from articles.renditions import ensure_renditions
+from tests.concurrency import run_at_once
 from tests.test_admin_flow import admin_form_data, change_url, logged_in_editor
 
 from .factories import image_upload, make_article, make_editor, make_person, make_photo, make_section
@@ -685,3 +687,25 @@ def test_a_story_off_the_site_whose_translation_is_then_removed_stays_canceled_i
     # Who took it off each edition is on record.
     left = AuditEntry.objects.filter(action=AuditEntry.Action.WITHDRAWN, target_id=str(story.pk))
     assert sorted((entry.detail, entry.actor) for entry in left) == [("ar", editor), ("en", editor)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_a_save_reads_the_editions_a_story_is_in_no_other_save_can_change_them(settings):
+    # Otherwise a translation saved by someone else between the read and the write would be overwritten by an
+    # older copy with no withdrawal recorded, though English readers saw it. (SQLite runs one writer at a time.)
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: its writers take turns")
+    [story] = many_stories(1, settings)
+
+    def translate_meanwhile():
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            Article.objects.filter(pk=story.pk).update(headline_en="Ceasefire", body_en="<p>Text.</p>")
+
+    with transaction.atomic():
+        assert story.editions_on_site(lock=True) == {"ar"}
+        _results, errors = run_at_once(translate_meanwhile, times=1)
+
+    assert len(errors) == 1 and isinstance(errors[0], OperationalError)
+    assert not Article.objects.in_edition("en").filter(pk=story.pk).exists()
