@@ -236,14 +236,22 @@ def byline_people(article):
     return list(ArticleAuthor.objects.filter(article=article).order_by("order", "pk").values_list("person", flat=True))
 
 
-@pytest.mark.django_db
-def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_not_a_403(client):
+def published_while_a_writer_types(client, body):
+    """A writer's draft in review, open in their form with ``body`` typed, published by an editor meanwhile."""
     writer, writer_user = logged_in(type(client), "writer")
-    editor, editor_user = logged_in(type(client))
+    _editor, editor_user = logged_in(type(client))
     article = make_article("خبر قيد المراجعة", created_by=writer_user, status=Article.Status.IN_REVIEW)
     url = change_url(article)
-    typed = admin_form_data(writer, url, body_ar="<p>فقرة طويلة كتبها المحرر بعناية.</p>")
+    typed = admin_form_data(writer, url, body_ar=body)
     article.publish(by=editor_user)
+    return writer, writer_user, article, url, typed
+
+
+@pytest.mark.django_db
+def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_not_a_403(client):
+    writer, writer_user, article, url, typed = published_while_a_writer_types(
+        client, "<p>فقرة طويلة كتبها المحرر بعناية.</p>"
+    )
     article.refresh_from_db()
     published_body, published_version = article.body_ar, article.version
 
@@ -266,13 +274,10 @@ def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_
 
 @pytest.mark.django_db
 def test_a_refused_text_too_long_to_keep_is_never_said_to_be_kept(client):
-    writer, writer_user = logged_in(type(client), "writer")
-    editor, editor_user = logged_in(type(client))
-    article = make_article("خبر قيد المراجعة", created_by=writer_user, status=Article.Status.IN_REVIEW)
-    url = change_url(article)
     # Over what an autosave keeps (2 MB), under what a form may send (5 MB).
-    typed = admin_form_data(writer, url, body_ar="<p>" + "ع" * 1_100_000 + "</p>")
-    article.publish(by=editor_user)
+    writer, writer_user, article, url, typed = published_while_a_writer_types(
+        client, "<p>" + "ع" * 1_100_000 + "</p>"
+    )
 
     response = writer.post(url, typed)
 
