@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
-# What XML 1.0 cannot carry: the control characters other than tab and the line ends (as Django's feed writer
-# checks them). A headline pasted from a word processor may hold one, a vertical tab for a line break.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 cannot carry: the control characters other than tab and the line ends (a headline pasted from a
+# word processor may hold a vertical tab for a line break), lone surrogates, and U+FFFE and U+FFFF. Django's feed
+# writer refuses the first, and writes the others into a feed no reader can parse.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(value):

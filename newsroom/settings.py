@@ -341,6 +341,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Newsroom")
 
 # Security. Development keeps plain HTTP; production gets secure cookies, HSTS and an HTTPS redirect.
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, refusing a forged key before it reaches the database (newsroom/sessions.py).
+SESSION_ENGINE = "newsroom.sessions"
 # No script of ours reads the CSRF cookie (autosave takes the token from the form, as Django's admin does), so
 # a script injected into a page cannot read it either.
 CSRF_COOKIE_HTTPONLY = True

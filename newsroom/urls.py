@@ -7,7 +7,9 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils import translation
 from django.utils.functional import lazy
+from django.views import defaults
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django.views.static import serve
@@ -50,3 +52,19 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+
+def _in_the_addresses_language(view):
+    """One of Django's own error pages, in the edition of the address asked for. A bad Host header is refused
+    before LocaleMiddleware chooses the language (by the page cache, building its key), and the page came out in
+    whichever language the worker's last request had left active."""
+
+    def answer(request, *args, **kwargs):
+        with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
+            return view(request, *args, **kwargs)
+
+    return answer
+
+
+handler400 = _in_the_addresses_language(defaults.bad_request)
+handler500 = _in_the_addresses_language(defaults.server_error)

@@ -653,3 +653,25 @@ def test_a_date_at_the_ends_of_the_calendar_on_a_librarys_form_is_refused(client
     user.refresh_from_db()
     assert user.date_joined.year not in (1, 9999)
     assert client.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["\x00abcdefghijk", "abc\x00defghijklmnop", "../../etc/passwd"])
+def test_a_forged_session_cookie_is_no_session_not_a_server_error(client, cookie):
+    # PostgreSQL refused a lookup holding a NUL: a 500 on every page that reads the session.
+    client.cookies["sessionid"] = cookie
+    for address in ("/admin/login/", "/en/admin/login/", "/accounts/two-factor/"):
+        assert client.get(address).status_code in (200, 302), address
+
+
+@pytest.mark.django_db
+def test_the_400_page_for_a_forged_host_speaks_the_language_of_the_address(client, settings):
+    # The page cache (on, as in production) refuses the Host header before the language is chosen: the page came
+    # out in whichever language the worker's last request had left active.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    assert client.get("/en/").status_code == 200
+    arabic = client.get("/", HTTP_HOST="evil.example")
+    assert arabic.status_code == 400 and "لا يمكن تلبية هذا الطلب" in arabic.content.decode()
+    assert client.get("/").status_code == 200
+    english = client.get("/en/", HTTP_HOST="evil.example")
+    assert english.status_code == 400 and "This request cannot be answered" in english.content.decode()
