@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# A story leaving readers: a partner taking stories through the ninjs feed must take it down too. "withdrawn" is a
-# save that takes it off one edition while it stays published (its time moved into the future, its translation
-# removed); its detail is the edition's language code.
+# A story leaving readers: a partner taking stories through the ninjs feed must take it down too. "withdrawn" is
+# written by any save that takes it off an edition its readers saw (Article._record_editions_left()); its detail
+# is the edition's language code.
 WITHDRAWALS = ["unpublished", "trashed", "withdrawn"]
 
 

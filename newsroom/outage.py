@@ -100,11 +100,15 @@ def log_outage(request, exception):
     logger.warning("Database unreachable, answered 503: %s %s", request.method, request.path, exc_info=exception)
 
 
+def language_of_address(request):
+    """The edition the address asks for, for a page answered before LocaleMiddleware has chosen the language."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def outage_response(request):
     """The 503 page, in the language of the address. Rendered without the request: no context processor may
     touch the session or the user, which would need the database that is not there."""
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(language_of_address(request)):
         content = render_to_string("503.html")
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 from django.views.static import serve
 
 from articles import accounts, ninjs, roles, sitemaps
+from newsroom.outage import language_of_address
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -60,7 +61,7 @@ def _in_the_addresses_language(view):
     whichever language the worker's last request had left active."""
 
     def answer(request, *args, **kwargs):
-        with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
+        with translation.override(language_of_address(request)):
             return view(request, *args, **kwargs)
 
     return answer
