@@ -542,8 +542,11 @@ class Article(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version", *(f"text_changed_at_{c}" for c in current)}
         # Only a story published or scheduled, now or as loaded, can leave an edition: a draft's save asks nothing.
+        # Nor does a save of the status alone that keeps it published or scheduled (publish_due's flip):
+        # published() treats the two alike, so such a save changes no edition.
         was_shown = getattr(self, "_loaded_live_or_scheduled", True)
-        may_leave = self.pk is not None and (self.is_live_or_scheduled or was_shown)
+        stays_timed = update_fields is not None and {*update_fields} <= {"status"} and self.status in self.TIMED
+        may_leave = self.pk is not None and (self.is_live_or_scheduled or was_shown) and not stays_timed
         with transaction.atomic():
             # Locked: a translation saved by someone else between this read and this write would otherwise be
             # overwritten with no withdrawal recorded, though its readers saw it.

@@ -614,6 +614,19 @@ def test_a_save_readers_could_not_see_cancels_nothing(client, settings):
     assert [item["uri"] for item in english["items"]] == [f"http://testserver/en/article/{live.pk}/"]
 
 
+def test_a_status_written_alone_that_takes_a_story_off_is_canceled(client, settings):
+    # publish_due writes the status alone and skips the edition check; a script doing the same to take a story
+    # off the site must not skip it.
+    [story] = many_stories(1, settings, headline_en="Ceasefire", body_en="<p>Text.</p>")
+    before = timezone.now()
+
+    story = Article.objects.get(pk=story.pk)
+    story.status = Article.Status.DRAFT
+    story.save(update_fields=["status"])
+
+    assert feed_states(client, "ar", before) == feed_states(client, "en", before) == [(story.pk, "canceled")]
+
+
 @pytest.mark.parametrize("how", ["body removed", "loaded as a card", "loaded with only its text", "came due meanwhile"])
 def test_a_translation_removed_however_the_story_was_loaded_is_canceled(client, settings, how):
     [story] = many_stories(1, settings, headline_en="Ceasefire", body_en="<p>Text.</p>")
