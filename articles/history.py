@@ -665,6 +665,7 @@ class VersionCheckedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        self.version_missing = False
         self.fields[OPENED_VERSION] = forms.IntegerField(
             required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
         )
@@ -706,6 +707,7 @@ class VersionCheckedFormMixin:
             ))
             self.data = self.data.copy()
             self.data[self.add_prefix(OPENED_VERSION)] = str(self.instance.version)
+            self.version_missing = True
             return cleaned
         # self.instance is the row as the admin loaded it for this save: locked until the save commits.
         if self.instance.pk and opened != self.instance.version:
@@ -966,9 +968,10 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         """A refused save comes back with bylines that can be saved again (see bylines_after_conflict)."""
         form = getattr(context.get("adminform"), "form", None)
         conflict = getattr(form, "conflict", None)
-        if not conflict or obj is None or obj.pk is None:
+        # A form that did not say its version is refused too, and no one knows what its bylines were opened as.
+        if not (conflict or getattr(form, "version_missing", False)) or obj is None or obj.pk is None:
             return
-        opened = (conflict["opened_state"] or {}).get("authors")
+        opened = ((conflict or {}).get("opened_state") or {}).get("authors")
         admin_formsets = context.get("inline_admin_formsets") or []
         for index, admin_formset in enumerate(admin_formsets):
             formset, inline = admin_formset.formset, admin_formset.opts
@@ -977,7 +980,7 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
             data, untouched = bylines_after_conflict(formset.data, formset.prefix, obj, opened)
             kwargs = {**self.get_formset_kwargs(request, obj, inline, formset.prefix), "data": data}
             admin_formsets[index] = self.get_inline_formsets(request, [type(formset)(**kwargs)], [inline], obj)[0]
-            for row in conflict["changes"] or []:
+            for row in (conflict or {}).get("changes") or []:
                 if row["name"] == "authors":
                     row["in_form"] = "theirs" if untouched else "yours"
             context["errors"] = helpers.AdminErrorList(form, [each.formset for each in admin_formsets])

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from articles.audit import AuditEntry
 from articles.models import Article
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_person, make_user
 from tests.test_admin_flow import admin_form_data
+from tests.test_edit_conflicts import form_on_page
 
 
 def change_url(article):
@@ -139,3 +140,24 @@ def test_an_untouched_body_reserialised_by_the_editor_is_not_recorded_as_changed
     comment = Version.objects.get_for_object(article).first().revision.get_comment()
     assert "Headline" in comment or "العنوان" in comment
     assert "Body" not in comment and "النص" not in comment
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_version_comes_back_saveable_after_a_byline_was_deleted_meanwhile():
+    kept, dropped = make_person("باق"), make_person("محذوف")
+    article = make_article("عنوان", authors=[kept, dropped])
+    reem, samer = editor_client(), editor_client()
+    reem_form = admin_form_data(reem, change_url(article), **{"articleauthor_set-1-DELETE": "on"})
+    samer_form = admin_form_data(samer, change_url(article), summary_ar="ملخص سامر")
+    samer_form.pop("opened_version")
+    assert reem.post(change_url(article), reem_form).status_code == 302
+
+    refused = samer.post(change_url(article), samer_form)
+    assert refused.status_code == 200
+
+    # Saved again as the page came back: the deleted row's id is gone from it, so no hidden error blocks the save.
+    # What the form showed is what is saved: no one knows what it was opened with, so its bylines are as typed.
+    assert samer.post(change_url(article), form_on_page(refused)).status_code == 302
+    article.refresh_from_db()
+    assert article.summary_ar == "ملخص سامر"
+    assert list(article.articleauthor_set.order_by("order").values_list("person", flat=True)) == [kept.pk, dropped.pk]
