@@ -1,8 +1,6 @@
 """The user list as administrators see it: invite a contributor, deactivate and reactivate accounts, roles and
 two-factor shown at a glance, every account change in the audit log. The admin login form lives here too."""
 
-import re
-
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -14,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import accounts
 from .audit import AuditEntry
+from .history import person_name
+from .models import AuthenticatorApp
 
 User = get_user_model()
 
@@ -30,24 +29,60 @@ admin.site.unregister(User)
 admin.site.unregister(TOTPDevice)
 
 
-def hexadecimal(value):
-    if not re.fullmatch(r"(?:[0-9a-fA-F]{2})+", value or ""):
-        raise ValidationError(_("Write the key in hexadecimal: digits and the letters a to f, two for each byte."))
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    """Who has set up two-factor login, and removing the app of a lost or replaced phone: its owner then sets up a
+    new one (at their next login, where their role requires it). Never the secret key or its QR code, which would
+    let whoever saw them make the owner's codes; django-otp's own screen showed both, in English, and let an
+    administrator add or edit anyone's device."""
 
+    list_display = ["account", "device_name", "set_up", "created", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    fields = readonly_fields = ["account", "device_name", "set_up", "created", "last_used"]
+    ordering = ["user__username", "pk"]
 
-@admin.register(TOTPDevice)
-class NewsroomTOTPDeviceAdmin(TOTPDeviceAdmin):
-    """django-otp's device screen, which accepted a time step of 0 seconds (every login on that device divided by
-    zero) and refused a key that is not hexadecimal in English only."""
+    def has_add_permission(self, request):
+        return False
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "step":
-            kwargs["min_value"] = 1
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "key":
-            # Checked by the form first, so the model's own English message is never reached.
-            formfield.validators = [*formfield.validators, hexadecimal]
-        return formfield
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("account"), ordering="user__username")
+    def account(self, device):
+        return person_name(device.user)
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, device):
+        return device.name
+
+    @admin.display(description=_("set up"), boolean=True, ordering="confirmed")
+    def set_up(self, device):
+        return device.confirmed
+
+    @admin.display(description=_("added"), ordering="created_at")
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, device):
+        return device.last_used_at
+
+    def delete_model(self, request, obj):
+        self._record_removal(obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            self._record_removal(device, by=request.user)
+        super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _record_removal(device, *, by):
+        AuditEntry.record(
+            AuditEntry.Action.ACCOUNT_CHANGED, device.user, actor=by,
+            detail=gettext("authenticator app «%(name)s» removed") % {"name": device.name},
+        )
 
 
 @admin.register(User)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -1029,3 +1030,15 @@ class OldAddress(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class AuthenticatorApp(TOTPDevice):
+    """A contributor's two-factor device (django-otp's TOTPDevice) under the newsroom's own names, for the screen
+    where administrators see who has set one up and remove a lost phone's (articles/admin_accounts.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+        # Only its owner sets one up (accounts.two_factor_setup): an administrator may look, and remove.
+        default_permissions = ("view", "delete")

@@ -74,15 +74,14 @@ ROLES = {
     ROLE_ADMINISTRATOR: {
         "group": "مدير",
         "permissions": {
-            # Everything the newsroom has, the audit log and the trash included, plus accounts, login
-            # throttling records and two-factor devices.
+            # Everything the newsroom has, the audit log, the trash and two-factor devices included, plus
+            # accounts and login throttling records.
             "articles": ALL,
             "auth": [
                 "add_user", "change_user", "delete_user", "view_user",
                 "add_group", "change_group", "delete_group", "view_group",
             ],
             "axes": ALL,
-            "otp_totp": ALL,
         },
     },
 }

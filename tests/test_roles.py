@@ -106,9 +106,6 @@ EXTRA_PAGES = {
     # Accounts: inviting is adding a user; setting a password is changing one (empty POSTs: the form again).
     "auth_user_invite": Extra(get=(perm("auth.add_user"), 200), post=(perm("auth.add_user"), 200)),
     "auth_user_password_change": Extra(get=(perm("auth.change_user"), 200), post=(perm("auth.change_user"), 200)),
-    # Two-factor devices: their secret (config page, QR code) only to who may see the devices.
-    "otp_totp_totpdevice_config": Extra(get=(model_perm("view", "change"), 200)),
-    "otp_totp_totpdevice_qrcode": Extra(get=(model_perm("view", "change"), 200)),
 }
 
 

@@ -207,35 +207,61 @@ def test_a_code_typed_in_arabic_indic_digits_works(client):
     assert login(Client(), "dina", otp_token=arabic).status_code == 302
 
 
-def test_a_device_with_a_time_step_of_zero_cannot_be_saved_nor_break_the_login(client):
-    administrator = make_user(ROLE_ADMINISTRATOR, username="boss", is_superuser=True)
+def test_a_device_with_a_time_step_of_zero_refuses_codes_instead_of_breaking_the_login():
+    # Saved by a script or an older version: django-otp would divide by its step at every login.
     user = make_user(ROLE_EDITOR, username="dina")
-    client.force_login(administrator)
-
-    response = client.post("/admin/otp_totp/totpdevice/add/", {
-        "user": user.pk, "name": "phone", "confirmed": "on", "key": "3132333435363738393031323334353637383930",
-        "step": "0", "t0": "0", "digits": "6", "tolerance": "1", "drift": "0",
-    })
-
-    assert response.status_code == 200
-    assert "step" in response.context["adminform"].form.errors
-    assert not TOTPDevice.objects.exists()
-    # One saved before this check (by a script, or an older version) refuses codes instead of failing.
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True, step=0)
+
     assert login(Client(), "dina", otp_token="123456").status_code == 200
 
 
-def test_a_device_key_that_is_not_hexadecimal_is_refused_in_arabic(client):
-    client.force_login(make_user(ROLE_ADMINISTRATOR, username="boss", is_superuser=True))
-    user = make_user(ROLE_EDITOR, username="dina")
+def devices_page(client):
+    return client.get(reverse("admin:articles_authenticatorapp_changelist"))
 
-    response = client.post("/admin/otp_totp/totpdevice/add/", {
-        "user": user.pk, "name": "phone", "key": "zz", "step": "30", "t0": "0", "digits": "6", "tolerance": "1",
-        "drift": "0",
-    })
 
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["key"] == [
-        "اكتب المفتاح بالنظام الست عشري: أرقامًا وأحرفًا من a إلى f، حرفين لكل بايت."
-    ]
-    assert not TOTPDevice.objects.exists()
+def test_administrators_see_who_uses_two_factor_in_arabic_and_never_the_secret(client):
+    dina = make_user(ROLE_EDITOR, username="dina", first_name="دينا", last_name="الحسن")
+    client.force_login(dina)
+    device = turn_on(client, dina)
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="boss"))
+
+    listing = devices_page(client)
+    detail = client.get(reverse("admin:articles_authenticatorapp_change", args=[device.pk]))
+
+    assert listing.status_code == detail.status_code == 200
+    assert "دينا الحسن" in listing.text and "تطبيق المصادقة" in listing.text
+    for page in (listing.text, detail.text):
+        # Whoever reads the key, in any of its spellings, or scans its QR code makes the owner's codes.
+        assert device.key not in page and b32encode(device.bin_key).decode() not in page
+        assert "otpauth" not in page and "qrcode" not in page
+        # django-otp's own labels, which it never gives to gettext.
+        assert "TOTP" not in page and "Throttling" not in page and "Tolerance" not in page
+    # Only its owner sets an app up, and nobody edits one.
+    assert client.get("/admin/articles/authenticatorapp/add/").status_code == 403
+    assert client.post(
+        reverse("admin:articles_authenticatorapp_change", args=[device.pk]), {"name": "x", "confirmed": ""},
+    ).status_code == 403
+    device.refresh_from_db()
+    assert (device.name, device.confirmed) != ("x", False)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_removing_a_lost_phones_app_is_recorded_and_its_owner_sets_up_a_new_one(client, settings):
+    settings.NEWSROOM_REQUIRE_2FA_FOR = [ROLE_EDITOR]
+    dina = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(dina)
+    device = turn_on(client, dina)
+    boss = make_user(ROLE_ADMINISTRATOR, username="boss")
+    client.force_login(boss)
+
+    removed = client.post(reverse("admin:articles_authenticatorapp_delete", args=[device.pk]), {"post": "yes"})
+
+    assert removed.status_code == 302
+    assert not TOTPDevice.objects.filter(user=dina).exists()
+    entry = AuditEntry.objects.get(action="account_changed", target_id=str(dina.pk), actor=boss)
+    assert device.name in entry.detail
+    # Her password alone lets her in again, straight to setting up the app on her new phone.
+    browser = Client()
+    assert login(browser, "dina").status_code == 302
+    response = browser.get("/admin/")
+    assert response.status_code == 302 and response.url.startswith(SETUP)
