@@ -87,7 +87,8 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
     ]
     autocomplete_fields = ["credit_person"]
     readonly_fields = [
-        "focal_point_picker", "file_metadata", "usage", "width", "height", "uploaded_by", "uploaded_at",
+        "focal_point_picker", "file_metadata", "usage", "usage_on_site", "width", "height", "uploaded_by",
+        "uploaded_at",
     ]
     fieldsets = [
         (None, {"fields": ["image", "focal_point_picker", "focal_x", "focal_y"]}),
@@ -104,13 +105,23 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
 
     # Nothing to point at, read or list before the file is uploaded.
     change_only_fields = [
-        "focal_point_picker", "focal_x", "focal_y", "file_metadata", "usage",
+        "focal_point_picker", "focal_x", "focal_y", "file_metadata", "usage", "usage_on_site",
         "width", "height", "uploaded_by", "uploaded_at",
     ]
+
+    def has_change_permission(self, request, obj=None):
+        # A photo readers see opens read-only for a writer, and its history offers no restore (Photo.may_change).
+        return super().has_change_permission(request, obj) and (obj is None or obj.may_change(request.user))
 
     def get_fieldsets(self, request, obj=None):
         # Filtered rather than declared twice: modeltranslation has already split the translated fields.
         fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.has_perm("articles.view_article"):
+            # The photo desk does not read the newsroom's drafts: it sees where readers see the photo.
+            fieldsets = [
+                (title, {**options, "fields": ["usage_on_site" if f == "usage" else f for f in options["fields"]]})
+                for title, options in fieldsets
+            ]
         if obj is not None:
             return fieldsets
         fieldsets = [
@@ -155,6 +166,10 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
     def usage(self, photo):
         return photo_admin.usage_panel(photo)
 
+    @admin.display(description=_("used in"))
+    def usage_on_site(self, photo):
+        return photo_admin.usage_panel(photo, readers_only=True)
+
     def save_model(self, request, obj, form, change):
         # A new file was filled in and written by the form (PhotoAdminForm._post_clean, the storage rule of
         # intake.store_photo_file); saving only writes the row.
@@ -193,7 +208,8 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
         if protected:
             # Name the articles (an inline use would otherwise read "photo in the body: <this photo>"). Nothing
             # is deleted along with a photo in use, so Django's request for delete rights on them is moot.
-            protected = photo_admin.articles_using(objs) or protected
+            readers_only = not request.user.has_perm("articles.view_article")
+            protected = photo_admin.articles_using(objs, readers_only=readers_only) or protected
             perms_needed = set()
         return deleted, model_count, perms_needed, protected
 
@@ -251,6 +267,22 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
             self.initial.setdefault("lead_photo_credit", photo.credit_ar)
             self.initial.setdefault("lead_photo_alt_text", photo.alt_text_ar)
 
+    # Who is saving; set by ArticleAdmin.get_form, for the lead photo's rule.
+    editing_user = None
+
+    def lead_photo_changes(self):
+        """{form field: (photo field, value)} of what this save writes onto the lead photo: only what was changed,
+        and a blank field next to a newly chosen photo means "not typed", never "erase this photo's credit"."""
+        changes = {}
+        for form_field, photo_field in [
+            ("lead_photo_credit", f"credit_{settings.LANGUAGE_CODE}"),
+            ("lead_photo_alt_text", f"alt_text_{settings.LANGUAGE_CODE}"),
+        ]:
+            value = (self.cleaned_data.get(form_field) or "").strip()
+            if form_field in self.changed_data and (value or "lead_photo" not in self.changed_data):
+                changes[form_field] = (photo_field, value)
+        return changes
+
     @cached_property
     def changed_data(self):
         # The editor re-serialises a body it was only shown; compared after the cleaning every save applies, an
@@ -280,6 +312,14 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                     self.add_error("lead_photo", _("A published article needs a lead photo."))
             if "published_at" in cleaned and not cleaned.get("published_at"):
                 self.add_error("published_at", _("A published article needs a publication time."))
+        photo = cleaned.get("lead_photo")
+        changes = self.lead_photo_changes() if photo else {}
+        if changes and self.editing_user is not None and not photo.may_change(self.editing_user):
+            for form_field in changes:
+                self.add_error(form_field, _(
+                    "Readers already see this photo in a published story or on a person's page: only the photo "
+                    "desk or an editor may change it."
+                ))
         return cleaned
 
 
@@ -354,6 +394,10 @@ class ArticleAdmin(
     def bylines(self, article):
         return "، ".join(person.name for person in article.authors.all())
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"editing_user": request.user})
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -363,23 +407,12 @@ class ArticleAdmin(
 
     @staticmethod
     def _save_lead_photo_fields(photo, form):
-        """Write the credit and alt text typed here onto the photo, and only what the editor changed.
-
-        A blank field next to a newly chosen photo means "not typed", never "erase this photo's credit".
-        """
-        if not photo:
-            return
-        changed = []
-        for form_field, photo_field in [
-            ("lead_photo_credit", f"credit_{settings.LANGUAGE_CODE}"),
-            ("lead_photo_alt_text", f"alt_text_{settings.LANGUAGE_CODE}"),
-        ]:
-            value = form.cleaned_data.get(form_field, "").strip()
-            if form_field in form.changed_data and (value or "lead_photo" not in form.changed_data):
-                setattr(photo, photo_field, value)
-                changed.append(photo_field)
-        if changed:
-            photo.save(update_fields=changed)
+        """Write the credit and alt text typed here onto the photo (the form has checked who may)."""
+        changes = form.lead_photo_changes() if photo else {}
+        for photo_field, value in changes.values():
+            setattr(photo, photo_field, value)
+        if changes:
+            photo.save(update_fields=[photo_field for photo_field, _value in changes.values()])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

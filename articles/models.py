@@ -165,9 +165,24 @@ class Photo(models.Model):
                 condition=Q(focal_x__lte=100, focal_y__lte=100), name="photo_focal_point_in_image"
             )
         ]
+        permissions = [("change_photo_on_site", _("Can change photos readers see"))]
 
     def __str__(self):
         return (self.caption or "")[:60] or self.image.name
+
+    def is_on_site(self):
+        """Whether readers see it, or will without anyone acting: the lead or in the body of a published or
+        scheduled story, or a person's portrait."""
+        on_site = Article.objects.live_or_scheduled()
+        uses = Q(lead_of__in=on_site) | Q(inline_in__in=on_site) | Exists(Person.objects.filter(photo=OuterRef("pk")))
+        return Photo.objects.filter(uses, pk=self.pk).exists()
+
+    def may_change(self, user):
+        """Anyone who may change photos may change this one until readers see it; from then on only the photo desk
+        and editors, since a writer's new image, caption or credit would reach a published story no editor saw."""
+        return user.has_perm("articles.change_photo") and (
+            user.has_perm("articles.change_photo_on_site") or not self.is_on_site()
+        )
 
     @property
     def credit_line(self):

@@ -173,16 +173,24 @@ def _link_list(items):
     return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>{}</li>', items))
 
 
-def usage_panel(photo):
-    """Every article that shows this photo, and every person whose portrait it is, with admin links."""
+def usage_panel(photo, *, readers_only=False):
+    """Every article that shows this photo, and every person whose portrait it is, with admin links.
+
+    ``readers_only``, for those who may not read the newsroom's articles (the photo desk): only the stories readers
+    can read, linked on the site, and how many others use it, since a draft's headline is not theirs to see.
+    """
     if not photo or not photo.pk:
         return "—"
+    unseen = []
 
     def articles(queryset):
-        return [
-            (change_url(article), article.headline, format_html(" ({})", article.get_status_display()))
-            for article in queryset.order_by("-pk")
-        ]
+        queryset = queryset.order_by("-pk")
+        if readers_only:
+            on_site = Article.objects.published()
+            unseen.extend(queryset.exclude(pk__in=on_site).values_list("pk", flat=True))
+            return [(article.get_absolute_url(), article.headline, "") for article in queryset.filter(pk__in=on_site)]
+        return [(change_url(article), article.headline, format_html(" ({})", article.get_status_display()))
+                for article in queryset]
 
     people = Person.objects.filter(photo=photo)
     groups = [
@@ -190,25 +198,38 @@ def usage_panel(photo):
         (_("In the body of"), articles(photo.inline_in.all())),
         (_("Portrait of"), [(change_url(person), person.name, "") for person in people]),
     ]
-    groups = [(title, items) for title, items in groups if items]
+    groups = [(title, _link_list(items)) for title, items in groups if items]
+    hidden = len(set(unseen))
+    if hidden:
+        count = ngettext("%(count)d article", "%(count)d articles", hidden) % {"count": hidden}
+        groups.append((_("Not published yet"), format_html("<p>{}</p>", count)))
     if not groups:
         return _("Not used in any article, nor as a portrait.")
-    return format_html_join(
-        "", '<div class="photo-usage"><h4>{}</h4>{}</div>', ((title, _link_list(items)) for title, items in groups)
-    )
+    return format_html_join("", '<div class="photo-usage"><h4>{}</h4>{}</div>', groups)
 
 
-def articles_using(photos):
-    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its admin link."""
+def articles_using(photos, *, readers_only=False):
+    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its admin link.
+    ``readers_only``: as in usage_panel, the stories readers can read by name, the others counted."""
     ids = [photo.pk for photo in photos]
     using = Article.objects.filter(Q(lead_photo__in=ids) | Q(inline_photos__in=ids)).distinct().order_by("-pk")
     portraits = Person.objects.filter(photo__in=ids)
-    return [
+    unseen = []
+    if readers_only:
+        on_site = Article.objects.published()
+        unseen = list(using.exclude(pk__in=on_site).values_list("pk", flat=True))
+        using = using.filter(pk__in=on_site)
+    named = [
         format_html(
-            '{}: <a href="{}">{}</a>', capfirst(Article._meta.verbose_name), change_url(article), article.headline,
+            '{}: <a href="{}">{}</a>', capfirst(Article._meta.verbose_name),
+            article.get_absolute_url() if readers_only else change_url(article), article.headline,
         )
         for article in using
-    ] + [
+    ]
+    if unseen:
+        named.append(format_html("{}: {}", _("Not published yet"), ngettext(
+            "%(count)d article", "%(count)d articles", len(unseen)) % {"count": len(unseen)}))
+    return named + [
         format_html('{}: <a href="{}">{}</a>', capfirst(_("portrait")), change_url(person), person.name)
         for person in portraits
     ]

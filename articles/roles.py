@@ -35,7 +35,7 @@ ROLES = {
         "group": "مصور",
         "permissions": {
             "articles": [
-                "add_photo", "change_photo", "delete_photo", "view_photo",
+                "add_photo", "change_photo", "delete_photo", "view_photo", "change_photo_on_site",
                 # To credit a photographer and see where the library's photos are used.
                 "view_person", "view_section",
             ],
@@ -51,6 +51,7 @@ ROLES = {
                 "view_section", "view_person",
                 # Writers tag their stories, and attach and caption photos.
                 "add_tag", "view_tag",
+                # Not a photo readers already see (Photo.may_change): that is for the photo desk and editors.
                 "add_photo", "change_photo", "view_photo",
             ],
         },
@@ -66,7 +67,7 @@ ROLES = {
                 "add_section", "change_section", "delete_section", "view_section",
                 "add_person", "change_person", "delete_person", "view_person",
                 "add_tag", "change_tag", "delete_tag", "view_tag",
-                "add_photo", "change_photo", "delete_photo", "view_photo",
+                "add_photo", "change_photo", "delete_photo", "view_photo", "change_photo_on_site",
                 "add_supportappeal", "change_supportappeal", "delete_supportappeal", "view_supportappeal",
             ],
         },

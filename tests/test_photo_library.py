@@ -13,11 +13,13 @@ from django.contrib.auth.models import Permission
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import page_cache
 from articles.models import Article, InlinePhoto, Photo
 from articles.renditions import ensure_renditions, thumbnail_url
-from tests.factories import make_article, make_editor, make_person, make_photo
+from articles.roles import ROLE_WRITER
+from tests.factories import make_article, make_editor, make_person, make_photo, make_user
 from tests.test_admin_flow import admin_form_data
 
 CHANGELIST = "/admin/articles/photo/"
@@ -353,7 +355,9 @@ def test_deleting_a_photo_in_use_is_refused_even_without_the_right_to_delete_art
     response = client.post(delete_url(photo), {"post": "yes"})
 
     assert response.status_code == 200
-    assert reverse("admin:articles_article_change", args=[article.pk]) in response.content.decode()
+    # Refused, with the draft counted rather than named: who may not read articles does not read its headline.
+    assert "1 " in response.text and article.headline_ar not in response.text
+    assert reverse("admin:articles_article_change", args=[article.pk]) not in response.text
     assert Photo.objects.filter(pk=photo.pk).exists()
 
 
@@ -463,3 +467,96 @@ def test_article_using_photo_keeps_it_after_refused_delete(editor_client):
     editor_client.post(delete_url(photo), {"post": "yes"})
 
     assert Article.objects.get(pk=article.pk).lead_photo == photo
+
+
+# Who may change a photo readers see
+
+
+def photo_form(client, photo, **changes):
+    return admin_form_data(client, change_url(photo), **changes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("use", ["lead of a published story", "in the body of a scheduled story", "a portrait"])
+def test_a_writer_cannot_change_a_photo_readers_see(client, use):
+    photo = make_photo(caption="جنازة في درعا", is_sensitive=True)
+    if use == "lead of a published story":
+        make_article(published=True, lead_photo=photo)
+    elif use == "in the body of a scheduled story":
+        story = make_article(lead_photo=None)
+        used_inline(photo, story)
+        Article.objects.filter(pk=story.pk).update(
+            status=Article.Status.SCHEDULED, published_at=timezone.now() + timezone.timedelta(hours=2)
+        )
+    else:
+        make_person("مراسل", photo=photo)
+    editor = make_editor()
+    client.force_login(editor)
+    form = photo_form(client, photo, caption_ar="صورة أخرى", is_sensitive="")
+    client.force_login(make_user(ROLE_WRITER))
+
+    page = client.get(change_url(photo))
+    refused = client.post(change_url(photo), form)
+
+    assert page.status_code == 200 and 'name="_save"' not in page.text  # read-only
+    assert refused.status_code == 403
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.is_sensitive) == ("جنازة في درعا", True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["writer", "photographer", "editor"])
+def test_who_may_change_a_photo_depends_on_whether_readers_see_it(client, role):
+    unused, on_site = make_photo(), make_photo()
+    make_article(published=True, lead_photo=on_site)
+    client.force_login(make_editor())
+    forms = {photo: photo_form(client, photo, caption_ar="تعليق مصحح") for photo in (unused, on_site)}
+    client.force_login(make_user(role))
+
+    answers = {photo: client.post(change_url(photo), form).status_code for photo, form in forms.items()}
+
+    assert answers[unused] == 302
+    assert answers[on_site] == (403 if role == "writer" else 302)
+
+
+@pytest.mark.django_db
+def test_a_writer_typing_a_credit_for_a_photo_readers_see_gets_an_error_and_changes_nothing(client):
+    shared, fresh = make_photo(credit="عدسة سامر"), make_photo(credit="")
+    make_article(published=True, lead_photo=shared)
+    writer = make_user(ROLE_WRITER)
+    client.force_login(writer)
+    mine = make_article("مسودتي", lead_photo=shared, created_by=writer)
+    url = reverse("admin:articles_article_change", args=[mine.pk])
+
+    refused = client.post(url, admin_form_data(client, url, lead_photo_credit="مصدر مجهول"))
+
+    assert refused.status_code == 200
+    assert "lead_photo_credit" in refused.context["adminform"].form.errors
+    shared.refresh_from_db()
+    assert shared.credit_ar == "عدسة سامر"
+    # A photo no reader sees yet takes the credit typed beside the story.
+    Article.objects.filter(pk=mine.pk).update(lead_photo=fresh)
+    assert client.post(url, admin_form_data(client, url, lead_photo_credit="عدسة الكاتب")).status_code == 302
+    fresh.refresh_from_db()
+    assert fresh.credit_ar == "عدسة الكاتب"
+
+
+@pytest.mark.django_db
+def test_the_photo_desk_sees_where_readers_see_a_photo_but_no_drafts_headline(client):
+    photo = make_photo()
+    live = make_article("خبر منشور عن الحصار", published=True, lead_photo=photo)
+    used_inline(photo, make_article("عنوان سري لمسودة", lead_photo=None))
+    photographer = make_user("photographer")
+    client.force_login(photographer)
+
+    page = client.get(change_url(photo)).text
+    refusal = client.post(delete_url(photo), {"post": "yes"})
+
+    for shown in (page, refusal.text):
+        assert "خبر منشور عن الحصار" in shown and live.get_absolute_url() in shown
+        assert "عنوان سري لمسودة" not in shown
+    assert "1 " in page  # one story not published yet, counted
+    Photo.objects.get(pk=photo.pk)  # and not deleted
+    # An editor sees both, with their admin links.
+    client.force_login(make_editor())
+    assert "عنوان سري لمسودة" in client.get(change_url(photo)).text
