@@ -152,7 +152,13 @@ def tag(request, slug):
     readers_see = Article.objects.for_readers()
     topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
     page = paginate(request, readers_see.for_listing().tagged(topic))
-    return render_page(request, "articles/tag.html", {"tag": topic, "page": page})
+    # The other edition's page of this tag exists only where one of its stories is translated; elsewhere the
+    # language link leads to that edition's home rather than to a 404.
+    translations = {
+        code: translate_url(request.path, code) for code, _name in settings.LANGUAGES
+        if code == get_language() or Article.objects.for_readers(code).tagged(topic).exists()
+    }
+    return render_page(request, "articles/tag.html", {"tag": topic, "page": page}, translations)
 
 
 def person(request, slug):

@@ -100,3 +100,18 @@ def test_english_listings_can_read_the_english_editions_own_index(translated, ar
                 cursor.execute(f"EXPLAIN {sql}", params)
                 plan = str(cursor.fetchall())
                 assert "article_newest_en_idx" in plan or "article_section_en_idx" in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_tags_language_link_leads_to_a_page_that_exists(client, translated):
+    make_article("خبر عن الطاقة", published=True, tags=["الطاقة"])
+
+    def english_link(path):
+        html = client.get(path).text
+        return html.split('hreflang="en" lang="en">English</a>')[0].rsplit('href="', 1)[1].split('"')[0]
+
+    shared, arabic_only = english_link("/tag/سوريا/"), english_link("/tag/الطاقة/")
+
+    assert client.get(shared).status_code == 200 and "/tag/" in shared
+    # No story of this tag is translated: the English edition's home, not a 404.
+    assert arabic_only == "/en/" and client.get(arabic_only).status_code == 200
