@@ -328,6 +328,15 @@ def test_arabic_headline_opening_with_latin_keeps_the_page_direction(client, new
 
 
 @pytest.mark.django_db
+def test_a_search_result_opening_with_latin_keeps_the_page_direction(client, newsroom):
+    tree = parse(client.get("/search/?q=إدلب").text)
+    results = [h for h in tree.iter() if h.has_class("search-result__headline") and "COVID-19" in h.text()]
+    assert results
+    for element in [results[0], *results[0].iter()]:
+        assert element.tag != "bdi" and "dir" not in element.attrs
+
+
+@pytest.mark.django_db
 def test_blocks_of_text_in_any_language_take_their_own_direction(client, newsroom):
     bio = [p for p in page(client, "person", "ar", newsroom).iter() if p.has_class("person__bio")]
     assert bio and bio[0].attrs["dir"] == "auto"
