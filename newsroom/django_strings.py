@@ -1,0 +1,34 @@
+"""Django's own words that its Arabic catalogue lacks (newer than its last translation) or gets wrong.
+
+Never imported: this file only shows them to makemessages, so their Arabic lives in locale/ar with ours, and
+LOCALE_PATHS, read before Django's catalogues, puts it on the admin's screens. Each must be Django's msgid to
+the letter; tests/test_locale.py checks that they still translate.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+# Missing: the admin's action button, list filters, search and pagination labels, and its delete screens.
+gettext_noop("Run")
+gettext_noop("- Select an option -")
+gettext_noop("Filter by %(field_name)s")
+gettext_noop("Search %(name)s")
+gettext_noop("Pagination %(name)s")
+gettext_noop("Pagination %(name)s entries")
+gettext_noop("Logout")
+gettext_noop(
+    "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All of the following related items "
+    "will be deleted:"
+)
+gettext_noop(
+    "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the following protected related "
+    "objects:"
+)
+gettext_noop(
+    "Deleting the %(object_name)s “%(escaped_object)s” would result in deleting related objects, but your account "
+    "doesn't have permission to delete the following types of objects:"
+)
+ngettext_lazy("…and %(count)d more object.", "…and %(count)d more objects.", "count")
+gettext_noop("No %s matches the given query.")
+
+# Wrong: Django's Arabic says "was added" for every change saved.
+gettext_noop("The {name} “{obj}” was changed successfully.")
