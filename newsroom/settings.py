@@ -185,6 +185,8 @@ LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Damascus")
 USE_I18N = True
+# Arabic date formats for the admin (Django's name none for a date and time): newsroom/formats/ar/formats.py.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"

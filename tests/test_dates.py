@@ -193,3 +193,33 @@ def test_story_from_before_the_hijri_tables_renders_without_a_hijri_date(client,
 def test_hijri_dates_setting_is_read_from_the_environment():
     assert setting_from_environment({}, "settings.NEWSROOM_HIJRI_DATES") == "False"
     assert setting_from_environment({"NEWSROOM_HIJRI_DATES": "1"}, "settings.NEWSROOM_HIJRI_DATES") == "True"
+
+
+@pytest.mark.django_db
+def test_the_admin_prints_day_month_year_and_a_24_hour_clock_in_arabic(client):
+    from django.utils.formats import date_format
+
+    from tests.factories import make_editor
+
+    evening = datetime.datetime(2026, 11, 30, 20, 16, tzinfo=datetime.UTC)
+    with translation.override("ar"):
+        assert date_format(evening, "SHORT_DATETIME_FORMAT") == "30/11/2026 20:16"
+        assert date_format(evening, "DATETIME_FORMAT") == "30 نوفمبر 2026، 20:16"
+    client.force_login(make_editor())
+    make_article("خبر", published=True, published_at=evening)
+    listing = client.get("/admin/articles/article/").text
+    shown = timezone.localtime(evening)
+    assert f"{shown.day} نوفمبر 2026، {shown:%H:%M}" in listing and " م<" not in listing
+
+
+@pytest.mark.django_db
+def test_an_updated_story_says_when_with_the_date_and_time_apart(client, settings):
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    story = make_article("خبر", published=True, lead_photo=None)
+    story.body_ar = "<p>نص مصحح.</p>"
+    story.text_changed_at_ar = story.published_at + datetime.timedelta(hours=3)
+    story.save()
+
+    html = client.get(story.get_absolute_url()).text
+    updated = html.split('class="story__updated"')[1].split("</p>")[0]
+    assert re.search(r"\d{4}، \d{2}:\d{2}</time>", updated)
