@@ -293,6 +293,12 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
             or clean_body_html(self[name].data or "") != clean_body_html(self[name].initial or "")
         ]
 
+    def clean_published_at(self):
+        # The time inputs stop at the second, so a time left as it was would lose its microseconds at every save:
+        # a change no one made, shown as one in the history and in an edit conflict.
+        typed, kept = self.cleaned_data.get("published_at"), self.instance.published_at
+        return kept if typed and kept and typed == kept.replace(microsecond=0) else typed
+
     def clean_new_tags(self):
         # Writers type the Arabic comma as often as the Latin one.
         names = [name.strip() for name in re.split("[,،]", self.cleaned_data["new_tags"])]

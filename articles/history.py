@@ -4,6 +4,7 @@ django-reversion keeps the revisions: each save through the admin stores the art
 (or a photo's caption, credit and alt text) as one revision, with who saved it and a comment.
 """
 
+import datetime
 import difflib
 import html
 import re
@@ -262,6 +263,9 @@ def _same(item, a, b):
         return sorted(a or []) == sorted(b or [])
     if item.kind in (TEXT, HTML):
         return (a or "") == (b or "")
+    if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
+        # Revisions keep milliseconds, forms and pages the second: a difference below it was never typed nor shown.
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
     return a == b
 
 

@@ -370,3 +370,22 @@ def test_when_both_changed_bylines_the_second_persons_stay_without_the_deleted_r
     assert samer.post(url, form_on_page(response)).status_code == 302
     article.refresh_from_db()
     assert byline_people(article) == [first.pk, third.pk]
+
+
+@pytest.mark.django_db
+def test_a_publication_time_no_one_touched_is_not_listed_as_changed(client):
+    article = make_article("عنوان", published=True)
+    published_at = Article.objects.get(pk=article.pk).published_at
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    url = change_url(article)
+    reem_form = admin_form_data(reem, url, headline_ar="عنوان ريم")
+    samer_form = admin_form_data(samer, url, summary_ar="ملخص سامر")
+    assert reem.post(url, reem_form).status_code == 302
+
+    response = samer.post(url, samer_form)
+
+    # The time inputs stop at the second; the stored time keeps its microseconds through both saves.
+    assert Article.objects.get(pk=article.pk).published_at == published_at
+    changed = [row["name"] for row in response.context["adminform"].form.conflict["changes"]]
+    assert changed == ["headline_ar"]
