@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
@@ -188,7 +189,31 @@ def archive(request, year, month=None, day=None):
         last, label = datetime.date(year, 12, 31), newsroom_number(year)
     page = paginate(request, Article.objects.for_readers().for_listing().published_on_days(start.date(), last))
     hijri = newsroom_hijri_date(start) if day is not None else ""
-    return render_page(request, "articles/archive.html", {"period": label, "period_hijri": hijri, "page": page})
+    context = {"period": label, "period_hijri": hijri, "page": page, **_neighbouring_periods(start.date(), month, day)}
+    return render_page(request, "articles/archive.html", context)
+
+
+def _neighbouring_periods(first, month, day):
+    """The archive's previous and next period of the same length, as {"previous"/"next": (address, label)}: none
+    past today, where nothing is published yet, nor at the ends of the calendar the archive accepts."""
+    if not 2 <= first.year <= 9998:
+        return {}
+    if day is not None:
+        days = (first - datetime.timedelta(days=1), first + datetime.timedelta(days=1))
+        periods = [(date, "archive_day", (date.year, date.month, date.day), newsroom_date(date)) for date in days]
+    elif month is not None:
+        before = (first - datetime.timedelta(days=1)).replace(day=1)
+        after = (first + datetime.timedelta(days=31)).replace(day=1)
+        periods = [(date, "archive_month", (date.year, date.month), newsroom_month(date)) for date in (before, after)]
+    else:
+        years = (first.year - 1, first.year + 1)
+        periods = [(datetime.date(year, 1, 1), "archive_year", (year,), newsroom_number(year)) for year in years]
+    today = timezone.localdate()
+    return {
+        key: (reverse(name, args=args), label)
+        for key, (date, name, args, label) in zip(("previous", "next"), periods, strict=True)
+        if 2 <= date.year <= 9998 and date <= today
+    }
 
 
 def search(request):

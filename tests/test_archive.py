@@ -229,3 +229,28 @@ def test_a_tag_or_writer_with_many_stories_lists_the_same_stories_in_the_same_or
     for url, (sorted_way, walked_way) in pages.items():
         assert sorted_way == walked_way and sorted_way, url
     assert len(pages["/tag/موسم/?page=2"][0]) == 10
+
+
+@pytest.mark.django_db
+def test_an_archive_page_steps_to_the_period_before_and_after_but_never_into_the_future(client):
+    month = client.get("/archive/2024/3/").text
+    assert 'href="/archive/2024/2/" rel="prev"' in month and "شباط 2024" in month
+    assert 'href="/archive/2024/4/" rel="next"' in month and "نيسان 2024" in month
+    new_year = client.get("/archive/2025/1/1/").text
+    assert 'href="/archive/2024/12/31/" rel="prev"' in new_year and 'href="/archive/2025/1/2/" rel="next"' in new_year
+
+    today = timezone.localdate()
+    for url in (f"/archive/{today.year}/", f"/archive/{today.year}/{today.month}/",
+                f"/archive/{today.year}/{today.month}/{today.day}/"):
+        page = client.get(url).text
+        assert 'rel="prev"' in page and 'rel="next"' not in page, url
+
+
+@pytest.mark.django_db
+def test_every_page_leads_to_this_months_archive_and_the_feed(client):
+    today = timezone.localdate()
+    footer = client.get("/").text.split('<footer class="site-footer">')[1]
+    assert f'href="/archive/{today.year}/{today.month}/"' in footer and 'href="/feed/"' in footer
+    english = client.get("/en/").text.split('<footer class="site-footer">')[1]
+    assert f'href="/en/archive/{today.year}/{today.month}/"' in english
+    assert client.get(f"/archive/{today.year}/{today.month}/").status_code == 200
