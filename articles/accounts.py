@@ -334,7 +334,7 @@ def must_use_two_factor(user):
 
 
 class TwoFactorMiddleware:
-    """Keeps staff out of the admin until their login is as strong as it must be.
+    """Keeps staff out of the admin, and every other staff-only page, until their login is as strong as it must be.
 
     Someone obliged by NEWSROOM_REQUIRE_2FA_FOR who has no device is sent to set one up. Someone with a
     confirmed device whose session never gave a code (the device was added after they logged in, say, by an
@@ -349,8 +349,9 @@ class TwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        # The staff preview shows unpublished work, so it is guarded like the admin itself.
-        guarded = match is not None and (match.app_name == "admin" or match.url_name == "article_preview")
+        # The admin, and every staff-only view outside it (NewsroomAdminSite.admin_view marks them: the admin's
+        # "view on site" redirect, the staff preview), so a new one is guarded without anyone remembering it.
+        guarded = match.app_name == "admin" or getattr(view_func, "staff_only", False)
         if not guarded or match.url_name in {"login", "logout", "jsi18n"}:
             return None
         user = request.user

@@ -7,7 +7,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -65,11 +64,10 @@ def render_preview(request, story, address):
 
 
 @private
+@admin.site.admin_view
 def staff_preview(request, pk):
     # The admin's own gates: its login (with two-factor where the site asks for it), then whoever may open
     # this article in the admin may preview it.
-    if not admin.site.has_permission(request):
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     story = get_object_or_404(Article.objects.for_detail(), pk=pk)
     if not admin.site.get_model_admin(Article).has_view_permission(request, story):
         raise PermissionDenied

@@ -149,6 +149,13 @@ class ListScreenGuard:
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+        # Staff-only wherever its address is: articles.accounts.TwoFactorMiddleware guards the views marked so
+        # outside the admin's own URLs (its "view on site" redirect, the staff preview) as it guards the admin.
+        inner.staff_only = True
+        return inner
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ListScreenGuard):  # a subclass of a class already registered has it

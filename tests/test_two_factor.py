@@ -6,6 +6,7 @@ from base64 import b32encode
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.audit import AuditEntry
+from articles.models import Article
 from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER
 from tests.factories import make_article, make_user
 from tests.test_settings import setting_from_environment
@@ -175,6 +177,36 @@ def test_required_roles_must_set_up_two_factor_before_using_the_admin(client, se
     make_user(ROLE_WRITER, username="omar")
     assert login(writer, "omar").status_code == 302
     assert in_admin(writer)
+
+
+def view_on_site(article, prefix=""):
+    """The admin's "view on site" address for an article, which answers with its public address (and slug)."""
+    return f"{prefix}/admin/r/{ContentType.objects.get_for_model(Article).pk}/{article.pk}/"
+
+
+def test_view_on_site_sends_an_editor_without_two_factor_to_set_it_up_not_to_the_draft(client, settings):
+    settings.NEWSROOM_REQUIRE_2FA_FOR = [ROLE_EDITOR]
+    make_user(ROLE_EDITOR, username="dina")
+    assert login(client, "dina").status_code == 302
+    draft = make_article("خطة سرية للحكومة", headline_en="Secret government plan", published=False)
+
+    for prefix in ("", "/en"):
+        response = client.get(view_on_site(draft, prefix))
+        assert response.status_code == 302 and response.url.startswith(f"{prefix}{SETUP}"), prefix
+        assert draft.slug_ar not in response.url and draft.slug_en not in response.url
+
+
+def test_view_on_site_logs_out_a_session_that_never_gave_a_code(client):
+    user = make_user(ROLE_EDITOR, username="dina")
+    assert login(client, "dina").status_code == 302
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    draft = make_article("خطة سرية للحكومة", published=False)
+
+    response = client.get(view_on_site(draft))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+    assert draft.slug_ar not in response.url
+    assert client.get(SETUP).status_code == 302  # logged out
 
 
 def test_setup_refuses_to_send_people_to_another_site(client):
