@@ -36,7 +36,11 @@ def preview_token(article):
 
 
 def reviewer_link(request, article):
-    """The absolute address a reviewer without an account can open until it expires."""
+    """The absolute address a reviewer without an account can open until it expires, or None: from the trash it
+    would not work, and only someone who may edit the article may hand it to outsiders. Writers read their
+    colleagues' drafts, but whether a draft leaves the newsroom is its author's or an editor's call."""
+    if article.deleted_at is not None or not article.may_edit(request.user):
+        return None
     return request.build_absolute_uri(reverse("article_preview_signed", args=[preview_token(article)]))
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext, override
 
 from articles import preview
 from articles.models import Article
-from tests.factories import make_article, make_editor
+from articles.roles import ROLE_EDITOR, ROLE_WRITER
+from tests.factories import make_article, make_editor, make_user
 from tests.test_admin_flow import change_url
 
 ANY_STATE = ["draft", "review", "scheduled", "published", "unpublished", "trashed"]
@@ -189,6 +190,21 @@ def test_change_form_offers_the_staff_preview_and_an_absolute_reviewer_link(clie
     assert link.startswith("http://testserver/preview/s/")
     with override("ar"):
         assert gettext("Copy the reviewer link") in html
+
+
+@pytest.mark.django_db
+def test_only_who_may_edit_a_draft_is_offered_its_reviewer_link(client):
+    author, colleague = make_user(ROLE_WRITER), make_user(ROLE_WRITER)
+    draft = make_article("تحقيق في صفقة القمح", created_by=author)
+
+    client.force_login(colleague)
+    page = client.get(change_url(draft))
+    assert page.status_code == 200 and "تحقيق في صفقة القمح" in page.text  # reads it, read-only
+    assert 'id="reviewer-link"' not in page.text
+
+    for who in (author, make_user(ROLE_EDITOR)):
+        client.force_login(who)
+        assert reviewer_link_on_change_form(client, draft).startswith("http://testserver/preview/s/")
 
 
 @pytest.mark.django_db

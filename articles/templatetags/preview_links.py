@@ -10,12 +10,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def publication_panel(context, article):
-    """What the panel shows for ``article``; the reviewer link only while it can work (not from the trash)."""
-    request = context["request"]
-    in_trash = article.deleted_at is not None
+    """What the panel shows for ``article``; the reviewer link only where reviewer_link gives one."""
     return {
         # The readers' own query decides, so the admin never disagrees with the public site.
         "readers_see_it": Article.objects.published().filter(pk=article.pk).exists(),
-        "reviewer_link": None if in_trash else reviewer_link(request, article),
+        "reviewer_link": reviewer_link(context["request"], article),
         "link_expires": link_expiry(),
     }
