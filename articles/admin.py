@@ -486,16 +486,16 @@ class PersonAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
     autocomplete_fields = ["photo", "user"]
     prepopulated_fields = {"slug": ["name_ar"]}
 
-    def get_readonly_fields(self, request, obj=None):
-        # Linking an account means looking accounts up, which only those who may see accounts can do.
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("auth.view_user"):
-            readonly.append("user")
-        return readonly
+    # The linked account is shown, and linked, only to those who may see accounts: its name is a login name, and
+    # an invited contributor's is their e-mail address, which a writer or photographer has no need to read.
 
-    def get_autocomplete_fields(self, request):
-        fields = super().get_autocomplete_fields(request)
-        return fields if request.user.has_perm("auth.view_user") else [f for f in fields if f != "user"]
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if request.user.has_perm("auth.view_user") else [f for f in shown if f != "user"]
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if request.user.has_perm("auth.view_user") else [*exclude, "user"]
 
 
 def tags_merge(*, keep, tags, by):

@@ -152,6 +152,23 @@ def test_invitation_links_an_existing_byline_profile(
     assert Person.objects.count() == 1
 
 
+@pytest.mark.parametrize(("role", "sees_accounts"), [
+    (ROLE_WRITER, False), ("photographer", False), (ROLE_ADMINISTRATOR, True),
+])
+def test_only_who_may_see_accounts_sees_the_account_linked_to_a_byline_profile(client, role, sees_accounts):
+    chief = make_user(ROLE_ADMINISTRATOR, username="chief.admin@example.org")
+    profile = make_person("رئيس التحرير", user=chief)
+    client.force_login(make_user(role))
+
+    listing = client.get(reverse("admin:articles_person_changelist"))
+    form = client.get(reverse("admin:articles_person_change", args=[profile.pk]))
+
+    assert listing.status_code == form.status_code == 200
+    assert "رئيس التحرير" in listing.text and "رئيس التحرير" in form.text
+    assert ("chief.admin@example.org" in listing.text) is sees_accounts
+    assert ("chief.admin@example.org" in form.text) is sees_accounts
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
