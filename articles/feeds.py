@@ -118,7 +118,8 @@ class TagFeed(SiteFeed):
 
 class PersonFeed(SiteFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Person, slug=slug)
+        # As the person page: none in an edition where readers see nothing of theirs yet.
+        return get_object_or_404(Person.objects.shown_in(), slug=slug)
 
     def title(self, obj):
         return obj.name

@@ -63,6 +63,17 @@ class Section(models.Model):
         return reverse("section", kwargs={"slug": self.slug})
 
 
+class PersonQuerySet(models.QuerySet):
+    def shown_in(self, language=None):
+        """People readers of an edition can see the work of: a byline on a story of it they may read, or a credited
+        photo in one (Photo.objects.shown_in). Only they have a page, a feed and a place in the people sitemap
+        there, so a contributor just invited stays unknown to readers until something of theirs is published."""
+        return self.filter(
+            Exists(Article.objects.for_readers(language).filter(authors=OuterRef("pk")))
+            | Exists(Photo.objects.shown_in(language).filter(credit_person=OuterRef("pk")))
+        )
+
+
 class Person(models.Model):
     class Role(models.TextChoices):
         WRITER = "writer", _("writer")
@@ -86,6 +97,8 @@ class Person(models.Model):
     )
     # Deactivating keeps every byline; deleting would not.
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -183,15 +183,14 @@ class PersonSitemap(_BlockSitemap):
     model = Person
 
     def items_between(self, first, last):
-        # The same rule as the person page: their stories readers see, and their credited photos once in such a
-        # story. A photographer has a page in each edition that shows a story with their photo, bylines or not.
+        # The same rule as the person page (Person.objects.shown_in): their stories readers see, and their credited
+        # photos once in such a story. A photographer has a page in each edition that shows a story with their
+        # photo, bylines or not. Every edition's stories are in the source edition too, so it names everyone listed.
         photos = {
             f"photos_in_{code}": Exists(Photo.objects.shown_in(code).filter(credit_person=OuterRef("pk")))
             for code in LANGUAGE_CODES
         }
-        source = Article.objects.for_readers(settings.LANGUAGE_CODE).order_by()
-        people = Person.objects.annotate(**photos).filter(
-            Q(Exists(source.filter(authors=OuterRef("pk")))) | Q(**{f"photos_in_{settings.LANGUAGE_CODE}": True}),
+        people = Person.objects.shown_in(settings.LANGUAGE_CODE).annotate(**photos).filter(
             pk__range=(first, last),
         ).order_by("pk")
         items = _with_languages(people, ArticleAuthor, "person", "article")

@@ -169,6 +169,10 @@ def person(request, slug):
         Photo.objects.shown_in().select_related("credit_person").filter(credit_person=contributor)
         .distinct().order_by("-uploaded_at", "-pk")[:12]
     )
+    # No page where readers see nothing of theirs (Person.objects.shown_in's rule, read off what the page fetched
+    # anyway): an invited contributor's name is not public until their first story or photo is.
+    if not (page.paginator.count or photos):
+        raise Http404
     return render_page(
         request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}
     )

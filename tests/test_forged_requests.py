@@ -508,11 +508,12 @@ def public_addresses(story):
         f"/article/{story.pk}/", f"/article/{story.pk}/{story.slug}/",
         f"/en/article/{story.pk}/", f"/en/article/{story.pk}/{story.slug}/",
         f"/tag/{tag.slug}/", f"/en/tag/{tag.slug}/", f"/tag/{tag.slug}/feed/", f"/en/tag/{tag.slug}/feed/",
+        # Its author has nothing else: no page yet, as a tag only drafts use.
+        f"/person/{person.slug}/", f"/person/{person.slug}/feed/", f"/en/person/{person.slug}/",
     ]
     listing = [
         "/", "/en/", "/feed/", "/feed/atom/", "/en/feed/", "/en/feed/atom/", "/sitemap.xml", "/sitemap-news.xml",
         f"/section/{section.slug}/", f"/section/{section.slug}/feed/", f"/en/section/{section.slug}/",
-        f"/person/{person.slug}/", f"/person/{person.slug}/feed/", f"/en/person/{person.slug}/",
         f"/search/?q={BODY_WORD}", f"/en/search/?q={BODY_WORD}",
         f"/archive/{day.year}/", f"/archive/{day.year}/{day.month}/", f"/archive/{day.year}/{day.month}/{day.day}/",
     ]
