@@ -68,6 +68,15 @@ def render_page(request, template, context, translations=None):
     return render(request, template, context)
 
 
+def editions_where(request, shown):
+    """render_page's ``translations`` for a page that exists only in the editions where ``shown(code)`` (a tag or a
+    person with something translated): its address there, and elsewhere that edition's home rather than a 404."""
+    return {
+        code: translate_url(request.path, code) for code, _name in settings.LANGUAGES
+        if code == get_language() or shown(code)
+    }
+
+
 def paginate(request, queryset, *, count_all=False):
     """The requested page, with ``page.links``: numbered links (first, neighbours, gaps) for the template.
 
@@ -153,12 +162,7 @@ def tag(request, slug):
     readers_see = Article.objects.for_readers()
     topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
     page = paginate(request, readers_see.for_listing().tagged(topic))
-    # The other edition's page of this tag exists only where one of its stories is translated; elsewhere the
-    # language link leads to that edition's home rather than to a 404.
-    translations = {
-        code: translate_url(request.path, code) for code, _name in settings.LANGUAGES
-        if code == get_language() or Article.objects.for_readers(code).tagged(topic).exists()
-    }
+    translations = editions_where(request, lambda code: Article.objects.for_readers(code).tagged(topic).exists())
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page}, translations)
 
 
@@ -173,8 +177,10 @@ def person(request, slug):
     # anyway): an invited contributor's name is not public until their first story or photo is.
     if not (page.paginator.count or photos):
         raise Http404
+    shown = Person.objects.filter(pk=contributor.pk)
+    translations = editions_where(request, lambda code: shown.shown_in(code).exists())
     return render_page(
-        request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}
+        request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}, translations
     )
 
 

@@ -34,6 +34,9 @@ def test_a_byline_in_arabic_only_opens_the_arabic_page_and_feed_only(client):
         f"/person/{writer.slug}/": 200, f"/person/{writer.slug}/feed/": 200,
         f"/en/person/{writer.slug}/": 404, f"/en/person/{writer.slug}/feed/": 404,
     }
+    # So the Arabic page's language link leads to the English edition's home, not to that 404.
+    page = client.get(f"/person/{writer.slug}/").text
+    assert 'href="/en/" hreflang="en"' in page and f'href="/en/person/{writer.slug}/"' not in page
 
 
 def test_a_photographer_credited_in_a_published_story_has_a_page(client):
