@@ -423,3 +423,16 @@ def test_removing_every_author_of_a_published_article_is_refused(client):
     assert response.status_code == 200
     assert "errornote" in response.text
     assert article.authors.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_change_form_shows_what_still_stops_publication_before_anyone_presses_publish(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة", lead_photo=None, authors=[])
+    page = client.get(change_url(story)).text
+    checklist = page.split('class="publication-panel__checklist"')[1].split("</div>")[0]
+    assert "أضف كاتبًا واحدًا على الأقل." in checklist and "اختر صورة رئيسية." in checklist
+
+    ready = make_article("مسودة كاملة")
+    page = client.get(change_url(ready)).text
+    assert "publication-panel__checklist" not in page and "publication-panel__ready" in page

@@ -1,4 +1,5 @@
-"""The article change form's publication panel: when readers see the story, and its preview links."""
+"""The article change form's publication panel: when readers see the story, what still stops its publication,
+and its preview links."""
 
 from django import template
 
@@ -16,4 +17,6 @@ def publication_panel(context, article):
         "readers_see_it": Article.objects.published().filter(pk=article.pk).exists(),
         "reviewer_link": reviewer_link(context["request"], article),
         "link_expires": link_expiry(),
+        # The publish checklist as the story was last saved, before anyone presses publish and is refused.
+        "blockers": [] if article.status in Article.TIMED else article.publish_blockers(),
     }
