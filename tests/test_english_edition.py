@@ -115,3 +115,9 @@ def test_a_tags_language_link_leads_to_a_page_that_exists(client, translated):
     assert client.get(shared).status_code == 200 and "/tag/" in shared
     # No story of this tag is translated: the English edition's home, not a 404.
     assert arabic_only == "/en/" and client.get(arabic_only).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_english_text_size_buttons_carry_a_latin_letter(client, translated):
+    html = client.get(f"/en/article/{translated.pk}/", follow=True).text
+    assert html.count(">A</button>") == 3 and ">ع</button>" not in html
