@@ -208,6 +208,36 @@ STORAGES = {
     },
 }
 
+# Uploads in S3-compatible object storage (AWS S3, MinIO, Ceph, a cloud's S3 endpoint) when MEDIA_BUCKET is set,
+# through django-storages; MEDIA_ROOT is then unused. Every part of the site reads and writes media through the
+# default storage (articles/intake.py, renditions.py, media_cleanup.py, backup.py), so this is the only switch.
+MEDIA_BUCKET = env("MEDIA_BUCKET", "")
+# The host readers load photos from (a CDN, or the bucket's own public host); unset, the endpoint's address.
+MEDIA_DOMAIN = env("MEDIA_DOMAIN", "")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            # Unset: AWS itself, in MEDIA_REGION (or the region boto3 finds configured).
+            "endpoint_url": env("MEDIA_ENDPOINT_URL") or None,
+            "region_name": env("MEDIA_REGION") or None,
+            # Unset: boto3's own credential chain (AWS_* variables, ~/.aws, the instance's or pod's role), so a
+            # server with a role needs no key in its environment.
+            "access_key": env("MEDIA_ACCESS_KEY") or None,
+            "secret_key": env("MEDIA_SECRET_KEY") or None,
+            "custom_domain": MEDIA_DOMAIN or None,
+            # Photos are public: plain addresses that a CDN and browsers can cache, not signed ones that expire
+            # inside cached pages. The bucket (or the CDN in front) must let anyone read; nothing here sets ACLs.
+            "querystring_auth": False,
+            # Never replace a stored file: a cached page may still show it. A taken name gets a suffix instead,
+            # as on disk (articles/renditions.py relies on that for a forced rerun).
+            "file_overwrite": False,
+            # A rendition's name changes with its content (the key in renditions/<id>/<key>/), so a week is safe.
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+
 # Request bodies held in memory before Django spools them to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -364,6 +394,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # 'unsafe-inline', 'unsafe-eval' or other host anywhere; images also from MEDIA_URL's host when uploads are
 # served from elsewhere (object storage). No data: images: nothing we serve needs them.
 _media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else None
+if MEDIA_BUCKET:
+    # The storage makes photo addresses itself, whatever MEDIA_URL says: on MEDIA_DOMAIN, else on the endpoint
+    # (path style, http://endpoint/bucket/…), else on AWS's global host for the bucket.
+    _endpoint = env("MEDIA_ENDPOINT_URL", "")
+    _media_origin = (
+        f"https://{MEDIA_DOMAIN.split('/')[0]}" if MEDIA_DOMAIN
+        else "/".join(_endpoint.split("/")[:3]) if _endpoint
+        else f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
+    )
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -399,8 +438,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
-# A single small server serves its own uploads; turn off when a web server or object storage does it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# A single small server serves its own uploads; turn off when a web server or object storage does it. With
+# MEDIA_BUCKET there is nothing on disk to serve: off, and asking for it is a mistake worth stopping for.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not MEDIA_BUCKET)
+if MEDIA_BUCKET and SERVE_MEDIA:
+    raise ImproperlyConfigured("SERVE_MEDIA cannot be on with MEDIA_BUCKET: uploads are served by the bucket.")
 
 # Month names on Arabic pages: "levantine" (كانون الثاني، شباط …) or "egyptian" (يناير، فبراير …).
 NEWSROOM_ARABIC_MONTHS = env("NEWSROOM_ARABIC_MONTHS", "levantine")

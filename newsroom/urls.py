@@ -48,8 +48,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG or settings.SERVE_MEDIA:
-    # One small server keeps its uploads on local disk; object storage or the web server takes over later.
+if settings.SERVE_MEDIA or (settings.DEBUG and not settings.MEDIA_BUCKET):
+    # One small server keeps its uploads on local disk; object storage or the web server takes over later. With
+    # MEDIA_BUCKET, even in development, photo addresses point at the bucket and MEDIA_ROOT holds nothing.
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

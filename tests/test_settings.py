@@ -1,5 +1,6 @@
 """Settings come from the environment; production refuses to start on guesses."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -52,6 +53,16 @@ def test_production_settings_pass_the_deploy_checklist():
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="0", SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
         ALLOWED_HOSTS="news.example.org", EMAIL_HOST="smtp.example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_settings_with_media_in_a_bucket_pass_the_deploy_checklist():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="x" * 20 + "-a-long-and-random-production-secret-0123456789",
+        ALLOWED_HOSTS="news.example.org", EMAIL_HOST="smtp.example.org",
+        MEDIA_BUCKET="news-media", MEDIA_DOMAIN="media.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
@@ -129,3 +140,80 @@ def test_csp_violations_are_reported_only_where_newsroom_csp_report_uri_says(rep
     )
     reports = [part for part in policy.split("; ") if part.startswith("report-uri")]
     assert reports == ([f"report-uri {report_uri}"] if report_uri else [])
+
+
+# Media in S3-compatible object storage: MEDIA_BUCKET is the one switch (tests/test_media_on_s3.py runs the storage
+# against an S3 server).
+
+MEDIA_STORAGE = "settings.STORAGES['default']"
+IMG_SRC = (
+    "[part for part in __import__('django.utils.csp', fromlist=['build_policy']).build_policy(settings.SECURE_CSP)"
+    ".split('; ') if part.startswith('img-src')][0]"
+)
+MEDIA_ROUTES = (
+    "[str(p.pattern) for p in __import__('newsroom.urls', fromlist=['urlpatterns']).urlpatterns"
+    " if 'media' in str(p.pattern)]"
+)
+
+
+def test_media_bucket_in_the_environment_puts_uploads_in_s3_with_plain_cacheable_addresses():
+    storage = ast.literal_eval(setting_from_environment(
+        {
+            "MEDIA_BUCKET": "news-media", "MEDIA_ENDPOINT_URL": "https://s3.example.net",
+            "MEDIA_REGION": "eu-central-1", "MEDIA_ACCESS_KEY": "AKIAEXAMPLE", "MEDIA_SECRET_KEY": "secret-example",
+            "MEDIA_DOMAIN": "media.example.org",
+        },
+        MEDIA_STORAGE,
+    ))
+    assert storage == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "news-media",
+            "endpoint_url": "https://s3.example.net",
+            "region_name": "eu-central-1",
+            "access_key": "AKIAEXAMPLE",
+            "secret_key": "secret-example",
+            "custom_domain": "media.example.org",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+
+
+def test_media_bucket_without_keys_leaves_credentials_to_boto3s_own_chain():
+    options = ast.literal_eval(setting_from_environment({"MEDIA_BUCKET": "news-media"}, MEDIA_STORAGE))["OPTIONS"]
+    # None is django-storages' "not given": boto3 then looks in AWS_* variables, ~/.aws and the server's role.
+    assert options["access_key"] is None and options["secret_key"] is None
+    assert options["endpoint_url"] is None and options["custom_domain"] is None
+
+
+def test_without_media_bucket_uploads_stay_on_disk():
+    assert ast.literal_eval(setting_from_environment({"MEDIA_BUCKET": ""}, MEDIA_STORAGE)) == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+
+
+@pytest.mark.parametrize(
+    ("environment", "origin"),
+    [
+        ({"MEDIA_DOMAIN": "media.example.org"}, "https://media.example.org"),
+        ({"MEDIA_ENDPOINT_URL": "http://minio.internal:9000"}, "http://minio.internal:9000"),
+        ({}, "https://news-media.s3.amazonaws.com"),
+    ],
+)
+def test_the_content_security_policy_admits_photos_from_where_the_bucket_serves_them(environment, origin):
+    img_src = setting_from_environment({"MEDIA_BUCKET": "news-media", "MEDIA_URL": "/media/"} | environment, IMG_SRC)
+    assert img_src == f"img-src 'self' {origin}"
+
+
+def test_media_bucket_stops_the_app_serving_media_from_disk_even_in_development():
+    assert setting_from_environment({"MEDIA_BUCKET": ""}, MEDIA_ROUTES) != "[]"
+    assert setting_from_environment({"MEDIA_BUCKET": "news-media"}, MEDIA_ROUTES) == "[]"
+    assert setting_from_environment({"MEDIA_BUCKET": "news-media"}, "settings.SERVE_MEDIA") == "False"
+
+
+def test_serving_media_from_disk_with_a_bucket_refuses_to_start():
+    result = run_manage("check", DEBUG="1", MEDIA_BUCKET="news-media", SERVE_MEDIA="1")
+    assert result.returncode != 0
+    assert "SERVE_MEDIA cannot be on with MEDIA_BUCKET" in result.stderr
