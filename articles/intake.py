@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,11 @@ from PIL import Image, ImageCms, ImageOps
 from .models import Photo
 
 logger = logging.getLogger(__name__)
+
+# What a media storage raises when it cannot write: on disk an OSError (full, read-only, a missing folder); with
+# MEDIA_BUCKET the S3 client's own errors (no such bucket, refused keys, an endpoint that does not answer), which
+# are not OSErrors and would otherwise reach the editor as a server error.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 # Pillow's format name -> (stored format, stored extension, extensions a file of that kind may carry).
 # MPO is what cameras write for JPEGs with an embedded preview or a second (3-D) picture: a JPEG all the same.
@@ -543,9 +549,10 @@ def store_photo_file(photo):
     """Write the photo's new image to the media storage; the row is not saved.
 
     The one rule for a storage failure, shared by create_photo and the admin's photo form: a full disk, a
-    read-only mount or a missing folder becomes a refusal with a reason (nothing written), and the operator gets
-    the cause in the log. Only the storage's own error is caught: a file Pillow cannot read never gets here
-    (prepare_upload refused it), and any other error stays the error it is.
+    read-only mount, a missing folder or bucket, an S3 endpoint that does not answer becomes a refusal with a
+    reason (nothing written), and the operator gets the cause in the log. Only the storage's own errors
+    (STORAGE_ERRORS) are caught: a file Pillow cannot read never gets here (prepare_upload refused it), and any
+    other error stays the error it is.
     """
     image = photo.image
     if not image or image._committed:
@@ -553,7 +560,7 @@ def store_photo_file(photo):
     try:
         # What FileField.pre_save would do on save(), done first so its failure can be told apart.
         image.save(image.name, image.file, save=False)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         logger.error("The media storage refused a photo upload", exc_info=error)
         raise _refuse("storage") from error
 

@@ -27,7 +27,7 @@ from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
 from articles.backup import restore_backup, write_backup
-from articles.intake import create_photo
+from articles.intake import MESSAGES, create_photo
 from articles.models import Photo
 from articles.renditions import _names, ensure_renditions
 from tests import imagefiles
@@ -284,3 +284,23 @@ def test_backup_reads_every_file_from_the_bucket_and_restore_writes_them_into_an
     assert {key: s3_client.get_object(Bucket=fresh, Key=key)["Body"].read() for key in keys} == contents
     assert Photo.objects.get(pk=photo.pk).image.name == photo.image.name
 
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fault", ["missing bucket", "server down"])
+def test_a_bucket_that_refuses_the_upload_gets_the_editor_a_reason_and_stores_nothing(
+    editor_client, settings, storage_from_environment, bucket, s3_client, fault
+):
+    # A bucket never created, or an endpoint where nothing listens.
+    if fault == "missing bucket":
+        options = {"bucket_name": "no-such-bucket"}
+    else:
+        options = {"endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = s3_storages(settings, storage_from_environment, bucket, **options)
+
+    upload = imagefiles.upload("street.jpg", imagefiles.jpeg_bytes(), "image/jpeg")
+    response = editor_client.post(PHOTO_ADD, {"image": upload, "caption_ar": "شارع"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"] == [str(MESSAGES["storage"])]
+    assert not Photo.objects.exists()
+    assert keys_in(s3_client, bucket) == []
