@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -169,10 +169,18 @@ def tag(request, slug):
 def person(request, slug):
     contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
     page = paginate(request, Article.objects.for_readers().for_listing().by(contributor))
+    # Each photo with the newest story readers can read it in, so the page leads from the photo to its story.
+    its_story = (
+        Article.objects.for_readers().filter(Q(lead_photo=OuterRef("pk")) | Q(inline_photos=OuterRef("pk")))
+        .order_by("-published_at", "-pk")
+    )
     photos = list(
         Photo.objects.shown_in().select_related("credit_person").filter(credit_person=contributor)
+        .annotate(**{f"story_{name}": Subquery(its_story.values(name)[:1]) for name in ("pk", "slug", "headline")})
         .distinct().order_by("-uploaded_at", "-pk")[:12]
     )
+    for photo in photos:
+        photo.story_url = reverse("article", kwargs={"pk": photo.story_pk, "slug": photo.story_slug or "article"})
     # No page where readers see nothing of theirs (Person.objects.shown_in's rule, read off what the page fetched
     # anyway): an invited contributor's name is not public until their first story or photo is.
     if not (page.paginator.count or photos):

@@ -57,3 +57,19 @@ def test_a_deactivated_contributor_keeps_the_page_of_their_published_bylines(cli
     page = client.get(writer.get_absolute_url())
 
     assert page.status_code == 200 and "تحقيق في صفقة القمح" in page.text
+
+
+def test_a_photographers_page_leads_from_each_photo_to_its_story_in_that_edition(client):
+    photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
+    story = make_article(
+        "حصار المدينة", published=True, lead_photo=make_photo(credit_person=photographer),
+        headline_en="The siege of the city", body_en="<p>Text.</p>",
+    )
+
+    arabic = client.get(f"/person/{photographer.slug}/").text
+    english = client.get(f"/en/person/{photographer.slug}/").text
+
+    assert f'href="/article/{story.pk}/' in arabic and ">حصار المدينة</a>" in arabic
+    assert f'href="/en/article/{story.pk}/' in english and ">The siege of the city</a>" in english
+    # Only photos: no empty list of articles under them.
+    assert "photo-grid__story" in arabic and "<h2>مقالات</h2>" not in arabic
