@@ -136,7 +136,8 @@ def pages_showing_the_corpus(section):
             public += [article.get_absolute_url() for article in Article.objects.all()]
             # Tags made in the tag list carry no story: they have no page, only the admin's list shows them.
             public += [tag.get_absolute_url() for tag in tags]
-            public += [reverse("person", kwargs={"slug": person.slug}) for person in Person.objects.all()]
+            # A person has a page in an edition once its readers see something of theirs.
+            public += [reverse("person", kwargs={"slug": person.slug}) for person in Person.objects.shown_in(language)]
             public.append(reverse("home"))
     admin = ["/admin/", *(
         f"/admin/articles/{model}/" for model in ("article", "photo", "tag", "person", "supportappeal", "auditentry")
@@ -173,6 +174,7 @@ def test_corpus_saved_through_the_admin_never_reaches_a_page_as_markup(admin_cli
     public, admin, feeds = pages_showing_the_corpus(section)
     admin += revise_with_other_payloads(admin_client, Article.objects.earliest("pk"))
     assert any(url.startswith("/en/") for url in public)
+    assert any(url.startswith("/person/") for url in public) and any(url.startswith("/en/person/") for url in public)
 
     problems = []
     for url in public + admin:
