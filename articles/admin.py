@@ -26,7 +26,7 @@ from .audit import AuditEntry
 from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
 from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
-from .renditions import ensure_renditions
+from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
 from .text import clean_body_html, whole_number
@@ -141,6 +141,14 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
             ),
             *super().get_urls(),
         ]
+
+    def get_queryset(self, request):
+        # The photographer's name stands in for a missing credit in the list and in autocomplete_extras.
+        return super().get_queryset(request).select_related("credit_person")
+
+    def autocomplete_extras(self, photo):
+        """What the lead photo box shows beside each caption (static/js/photo-picker.js): pick by sight."""
+        return {"thumbnail": thumbnail_url(photo), "credit": photo.credit_line, "alt_text": photo.alt_text}
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
@@ -384,6 +392,7 @@ class ArticleAdmin(
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/photo-picker.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()

@@ -20,6 +20,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -148,7 +149,19 @@ class ListScreenGuard:
         return super()._get_list_editable_queryset(request, prefix)
 
 
+class AutocompleteWithExtras(AutocompleteJsonView):
+    """The admin's autocomplete answers, each with what the searched model's admin adds through
+    ``autocomplete_extras(obj)``: the photo library's thumbnail, credit and alt text for the lead photo box."""
+
+    def serialize_result(self, obj, to_field_name):
+        extras = getattr(self.model_admin, "autocomplete_extras", None)
+        return super().serialize_result(obj, to_field_name) | (extras(obj) if extras else {})
+
+
 class NewsroomAdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return AutocompleteWithExtras.as_view(admin_site=self)(request)
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
         # Staff-only wherever its address is: articles.accounts.TwoFactorMiddleware guards the views marked so

@@ -560,3 +560,19 @@ def test_the_photo_desk_sees_where_readers_see_a_photo_but_no_drafts_headline(cl
     # An editor sees both, with their admin links.
     client.force_login(make_editor())
     assert "عنوان سري لمسودة" in client.get(change_url(photo)).text
+
+
+@pytest.mark.django_db
+def test_the_lead_photo_box_is_answered_with_each_photos_thumbnail_credit_and_alt_text(editor_client):
+    photo = make_photo(caption="سوق الحميدية", credit="عدسة ليلى", alt_text="باعة")
+    ensure_renditions(photo)
+    asked = {"app_label": "articles", "model_name": "article", "term": "الحميدية"}
+
+    [answer] = editor_client.get("/admin/autocomplete/", asked | {"field_name": "lead_photo"}).json()["results"]
+    sections = editor_client.get("/admin/autocomplete/", asked | {"field_name": "section", "term": ""}).json()
+
+    assert answer == {
+        "id": str(photo.pk), "text": str(photo), "thumbnail": thumbnail_url(photo), "credit": "عدسة ليلى",
+        "alt_text": "باعة",
+    }
+    assert all(set(row) == {"id", "text"} for row in sections["results"])

@@ -1,0 +1,78 @@
+/* The lead photo box on the article form: each photo in the list with its thumbnail, since a library of agency
+   photos cannot be told apart by caption alone; once one is picked, the preview beside the box shows it and the
+   credit and alt text fields show its own as placeholders, before anyone saves.
+
+   The box is Django's autocomplete (select2): the server adds thumbnail, credit and alt_text to each answer
+   (PhotoAdmin.autocomplete_extras). */
+"use strict";
+
+(function () {
+  function withThumbnail(item) {
+    if (!item.thumbnail) {
+      return item.text;
+    }
+    const row = document.createElement("span");
+    row.className = "photo-choice";
+    const image = document.createElement("img");
+    image.src = item.thumbnail;
+    image.alt = "";
+    image.width = 48;
+    image.height = 48;
+    image.className = "admin-thumbnail";
+    const caption = document.createElement("span");
+    caption.textContent = item.text;
+    row.append(image, caption);
+    return row;
+  }
+
+  function showChosen(item) {
+    const preview = document.querySelector(".field-lead_photo_preview .readonly");
+    if (preview && item.thumbnail) {
+      const image = document.createElement("img");
+      image.src = item.thumbnail;
+      image.alt = "";
+      image.width = 240;
+      image.height = 240;
+      image.className = "admin-thumbnail";
+      preview.replaceChildren(image);
+    }
+    // The old photo's words must not sit beside the new one; left blank, the save keeps the new photo's own.
+    for (const [id, value] of [["id_lead_photo_credit", item.credit], ["id_lead_photo_alt_text", item.alt_text]]) {
+      const field = document.getElementById(id);
+      if (field) {
+        field.value = "";
+        field.placeholder = value || "";
+      }
+    }
+  }
+
+  function enhance() {
+    const $ = window.django && window.django.jQuery;
+    const box = $ && $("#id_lead_photo.admin-autocomplete");
+    if (!box || !box.length || !box.hasClass("select2-hidden-accessible")) {
+      return;
+    }
+    // Made again as Django's autocomplete.js makes it (its other settings are the box's data- attributes),
+    // with the two templates added.
+    const element = box[0];
+    box.select2("destroy").select2({
+      ajax: {
+        data: (params) => ({
+          term: params.term,
+          page: params.page,
+          app_label: element.dataset.appLabel,
+          model_name: element.dataset.modelName,
+          field_name: element.dataset.fieldName,
+        }),
+      },
+      templateResult: withThumbnail,
+      templateSelection: withThumbnail,
+    });
+    box.on("select2:select", (event) => showChosen(event.params.data));
+    element.dataset.photoPicker = "ready";
+  }
+
+  // After Django's own autocomplete.js, which makes the box when the document is ready: a ready handler added
+  // once the document is loaded runs after those added while it loaded (this file comes before jQuery's).
+  document.addEventListener("DOMContentLoaded", () => window.django.jQuery(enhance));
+})();

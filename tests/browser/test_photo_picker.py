@@ -1,0 +1,49 @@
+"""The lead photo box in a real browser: the library's photos listed with their thumbnails, and the chosen one
+shown beside the box with its credit and alt text as placeholders, before the story is saved."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from articles.renditions import ensure_renditions, thumbnail_url
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import make_article, make_photo, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_lead_photo_box_lists_thumbnails_and_previews_the_chosen_photo(open_tab):
+    editor = make_user("editor")
+    story = make_article("خبر بلا صورة", lead_photo=None)
+    market = make_photo(caption="سوق الحميدية صباحًا", credit="عدسة ليلى", alt_text="باعة ومشترون")
+    make_photo(caption="سوق الخضار في حلب", credit="عدسة سامر")
+    for photo in market.__class__.objects.all():
+        ensure_renditions(photo)
+    market.refresh_from_db()
+    page, checks = open_tab()
+    log_in(page, checks, editor)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
+    checks.assert_sound()
+
+    page.click("#id_lead_photo + .select2 .select2-selection")
+    page.locator(".select2-container--open .select2-search__field").fill("سوق")
+    listed = page.locator(".select2-container--open .select2-results__option .photo-choice")
+    expect(listed.locator("img")).to_have_count(2)
+    listed.filter(has_text="سوق الحميدية صباحًا").click()
+
+    preview = page.locator(".field-lead_photo_preview .readonly img")
+    expect(preview).to_have_attribute("src", thumbnail_url(market))
+    assert page.get_attribute("#id_lead_photo_credit", "placeholder") == "عدسة ليلى"
+    assert page.input_value("#id_lead_photo_credit") == ""
+    assert page.get_attribute("#id_lead_photo_alt_text", "placeholder") == "باعة ومشترون"
+    screenshot(page, "admin-lead-photo-picked")
+    checks.assert_sound()
+
+    page.click("input[name=_continue]")
+    page.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
+    story.refresh_from_db()
+    market.refresh_from_db()
+    assert story.lead_photo == market
+    assert (market.credit_ar, market.alt_text_ar) == ("عدسة ليلى", "باعة ومشترون")
+    assert Article.objects.count() == 1
