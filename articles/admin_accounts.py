@@ -48,6 +48,11 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def lookup_allowed(self, lookup, value, request):
+        # Lists may be filtered by whose apps and whether they are set up, nothing else: ?key__startswith=
+        # answered row by row would spell out the secret, as Django's user list guards ?password__.
+        return lookup.split("__")[0] in {"user", "confirmed"} and super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("account"), ordering="user__username")
     def account(self, device):
         return person_name(device.user)

@@ -297,3 +297,21 @@ def test_removing_a_lost_phones_app_is_recorded_and_its_owner_sets_up_a_new_one(
     assert login(browser, "dina").status_code == 302
     response = browser.get("/admin/")
     assert response.status_code == 302 and response.url.startswith(SETUP)
+
+
+@pytest.mark.parametrize("lookup", ["key__startswith", "key", "key__gt", "throttling_failure_count__gt"])
+def test_the_devices_list_cannot_be_filtered_by_the_secret(client, lookup):
+    dina = make_user(ROLE_EDITOR, username="dina")
+    client.force_login(dina)
+    device = turn_on(client, dina)
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="boss"))
+
+    response = devices_page_filtered(client, {lookup: device.key[:2] if "key" in lookup else "0"})
+
+    assert response.status_code == 400
+    # Filtering by whose app it is still works.
+    assert devices_page_filtered(client, {"user__id__exact": dina.pk}).status_code == 200
+
+
+def devices_page_filtered(client, query):
+    return client.get(reverse("admin:articles_authenticatorapp_changelist"), query)
