@@ -191,7 +191,7 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
         super().save_model(request, obj, form, change)
         if prepared:
             if replaced_name and replaced_name != obj.image.name:
-                transaction.on_commit(partial(obj.image.storage.delete, replaced_name))
+                transaction.on_commit(partial(obj.image.storage.delete, replaced_name), robust=True)
             filled = photo_admin.prefilled_labels(obj)
             if filled:
                 self.message_user(

@@ -304,7 +304,7 @@ def ensure_renditions(photo, force=False):
         photo.renditions = locked.renditions
         # The old files go only once the new names are committed, so no reader is left with a dead link.
         stale = previous - _names(locked.renditions)
-        transaction.on_commit(lambda: _delete(stale))
+        transaction.on_commit(lambda: _delete(stale), robust=True)
     return True
 
 

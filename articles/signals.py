@@ -18,7 +18,7 @@ def delete_files_of_deleted_photo(sender, instance, **kwargs):
     # Only once the deletion commits: a rolled-back delete must find its files still there. A copy, because
     # Django clears the instance's pk after the signal, and the rendition folder is named after it.
     photo = copy.copy(instance)
-    transaction.on_commit(lambda: delete_photo_files(photo))
+    transaction.on_commit(lambda: delete_photo_files(photo), robust=True)
 
 
 # --- The page cache -----------------------------------------------------------------------------------------

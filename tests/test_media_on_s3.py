@@ -304,3 +304,22 @@ def test_a_bucket_that_refuses_the_upload_gets_the_editor_a_reason_and_stores_no
     assert response.context["adminform"].form.errors["image"] == [str(MESSAGES["storage"])]
     assert not Photo.objects.exists()
     assert keys_in(s3_client, bucket) == []
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_refuses_a_deletion_still_lets_the_editor_delete_the_photo(
+    editor_client, settings, storage_from_environment, media_on_s3, s3_client, django_capture_on_commit_callbacks
+):
+    photo = make_photo()
+    ensure_renditions(photo)
+    stored = keys_in(s3_client, media_on_s3)
+    # The bucket goes away between the upload and the deletion (renamed, its permissions changed).
+    settings.STORAGES = s3_storages(settings, storage_from_environment, media_on_s3, bucket_name="no-such-bucket")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/articles/photo/{photo.pk}/delete/", {"post": "yes"})
+
+    # The row is gone and the editor told so; the files left behind are orphans cleanup_media will find.
+    assert response.status_code == 302
+    assert not Photo.objects.filter(pk=photo.pk).exists()
+    assert keys_in(s3_client, media_on_s3) == stored

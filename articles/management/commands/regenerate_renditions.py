@@ -44,7 +44,7 @@ def clean_original(photo):
                 locked.embedded_metadata = prepared.metadata
                 fields.append("embedded_metadata")
             locked.save(update_fields=fields)
-            transaction.on_commit(lambda: storage.delete(old_name))
+            transaction.on_commit(lambda: storage.delete(old_name), robust=True)
     except BaseException:
         if new_name:
             storage.delete(new_name)
