@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
-from .models import Article, Person, Photo, Section, SupportAppeal, Tag
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag, newsroom_midnight
 from .search import SearchForm, add_snippets
 from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
@@ -207,31 +207,34 @@ def archive(request, year, month=None, day=None):
         last, label = datetime.date(year, 12, 31), newsroom_number(year)
     page = paginate(request, Article.objects.for_readers().for_listing().published_on_days(start.date(), last))
     hijri = newsroom_hijri_date(start) if day is not None else ""
-    context = {"period": label, "period_hijri": hijri, "page": page, **_neighbouring_periods(start.date(), month, day)}
+    context = {
+        "period": label, "period_hijri": hijri, "page": page, **_neighbouring_periods(start.date(), last, month, day),
+    }
     return render_page(request, "articles/archive.html", context)
 
 
-def _neighbouring_periods(first, month, day):
-    """The archive's previous and next period of the same length, as {"previous"/"next": (address, label)}: none
-    past today, where nothing is published yet, nor at the ends of the calendar the archive accepts."""
-    if not 2 <= first.year <= 9998:
-        return {}
-    if day is not None:
-        days = (first - datetime.timedelta(days=1), first + datetime.timedelta(days=1))
-        periods = [(date, "archive_day", (date.year, date.month, date.day), newsroom_date(date)) for date in days]
-    elif month is not None:
-        before = (first - datetime.timedelta(days=1)).replace(day=1)
-        after = (first + datetime.timedelta(days=31)).replace(day=1)
-        periods = [(date, "archive_month", (date.year, date.month), newsroom_month(date)) for date in (before, after)]
-    else:
-        years = (first.year - 1, first.year + 1)
-        periods = [(datetime.date(year, 1, 1), "archive_year", (year,), newsroom_number(year)) for year in years]
-    today = timezone.localdate()
-    return {
-        key: (reverse(name, args=args), label)
-        for key, (date, name, args, label) in zip(("previous", "next"), periods, strict=True)
-        if 2 <= date.year <= 9998 and date <= today
+def _neighbouring_periods(first, last, month, day):
+    """{"previous"/"next": (address, label)}: the nearest period of the same length before and after this one that
+    holds a story, so the links step over empty stretches and end where the archive does (a link to every
+    calendar day would lead crawlers through centuries of empty pages)."""
+    readers_see = Article.objects.for_readers().order_by()
+    nearest = {
+        "previous": readers_see.filter(published_at__lt=newsroom_midnight(first)).order_by("-published_at"),
+        "next": readers_see.filter(published_at__gte=newsroom_midnight(last, after=1)).order_by("published_at"),
     }
+    periods = {}
+    for key, stories in nearest.items():
+        moment = stories.values_list("published_at", flat=True).first()
+        if moment is None:
+            continue
+        date = timezone.localdate(moment)
+        if day is not None:
+            periods[key] = (reverse("archive_day", args=(date.year, date.month, date.day)), newsroom_date(date))
+        elif month is not None:
+            periods[key] = (reverse("archive_month", args=(date.year, date.month)), newsroom_month(date))
+        else:
+            periods[key] = (reverse("archive_year", args=(date.year,)), newsroom_number(date.year))
+    return periods
 
 
 def search(request):
