@@ -68,10 +68,22 @@ class PersonQuerySet(models.QuerySet):
         """People readers of an edition can see the work of: a byline on a story of it they may read, or a credited
         photo in one (Photo.objects.shown_in). Only they have a page, a feed and a place in the people sitemap
         there, so a contributor just invited stays unknown to readers until something of theirs is published."""
-        return self.filter(
-            Exists(Article.objects.for_readers(language).filter(authors=OuterRef("pk")))
-            | Exists(Photo.objects.shown_in(language).filter(credit_person=OuterRef("pk")))
-        )
+        return self.filter(work_shown_in(language))
+
+    def with_editions(self):
+        """Each person with ``in_<language>``: whether shown_in(language) holds, for every edition at once."""
+        return self.annotate(**{
+            f"in_{code}": models.ExpressionWrapper(work_shown_in(code), output_field=models.BooleanField())
+            for code, _name in settings.LANGUAGES
+        })
+
+
+def work_shown_in(language=None):
+    """The condition of PersonQuerySet.shown_in, on the person in the outer query."""
+    return (
+        Exists(Article.objects.for_readers(language).filter(authors=OuterRef("pk")))
+        | Exists(Photo.objects.shown_in(language).filter(credit_person=OuterRef("pk")))
+    )
 
 
 class Person(models.Model):

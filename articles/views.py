@@ -69,11 +69,11 @@ def render_page(request, template, context, translations=None):
 
 
 def editions_where(request, shown):
-    """render_page's ``translations`` for a page that exists only in the editions where ``shown(code)`` (a tag or a
-    person with something translated): its address there, and elsewhere that edition's home rather than a 404."""
+    """render_page's ``translations`` for a page that exists only in some editions (a tag or a person, read with
+    its ``in_<language>`` flags): its address there, and elsewhere that edition's home rather than a 404."""
     return {
         code: translate_url(request.path, code) for code, _name in settings.LANGUAGES
-        if code == get_language() or shown(code)
+        if getattr(shown, f"in_{code}")
     }
 
 
@@ -159,15 +159,21 @@ def section(request, slug):
 
 def tag(request, slug):
     # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
-    readers_see = Article.objects.for_readers()
-    topic = get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
-    page = paginate(request, readers_see.for_listing().tagged(topic))
-    translations = editions_where(request, lambda code: Article.objects.for_readers(code).tagged(topic).exists())
-    return render_page(request, "articles/tag.html", {"tag": topic, "page": page}, translations)
+    in_editions = {
+        f"in_{code}": Exists(Article.objects.for_readers(code).filter(tags=OuterRef("pk")))
+        for code, _name in settings.LANGUAGES
+    }
+    topic = get_object_or_404(Tag.objects.annotate(**in_editions).filter(**{f"in_{get_language()}": True}), slug=slug)
+    page = paginate(request, Article.objects.for_readers().for_listing().tagged(topic))
+    return render_page(request, "articles/tag.html", {"tag": topic, "page": page}, editions_where(request, topic))
 
 
 def person(request, slug):
-    contributor = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
+    # No page where readers see nothing of theirs: an invited contributor's name stays unknown until their first
+    # story or photo is published.
+    contributor = get_object_or_404(
+        Person.objects.select_related("photo").with_editions().filter(**{f"in_{get_language()}": True}), slug=slug
+    )
     page = paginate(request, Article.objects.for_readers().for_listing().by(contributor))
     # Each photo with the newest story readers can read it in, so the page leads from the photo to its story.
     its_story = (
@@ -181,14 +187,9 @@ def person(request, slug):
     )
     for photo in photos:
         photo.story_url = reverse("article", kwargs={"pk": photo.story_pk, "slug": photo.story_slug or "article"})
-    # No page where readers see nothing of theirs (Person.objects.shown_in's rule, read off what the page fetched
-    # anyway): an invited contributor's name is not public until their first story or photo is.
-    if not (page.paginator.count or photos):
-        raise Http404
-    shown = Person.objects.filter(pk=contributor.pk)
-    translations = editions_where(request, lambda code: shown.shown_in(code).exists())
     return render_page(
-        request, "articles/person.html", {"person": contributor, "page": page, "photos": photos}, translations
+        request, "articles/person.html", {"person": contributor, "page": page, "photos": photos},
+        editions_where(request, contributor),
     )
 
 
