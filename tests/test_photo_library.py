@@ -23,6 +23,7 @@ from tests.factories import make_article, make_editor, make_person, make_photo, 
 from tests.test_admin_flow import admin_form_data
 
 CHANGELIST = "/admin/articles/photo/"
+ONE_ARTICLE = "1 مقال"  # how the photo desk's count of unpublished stories reads
 FOCAL_POINT_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "focal-point.js"
 
 
@@ -356,7 +357,7 @@ def test_deleting_a_photo_in_use_is_refused_even_without_the_right_to_delete_art
 
     assert response.status_code == 200
     # Refused, with the draft counted rather than named: who may not read articles does not read its headline.
-    assert "1 " in response.text and article.headline_ar not in response.text
+    assert f"لم تُنشر بعد: {ONE_ARTICLE}" in response.text and article.headline_ar not in response.text
     assert reverse("admin:articles_article_change", args=[article.pk]) not in response.text
     assert Photo.objects.filter(pk=photo.pk).exists()
 
@@ -555,7 +556,7 @@ def test_the_photo_desk_sees_where_readers_see_a_photo_but_no_drafts_headline(cl
     for shown in (page, refusal.text):
         assert "خبر منشور عن الحصار" in shown and live.get_absolute_url() in shown
         assert "عنوان سري لمسودة" not in shown
-    assert "1 " in page  # one story not published yet, counted
+    assert f"<h4>لم تُنشر بعد</h4><p>{ONE_ARTICLE}</p>" in page  # one story not published yet, counted
     Photo.objects.get(pk=photo.pk)  # and not deleted
     # An editor sees both, with their admin links.
     client.force_login(make_editor())
