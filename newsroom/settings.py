@@ -397,10 +397,12 @@ _media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("htt
 if MEDIA_BUCKET:
     # The storage makes photo addresses itself, whatever MEDIA_URL says: on MEDIA_DOMAIN, else on the endpoint
     # (path style, http://endpoint/bucket/…), else on AWS's global host for the bucket.
-    _endpoint = env("MEDIA_ENDPOINT_URL", "")
+    # A bucket named with dots is addressed by path on AWS, whose certificate covers one label of a host.
+    _endpoint, _region = env("MEDIA_ENDPOINT_URL", ""), env("MEDIA_REGION", "")
     _media_origin = (
         f"https://{MEDIA_DOMAIN.split('/')[0]}" if MEDIA_DOMAIN
         else "/".join(_endpoint.split("/")[:3]) if _endpoint
+        else (f"https://s3.{_region}.amazonaws.com" if _region else "https://s3.amazonaws.com") if "." in MEDIA_BUCKET
         else f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
     )
 SECURE_CSP = {

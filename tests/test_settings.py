@@ -217,3 +217,22 @@ def test_serving_media_from_disk_with_a_bucket_refuses_to_start():
     result = run_manage("check", DEBUG="1", MEDIA_BUCKET="news-media", SERVE_MEDIA="1")
     assert result.returncode != 0
     assert "SERVE_MEDIA cannot be on with MEDIA_BUCKET" in result.stderr
+
+
+@pytest.mark.parametrize("environment", [
+    {"MEDIA_BUCKET": "newsroom-media"},
+    {"MEDIA_BUCKET": "newsroom-media", "MEDIA_REGION": "eu-central-1"},
+    {"MEDIA_BUCKET": "media.example.org"},
+    {"MEDIA_BUCKET": "media.example.org", "MEDIA_REGION": "eu-central-1"},
+    {"MEDIA_BUCKET": "newsroom-media", "MEDIA_ENDPOINT_URL": "https://minio.example.org:9000"},
+    {"MEDIA_BUCKET": "newsroom-media", "MEDIA_DOMAIN": "photos.example.org"},
+], ids=["aws", "aws region", "aws dotted", "aws dotted region", "endpoint", "domain"])
+def test_the_policy_admits_the_addresses_the_storage_itself_makes(environment):
+    # The storage's own url(), as django-storages and boto3 make it from these settings (no request is sent).
+    address, img_src = ast.literal_eval(setting_from_environment(
+        environment | {"MEDIA_ACCESS_KEY": "key", "MEDIA_SECRET_KEY": "secret"},
+        "(__import__('django.core.files.storage', fromlist=['default_storage']).default_storage.url('photos/a.jpg'), "
+        + IMG_SRC + ")",
+    ))
+    origin = "/".join(address.split("/")[:3])
+    assert origin in img_src.split()[1:], (address, img_src)
