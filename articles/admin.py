@@ -328,7 +328,8 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                 self.add_error("published_at", _("A published article needs a publication time."))
         photo = cleaned.get("lead_photo")
         changes = self.lead_photo_changes() if photo else {}
-        if changes and self.editing_user is not None and not photo.may_change(self.editing_user):
+        # No user known (a form built outside ArticleAdmin.get_form) is no one who may.
+        if changes and (self.editing_user is None or not photo.may_change(self.editing_user)):
             for form_field in changes:
                 self.add_error(form_field, _(
                     "Readers already see this photo in a published story or on a person's page: only the photo "

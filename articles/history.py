@@ -375,10 +375,15 @@ def article_restore(*, article, version, by):
 
 
 def photo_restore(*, photo, version, by):
-    """Bring back a photo's caption, credit and alt text as ``version`` holds them, as a new revision."""
+    """Bring back a photo's caption, credit and alt text as ``version`` holds them, as a new revision.
+
+    Raises PermissionDenied if ``by`` may not change the photo (Photo.may_change: once readers see it, only the
+    photo desk and editors); ``by=None`` is the system."""
     when = _when(version.revision.date_created)
     with revision(by, gettext("Restored the version of %(when)s.") % {"when": when}):
         photo = Photo.objects.select_for_update().get(pk=photo.pk)
+        if by is not None and not photo.may_change(by):
+            raise PermissionDenied(gettext("You may not change this photo."))
         old = version.field_dict
         changed = []
         for name in PHOTO_RESTORED:

@@ -577,3 +577,26 @@ def test_the_lead_photo_box_is_answered_with_each_photos_thumbnail_credit_and_al
         "alt_text": "باعة",
     }
     assert all(set(row) == {"id", "text"} for row in sections["results"])
+
+
+@pytest.mark.django_db
+def test_restoring_a_photo_readers_see_needs_the_right_to_change_it():
+    from django.core.exceptions import PermissionDenied
+    from reversion.models import Version
+
+    from articles.history import photo_restore, revision
+
+    photo = make_photo(caption="تعليق أول")
+    with revision(None, "first"):
+        photo.save()
+    Photo.objects.filter(pk=photo.pk).update(caption_ar="تعليق مصحح")
+    make_article(published=True, lead_photo=photo)
+    [version] = Version.objects.get_for_object(photo)
+
+    with pytest.raises(PermissionDenied):
+        photo_restore(photo=photo, version=version, by=make_user(ROLE_WRITER))
+    photo.refresh_from_db()
+    assert photo.caption_ar == "تعليق مصحح"
+    photo_restore(photo=photo, version=version, by=make_editor())
+    photo.refresh_from_db()
+    assert photo.caption_ar == "تعليق أول"
