@@ -337,8 +337,8 @@ class TwoFactorMiddleware:
     """Keeps staff out of the admin, and every other staff-only page, until their login is as strong as it must be.
 
     Someone obliged by NEWSROOM_REQUIRE_2FA_FOR who has no device is sent to set one up. Someone with a
-    confirmed device whose session never gave a code (the device was added after they logged in, say, by an
-    administrator) is logged out, so the next login asks for it.
+    confirmed device whose session never gave a code (the device was confirmed after they logged in, in another
+    session, or by a script) is logged out, so the next login asks for it.
     """
 
     def __init__(self, get_response):

@@ -10,8 +10,8 @@ Django's list screens admit a lookup on any of a model's own fields, with any va
   functions or JSON operations one database or the other lacks;
 - a value the field cannot hold: an id past the database's integers (?id__in=, ?user=), an address that is no
   address (django-axes' ?ip_address=), or a ticked or edited row whose id is no id (a forged form).
-Every model admin registered on this site gets the guard, so a screen a library adds (django-axes' attempts,
-django-otp's devices) is covered without anyone remembering it.
+Every model admin registered on this site gets the guard, so a screen a library adds (django-axes' attempts) is
+covered without anyone remembering it.
 """
 
 import datetime
