@@ -436,3 +436,15 @@ def test_the_change_form_shows_what_still_stops_publication_before_anyone_presse
     ready = make_article("مسودة كاملة")
     page = client.get(change_url(ready)).text
     assert "publication-panel__checklist" not in page and "publication-panel__ready" in page
+
+
+@pytest.mark.django_db
+def test_a_story_in_the_trash_is_not_called_ready_to_publish(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة كاملة")
+    story.move_to_trash(by=None)
+
+    response = client.get(change_url(story))
+
+    assert response.status_code == 200 and "publication-panel" in response.text
+    assert "publication-panel__ready" not in response.text and "publication-panel__checklist" not in response.text

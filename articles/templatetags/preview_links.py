@@ -17,6 +17,14 @@ def publication_panel(context, article):
         "readers_see_it": Article.objects.published().filter(pk=article.pk).exists(),
         "reviewer_link": reviewer_link(context["request"], article),
         "link_expires": link_expiry(),
-        # The publish checklist as the story was last saved, before anyone presses publish and is refused.
-        "blockers": [] if article.status in Article.TIMED else article.publish_blockers(),
+        # The publish checklist as the story was last saved, before anyone presses publish and is refused: for a
+        # story that could be published now (not already published or scheduled, not in the trash).
+        **_checklist(article),
     }
+
+
+def _checklist(article):
+    if article.status in Article.TIMED or article.deleted_at is not None:
+        return {"blockers": [], "ready": False}
+    blockers = article.publish_blockers()
+    return {"blockers": blockers, "ready": not blockers}
