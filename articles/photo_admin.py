@@ -173,65 +173,56 @@ def _link_list(items):
     return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>{}</li>', items))
 
 
-def usage_panel(photo, *, readers_only=False):
-    """Every article that shows this photo, and every person whose portrait it is, with admin links.
+def _named_and_unseen(articles, readers_only):
+    """The articles to name, each with its link and status note, and the ids of those left unnamed: for the photo
+    desk (``readers_only``, who may not read the newsroom's articles) only the stories readers can read, linked on
+    the site, since a draft's headline is not theirs to see; for everyone else all, with admin links."""
+    articles = articles.order_by("-pk")
+    if not readers_only:
+        return [(change_url(a), a.headline, format_html(" ({})", a.get_status_display())) for a in articles], []
+    on_site = Article.objects.published()
+    named = [(article.get_absolute_url(), article.headline, "") for article in articles.filter(pk__in=on_site)]
+    return named, list(articles.exclude(pk__in=on_site).values_list("pk", flat=True))
 
-    ``readers_only``, for those who may not read the newsroom's articles (the photo desk): only the stories readers
-    can read, linked on the site, and how many others use it, since a draft's headline is not theirs to see.
-    """
+
+def _unseen_count(unseen):
+    count = len(set(unseen))
+    return ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
+
+
+def usage_panel(photo, *, readers_only=False):
+    """Every article that shows this photo, and every person whose portrait it is, with links (_named_and_unseen)."""
     if not photo or not photo.pk:
         return "—"
-    unseen = []
-
-    def articles(queryset):
-        queryset = queryset.order_by("-pk")
-        if readers_only:
-            on_site = Article.objects.published()
-            unseen.extend(queryset.exclude(pk__in=on_site).values_list("pk", flat=True))
-            return [(article.get_absolute_url(), article.headline, "") for article in queryset.filter(pk__in=on_site)]
-        return [(change_url(article), article.headline, format_html(" ({})", article.get_status_display()))
-                for article in queryset]
-
-    people = Person.objects.filter(photo=photo)
+    lead, unseen_lead = _named_and_unseen(photo.lead_of.all(), readers_only)
+    inline, unseen_inline = _named_and_unseen(photo.inline_in.all(), readers_only)
     groups = [
-        (_("Lead photo of"), articles(photo.lead_of.all())),
-        (_("In the body of"), articles(photo.inline_in.all())),
-        (_("Portrait of"), [(change_url(person), person.name, "") for person in people]),
+        (_("Lead photo of"), lead),
+        (_("In the body of"), inline),
+        (_("Portrait of"), [(change_url(person), person.name, "") for person in Person.objects.filter(photo=photo)]),
     ]
     groups = [(title, _link_list(items)) for title, items in groups if items]
-    hidden = len(set(unseen))
-    if hidden:
-        count = ngettext("%(count)d article", "%(count)d articles", hidden) % {"count": hidden}
-        groups.append((_("Not published yet"), format_html("<p>{}</p>", count)))
+    if unseen_lead or unseen_inline:
+        groups.append((_("Not published yet"), format_html("<p>{}</p>", _unseen_count(unseen_lead + unseen_inline))))
     if not groups:
         return _("Not used in any article, nor as a portrait.")
     return format_html_join("", '<div class="photo-usage"><h4>{}</h4>{}</div>', groups)
 
 
 def articles_using(photos, *, readers_only=False):
-    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its admin link.
-    ``readers_only``: as in usage_panel, the stories readers can read by name, the others counted."""
+    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its link."""
     ids = [photo.pk for photo in photos]
-    using = Article.objects.filter(Q(lead_photo__in=ids) | Q(inline_photos__in=ids)).distinct().order_by("-pk")
-    portraits = Person.objects.filter(photo__in=ids)
-    unseen = []
-    if readers_only:
-        on_site = Article.objects.published()
-        unseen = list(using.exclude(pk__in=on_site).values_list("pk", flat=True))
-        using = using.filter(pk__in=on_site)
-    named = [
-        format_html(
-            '{}: <a href="{}">{}</a>', capfirst(Article._meta.verbose_name),
-            article.get_absolute_url() if readers_only else change_url(article), article.headline,
-        )
-        for article in using
+    using = Article.objects.filter(Q(lead_photo__in=ids) | Q(inline_photos__in=ids)).distinct()
+    named, unseen = _named_and_unseen(using, readers_only)
+    lines = [
+        format_html('{}: <a href="{}">{}</a>', capfirst(Article._meta.verbose_name), url, headline)
+        for url, headline, _note in named
     ]
     if unseen:
-        named.append(format_html("{}: {}", _("Not published yet"), ngettext(
-            "%(count)d article", "%(count)d articles", len(unseen)) % {"count": len(unseen)}))
-    return named + [
+        lines.append(format_html("{}: {}", _("Not published yet"), _unseen_count(unseen)))
+    return lines + [
         format_html('{}: <a href="{}">{}</a>', capfirst(_("portrait")), change_url(person), person.name)
-        for person in portraits
+        for person in Person.objects.filter(photo__in=ids)
     ]
 
 
