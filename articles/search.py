@@ -99,13 +99,24 @@ def query_words(text):
     return normalise(text).split()
 
 
+# The definite article, alone or behind a letter joined to it («و» and, «ف» so, «ب» with, «ك» like, «ل» for, which
+# makes «لل»), with the letters that must remain: «والدين» (parents) must not become «دين» (religion), so behind a
+# joined letter four.
+_ARTICLE_PREFIXES = (("وال", 4), ("فال", 4), ("بال", 4), ("كال", 4), ("لل", 3), ("ال", 3))
+
+
 def without_article(word):
-    """«الحكومه» -> «حكومه»: the word without the definite article, when at least three letters remain."""
-    return word[2:] if word.startswith("ال") and len(word) >= 5 else word
+    """«الحكومه» -> «حكومه», «بالمياه» -> «مياه», «للمياه» -> «مياه»: the word without its definite article and
+    what is joined before it, when enough letters remain; otherwise the word as it is."""
+    for prefix, remaining in _ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= remaining:
+            return word[len(prefix):]
+    return word
 
 
 def substring_terms(text):
-    """The words of a query as substrings to look for: without «ال», a bare word matches both forms."""
+    """The words of a query as substrings to look for: without «ال» (and a letter joined before it), the bare word
+    matches every form, «المياه», «بالمياه», «للمياه»."""
     return [without_article(word) for word in query_words(text)]
 
 
@@ -300,15 +311,17 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def _text_search_query(words, config):
-    """Every word, stemmed by PostgreSQL. In Arabic each word also matches as its form with or without «ال»:
-    the arabic stemmer often stems the two differently («انتخابات» gives انتخابا, «الانتخابات» انتخاب), and
-    readers type the bare form of what stories print with the article (and the other way round)."""
+    """Every word, stemmed by PostgreSQL. In Arabic each word also matches as its bare form and its form with «ال»:
+    the arabic stemmer often stems them differently («انتخابات» gives انتخابا, «الانتخابات» انتخاب; «مياه» ميا,
+    «المياه» مياه) and leaves a letter joined before the article («والمياه» والمي), while readers type any of
+    them for what stories print in another."""
     query = None
     for word in words:
         term = SearchQuery(word, config=config, search_type="plain")
         if config == "arabic":
-            other = without_article(word) if without_article(word) != word else f"ال{word}"
-            term |= SearchQuery(other, config=config, search_type="plain")
+            bare = without_article(word)
+            for other in sorted({bare, f"ال{bare}"} - {word}):
+                term |= SearchQuery(other, config=config, search_type="plain")
         query = term if query is None else query & term
     return query
 

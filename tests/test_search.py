@@ -530,3 +530,19 @@ def test_sqlite_walks_the_archive_for_a_common_word_and_finds_what_the_index_fin
     assert walked
     # The newest four stories holding the word, either way, and nothing readers may not see.
     assert from_the_archive == from_the_matches == [story.pk for story in stories if story.body_ar.count("حكومة")][:4]
+
+
+@pytest.mark.parametrize("typed", ["المياه", "بالمياه", "للمياه", "والمياه", "مياه"])
+def test_a_word_typed_with_a_letter_joined_before_its_article_finds_every_form(client, typed):
+    water = make_article("أزمة المياه في درعا", published=True)
+    by_water = make_article("مزارعون يروون بالمياه المالحة", published=True)
+    make_article("خبر عن الكهرباء", published=True)
+
+    assert sorted(found(client, typed)) == sorted([water.pk, by_water.pk])
+
+
+def test_a_word_that_only_looks_prefixed_keeps_its_letters(client):
+    parents = make_article("رسالة إلى والدين فقدوا أبناءهم", published=True)
+    make_article("ندوة عن الدين والدولة", published=True)
+
+    assert found(client, "والدين") == [parents.pk]
