@@ -425,6 +425,17 @@ class RevisionHistoryAdmin(VersionAdmin):
     def may_restore(self, request, obj):
         return self.has_change_permission(request, obj)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The revision's comment is written at once, in the language of whoever saved (VersionAdmin.log_change),
+        # but Django keeps the changed fields' labels in English to translate when shown, and a translated field's
+        # («Headline [ar]») is in no catalogue: the history read «تم تغيير Headline [ar]». The form's own labels.
+        message = super().construct_change_message(request, form, formsets, add)
+        for part in message:
+            changed = part.get("changed")
+            if changed is not None and "name" not in changed:  # the object's own form, not an inline's row
+                changed["fields"] = [str(form.fields[name].label or name) for name in form.changed_data]
+        return message
+
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         dropped = {f"{prefix}_recoverlist", f"{prefix}_recover"}

@@ -368,3 +368,15 @@ def test_a_body_of_repeated_paragraphs_is_compared_only_where_it_changed(monkeyp
     assert new.count("<ins>") == 1 and "<ins>فقرة جديدة</ins>" in new
     assert "<del>" not in old and old.count("فقرة مكررة") == 8000
     assert max(a * b for a, b in given) <= 4000
+
+
+@pytest.mark.django_db
+def test_the_history_names_the_changed_fields_in_arabic(client, editor):
+    article = make_article("عنوان أول")
+    save_through_admin(client, article, headline_ar="عنوان ثان", summary_ar="ملخص جديد")
+
+    page = client.get(history_url(article)).text
+    with override("ar"):
+        headline = str(Article._meta.get_field("headline_ar").verbose_name)
+
+    assert headline in page and "Headline" not in page and "Summary" not in page
