@@ -7,34 +7,32 @@
 "use strict";
 
 (function () {
+  function thumbnail(address, size) {
+    const image = document.createElement("img");
+    image.src = address;
+    image.alt = "";
+    image.width = size;
+    image.height = size;
+    image.className = "admin-thumbnail";
+    return image;
+  }
+
   function withThumbnail(item) {
     if (!item.thumbnail) {
       return item.text;
     }
     const row = document.createElement("span");
     row.className = "photo-choice";
-    const image = document.createElement("img");
-    image.src = item.thumbnail;
-    image.alt = "";
-    image.width = 48;
-    image.height = 48;
-    image.className = "admin-thumbnail";
     const caption = document.createElement("span");
     caption.textContent = item.text;
-    row.append(image, caption);
+    row.append(thumbnail(item.thumbnail, 48), caption);
     return row;
   }
 
   function showChosen(item) {
     const preview = document.querySelector(".field-lead_photo_preview .readonly");
     if (preview && item.thumbnail) {
-      const image = document.createElement("img");
-      image.src = item.thumbnail;
-      image.alt = "";
-      image.width = 240;
-      image.height = 240;
-      image.className = "admin-thumbnail";
-      preview.replaceChildren(image);
+      preview.replaceChildren(thumbnail(item.thumbnail, 240));
     }
     // The old photo's words must not sit beside the new one; left blank, the save keeps the new photo's own.
     for (const [id, value] of [["id_lead_photo_credit", item.credit], ["id_lead_photo_alt_text", item.alt_text]]) {
