@@ -49,7 +49,7 @@ class ListingPaginator(Paginator):
         return min(counted, self.reach)
 
 
-def render_page(request, template, context, translations=None):
+def render_page(request, template, context, translations=None, status=200):
     """Render a public page with the section navigation and the language switcher it needs.
 
     ``translations`` maps a language code to this page's address in that language, for pages (articles)
@@ -65,7 +65,12 @@ def render_page(request, template, context, translations=None):
         name = get_language_info(code)["name_local"]
         languages.append({"code": code, "name": name, "url": url, "current": code == current})
     context |= {"nav_sections": list(Section.objects.all()), "languages": languages}
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+def page_not_found(request, exception):
+    """A dead link still leads somewhere: the sections, the search box and the home page of its edition."""
+    return render_page(request, "404.html", {}, translations={}, status=404)
 
 
 def editions_where(request, shown):

@@ -69,4 +69,5 @@ def _in_the_addresses_language(view):
 
 
 handler400 = _in_the_addresses_language(defaults.bad_request)
+handler404 = "articles.views.page_not_found"
 handler500 = _in_the_addresses_language(defaults.server_error)

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,6 +131,16 @@ def test_not_found_page_is_arabic(client):
     response = client.get("/article/999999/x/")
     assert response.status_code == 404
     assert 'dir="rtl"' in response.text
+
+
+@pytest.mark.django_db
+def test_a_dead_link_leads_to_the_sections_and_the_other_editions_home(client, story):
+    for address, other_home in (("/no-such-page/", 'href="/en/"'), ("/en/article/999999/x/", 'href="/"')):
+        response = client.get(address)
+        assert response.status_code == 404
+        sections = response.text.split('<nav class="sections"')[1].split("</nav>")[0]
+        assert f"/section/{quote(story.section.slug)}/" in sections
+        assert other_home in response.text.split('class="languages"')[1].split("</nav>")[0]
 
 
 @pytest.mark.django_db
