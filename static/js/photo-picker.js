@@ -17,16 +17,19 @@
     return image;
   }
 
-  function withThumbnail(item) {
-    if (!item.thumbnail) {
-      return item.text;
-    }
-    const row = document.createElement("span");
-    row.className = "photo-choice";
-    const caption = document.createElement("span");
-    caption.textContent = item.text;
-    row.append(thumbnail(item.thumbnail, 48), caption);
-    return row;
+  // In the list a thumbnail to tell photos apart by; in the box itself one that fits its line.
+  function withThumbnail(size) {
+    return (item) => {
+      if (!item.thumbnail) {
+        return item.text;
+      }
+      const row = document.createElement("span");
+      row.className = "photo-choice";
+      const caption = document.createElement("span");
+      caption.textContent = item.text;
+      row.append(thumbnail(item.thumbnail, size), caption);
+      return row;
+    };
   }
 
   function showChosen(item) {
@@ -63,8 +66,8 @@
           field_name: element.dataset.fieldName,
         }),
       },
-      templateResult: withThumbnail,
-      templateSelection: withThumbnail,
+      templateResult: withThumbnail(48),
+      templateSelection: withThumbnail(20),
     });
     box.on("select2:select", (event) => showChosen(event.params.data));
     element.dataset.photoPicker = "ready";
