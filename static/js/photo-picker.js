@@ -32,17 +32,26 @@
     };
   }
 
-  function showChosen(item) {
+  const WORDS = [["id_lead_photo_credit", "credit"], ["id_lead_photo_alt_text", "alt_text"]];
+
+  function showChosen(item, saved) {
     const preview = document.querySelector(".field-lead_photo_preview .readonly");
     if (preview && item.thumbnail) {
       preview.replaceChildren(thumbnail(item.thumbnail, 240));
     }
-    // The old photo's words must not sit beside the new one; left blank, the save keeps the new photo's own.
-    for (const [id, value] of [["id_lead_photo_credit", item.credit], ["id_lead_photo_alt_text", item.alt_text]]) {
+    for (const [id, key] of WORDS) {
       const field = document.getElementById(id);
-      if (field) {
+      if (!field) {
+        continue;
+      }
+      if (String(item.id) === saved.id) {
+        // The story's own photo again: its words as they were, since a blank beside it would erase them.
+        field.value = saved[key];
+        field.placeholder = "";
+      } else {
+        // The old photo's words must not sit beside the new one; left blank, the save keeps the new photo's own.
         field.value = "";
-        field.placeholder = value || "";
+        field.placeholder = item[key] || "";
       }
     }
   }
@@ -69,7 +78,12 @@
       templateResult: withThumbnail(48),
       templateSelection: withThumbnail(20),
     });
-    box.on("select2:select", (event) => showChosen(event.params.data));
+    // What the form was opened with, to put back if the story's own photo is picked again.
+    const saved = {id: String(box.val() || "")};
+    for (const [id, key] of WORDS) {
+      saved[key] = document.getElementById(id)?.value || "";
+    }
+    box.on("select2:select", (event) => showChosen(event.params.data, saved));
     element.dataset.photoPicker = "ready";
   }
 

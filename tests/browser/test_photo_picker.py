@@ -47,3 +47,29 @@ def test_the_lead_photo_box_lists_thumbnails_and_previews_the_chosen_photo(open_
     assert story.lead_photo == market
     assert (market.credit_ar, market.alt_text_ar) == ("عدسة ليلى", "باعة ومشترون")
     assert Article.objects.count() == 1
+
+
+def test_picking_another_photo_and_then_the_storys_own_again_keeps_its_credit(open_tab):
+    editor = make_user("editor")
+    own = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد في ساحة")
+    other = make_photo(caption="سوق الخضار", credit="عدسة سامر")
+    for photo in (own, other):
+        ensure_renditions(photo)
+    story = make_article("خبر بصورة", published=True, lead_photo=own)
+    page, checks = open_tab()
+    log_in(page, checks, editor)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
+
+    for caption in ("سوق الخضار", "ساحة الأمويين"):
+        page.click("#id_lead_photo + .select2 .select2-selection")
+        page.locator(".select2-container--open .select2-search__field").fill(caption.split()[0])
+        page.locator(".select2-container--open .select2-results__option .photo-choice").filter(
+            has_text=caption).click()
+    assert page.input_value("#id_lead_photo_credit") == "عدسة ليلى"
+    page.click("input[name=_continue]")
+    page.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
+    checks.assert_sound()
+
+    own.refresh_from_db()
+    assert (own.credit_ar, own.alt_text_ar) == ("عدسة ليلى", "حشد في ساحة")
