@@ -393,23 +393,27 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # public pages have no inline script or style, so they need none and their cached copies hold none. No
 # 'unsafe-inline', 'unsafe-eval' or other host anywhere; images also from MEDIA_URL's host when uploads are
 # served from elsewhere (object storage). No data: images: nothing we serve needs them.
-_media_origin = "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else None
+_media_origins = ["/".join(MEDIA_URL.split("/")[:3])] if MEDIA_URL.startswith(("https://", "http://")) else []
 if MEDIA_BUCKET:
     # The storage makes photo addresses itself, whatever MEDIA_URL says: on MEDIA_DOMAIN, else on the endpoint
-    # (path style, http://endpoint/bucket/…), else on AWS's global host for the bucket.
-    # A bucket named with dots is addressed by path on AWS, whose certificate covers one label of a host.
-    _endpoint, _region = env("MEDIA_ENDPOINT_URL", ""), env("MEDIA_REGION", "")
-    _media_origin = (
-        f"https://{MEDIA_DOMAIN.split('/')[0]}" if MEDIA_DOMAIN
-        else "/".join(_endpoint.split("/")[:3]) if _endpoint
-        else (f"https://s3.{_region}.amazonaws.com" if _region else "https://s3.amazonaws.com") if "." in MEDIA_BUCKET
-        else f"https://{MEDIA_BUCKET}.s3.amazonaws.com"
-    )
+    # (path style, http://endpoint/bucket/…), else on AWS's host for the bucket. AWS addresses a bucket named with
+    # dots by path, on the global host or its region's, whichever boto3 settles on (a region can also come from
+    # AWS_REGION, AWS_DEFAULT_REGION or ~/.aws): both, where the region is known here; MEDIA_DOMAIN otherwise.
+    _endpoint = env("MEDIA_ENDPOINT_URL", "")
+    _region = env("MEDIA_REGION", "") or env("AWS_REGION", "") or env("AWS_DEFAULT_REGION", "")
+    if MEDIA_DOMAIN:
+        _media_origins = [f"https://{MEDIA_DOMAIN.split('/')[0]}"]
+    elif _endpoint:
+        _media_origins = ["/".join(_endpoint.split("/")[:3])]
+    elif "." in MEDIA_BUCKET:
+        _media_origins = ["https://s3.amazonaws.com", *([f"https://s3.{_region}.amazonaws.com"] if _region else [])]
+    else:
+        _media_origins = [f"https://{MEDIA_BUCKET}.s3.amazonaws.com"]
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, _media_origin] if _media_origin else [CSP.SELF],
+    "img-src": [CSP.SELF, *_media_origins],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -224,9 +224,12 @@ def test_serving_media_from_disk_with_a_bucket_refuses_to_start():
     {"MEDIA_BUCKET": "newsroom-media", "MEDIA_REGION": "eu-central-1"},
     {"MEDIA_BUCKET": "media.example.org"},
     {"MEDIA_BUCKET": "media.example.org", "MEDIA_REGION": "eu-central-1"},
+    {"MEDIA_BUCKET": "media.example.org", "MEDIA_REGION": "us-east-1"},
+    {"MEDIA_BUCKET": "media.example.org", "AWS_DEFAULT_REGION": "eu-central-1"},
     {"MEDIA_BUCKET": "newsroom-media", "MEDIA_ENDPOINT_URL": "https://minio.example.org:9000"},
     {"MEDIA_BUCKET": "newsroom-media", "MEDIA_DOMAIN": "photos.example.org"},
-], ids=["aws", "aws region", "aws dotted", "aws dotted region", "endpoint", "domain"])
+], ids=["aws", "aws region", "aws dotted", "aws dotted region", "aws dotted us-east-1", "aws dotted boto3's region",
+        "endpoint", "domain"])
 def test_the_policy_admits_the_addresses_the_storage_itself_makes(environment):
     # The storage's own url(), as django-storages and boto3 make it from these settings (no request is sent).
     address, img_src = ast.literal_eval(setting_from_environment(
