@@ -430,10 +430,14 @@ class RevisionHistoryAdmin(VersionAdmin):
         # but Django keeps the changed fields' labels in English to translate when shown, and a translated field's
         # («Headline [ar]») is in no catalogue: the history read «تم تغيير Headline [ar]». The form's own labels.
         message = super().construct_change_message(request, form, formsets, add)
+        # Django lists the inlines' changed rows after the form's own changes, formset by formset, in this order.
+        rows = iter([(formset.empty_form, fields) for formset in formsets for _row, fields in formset.changed_objects])
         for part in message:
             changed = part.get("changed")
-            if changed is not None and "name" not in changed:  # the object's own form, not an inline's row
-                changed["fields"] = [str(form.fields[name].label or name) for name in form.changed_data]
+            if changed is None:
+                continue
+            row_form, names = (form, form.changed_data) if "name" not in changed else next(rows)
+            changed["fields"] = [str(getattr(row_form.fields.get(name), "label", None) or name) for name in names]
         return message
 
     def get_urls(self):

@@ -380,3 +380,16 @@ def test_the_history_names_the_changed_fields_in_arabic(client, editor):
         headline = str(Article._meta.get_field("headline_ar").verbose_name)
 
     assert headline in page and "Headline" not in page and "Summary" not in page
+
+
+@pytest.mark.django_db
+def test_the_history_names_a_bylines_changed_field_in_arabic(client, editor):
+    first, second, third = make_person("أول"), make_person("ثان"), make_person("ثالث")
+    article = make_article("عنوان", authors=[first, second])
+    save_through_admin(client, article, **{"articleauthor_set-1-person": str(third.pk)})
+
+    page = client.get(history_url(article)).text
+    with override("ar"):
+        person = str(ArticleAuthor._meta.get_field("person").verbose_name)
+
+    assert person in page and "Person" not in page
