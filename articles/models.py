@@ -38,11 +38,11 @@ def newsroom_midnight(day, *, after=0):
     """The instant the newsroom's ``day`` begins (or the day ``after`` days later), in its time zone.
 
     Pages that list days (the date archive, search's date range) filter on such instants, which the newest-first
-    index serves; a date taken from each story's time would be computed for every story. Days before 1900 or after
-    9000 are taken as those years: no story lies beyond them, and the years 1 and 9999 would not fit a database's
-    time once moved to UTC.
+    index serves; a date taken from each story's time would be computed for every story. Days in the years 1 and
+    9999 are taken as the nearest day of the years 2 and 9998, the calendar a story's time may hold
+    (within_the_calendar): theirs would not fit a database's time once moved to UTC.
     """
-    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9000, 1, 1)) + datetime.timedelta(days=after)
+    day = min(max(day, datetime.date(2, 1, 1)), datetime.date(9998, 12, 31)) + datetime.timedelta(days=after)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 

@@ -260,3 +260,20 @@ def test_every_page_leads_to_this_months_archive_and_the_feed(client):
     english = client.get("/en/").text.split('<footer class="site-footer">')[1]
     assert f'href="/en/archive/{today.year}/{today.month}/"' in english
     assert client.get(f"/archive/{today.year}/{today.month}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_story_dated_before_1900_has_its_place_in_the_archive_and_its_links(client, settings):
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    damascus = zoneinfo.ZoneInfo("Asia/Damascus")
+    old = make_article("وثيقة من 1899", published=True, lead_photo=None,
+                       published_at=datetime.datetime(1899, 6, 15, 12, tzinfo=damascus))
+    new = make_article("خبر من 2020", published=True, lead_photo=None,
+                       published_at=datetime.datetime(2020, 5, 1, 12, tzinfo=damascus))
+
+    assert headlines(client.get("/archive/1899/")) == [old.headline_ar]
+    assert headlines(client.get("/archive/1899/6/15/")) == [old.headline_ar]
+    year = client.get("/archive/1899/").text
+    assert 'rel="prev"' not in year and 'href="/archive/2020/" rel="next"' in year
+    assert 'href="/archive/1899/" rel="prev"' in client.get("/archive/1900/").text
+    assert new.headline_ar not in client.get("/archive/1899/").text
