@@ -448,3 +448,17 @@ def test_a_story_in_the_trash_is_not_called_ready_to_publish(client):
 
     assert response.status_code == 200 and "publication-panel" in response.text
     assert "publication-panel__ready" not in response.text and "publication-panel__checklist" not in response.text
+
+
+@pytest.mark.django_db
+def test_after_a_refused_save_the_checklist_still_speaks_of_the_story_as_saved(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة", lead_photo=None)
+    url = change_url(story)
+    data = admin_form_data(client, url, lead_photo=str(make_photo().pk), published_at_0="not a date")
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    checklist = refused.text.split('class="publication-panel__checklist"')[1].split("</div>")[0]
+    assert "اختر صورة رئيسية." in checklist

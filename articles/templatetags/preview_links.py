@@ -24,7 +24,9 @@ def publication_panel(context, article):
 
 
 def _checklist(article):
-    if article.status in Article.TIMED or article.deleted_at is not None:
+    # As saved: after a refused save the form's instance holds what was posted, which is not what would publish.
+    saved = Article.objects.filter(pk=article.pk).first()
+    if saved is None or saved.status in Article.TIMED or saved.deleted_at is not None:
         return {"blockers": [], "ready": False}
-    blockers = article.publish_blockers()
+    blockers = saved.publish_blockers()
     return {"blockers": blockers, "ready": not blockers}
