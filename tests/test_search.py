@@ -546,3 +546,13 @@ def test_a_word_that_only_looks_prefixed_keeps_its_letters(client):
     make_article("ندوة عن الدين والدولة", published=True)
 
     assert found(client, "والدين") == [parents.pk]
+
+
+@pytest.mark.parametrize("typed", ["المياه", "مياه", "الحكومة"])
+def test_a_story_printing_the_word_after_wa_or_fa_is_found_by_the_word(client, typed):
+    # «و» (and) and «ف» (so) join the word they precede: prose prints «والمياه» far more often than «المياه».
+    water = make_article("انقطاع الكهرباء والمياه في حلب", published=True)
+    government = make_article("اجتماع فالحكومة تعلن خطة", published=True)
+
+    expected = [government.pk] if typed == "الحكومة" else [water.pk]
+    assert found(client, typed) == expected
