@@ -23,7 +23,7 @@ from tests.factories import make_article, make_editor, make_person, make_photo, 
 from tests.test_admin_flow import admin_form_data
 
 CHANGELIST = "/admin/articles/photo/"
-ONE_ARTICLE = "1 مقال"  # how the photo desk's count of unpublished stories reads
+ONE_ARTICLE = "مقال واحد"  # how the photo desk's count of unpublished stories reads
 FOCAL_POINT_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "focal-point.js"
 
 
