@@ -8,6 +8,7 @@ stored and before it is looked for. PostgreSQL ranks the folded text with its ow
 
 import datetime
 import functools
+import re
 import unicodedata
 from html.parser import HTMLParser
 
@@ -103,11 +104,16 @@ def query_words(text):
 # makes «لل»), with the letters that must remain: «والدين» (parents) must not become «دين» (religion), so behind a
 # joined letter four.
 _ARTICLE_PREFIXES = (("وال", 4), ("فال", 4), ("بال", 4), ("كال", 4), ("لل", 3), ("ال", 3))
+# «والد» (a parent) is a word of its own, not «و» + «ال» + «د…»: «والدتها» (her mother) would become «دتها», which
+# «عودتها» (her return) holds too. Its forms with the endings of person are kept whole.
+_PARENT = re.compile("والد(?:ه|ي|ا|ك|نا|ها|هم|هما|ين|يه|يها|يهم|يهما|يك|يكم|ان|ته|تي|تها|تهم|تك|تنا)?")
 
 
 def without_article(word):
     """«الحكومه» -> «حكومه», «بالمياه» -> «مياه», «للمياه» -> «مياه»: the word without its definite article and
     what is joined before it, when enough letters remain; otherwise the word as it is."""
+    if _PARENT.fullmatch(word):
+        return word
     for prefix, remaining in _ARTICLE_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= remaining:
             return word[len(prefix):]
@@ -185,29 +191,39 @@ def index_articles(articles, *, document_model=None, using="default"):
     document_model.objects.using(using).filter(article_id__in=ids).delete()
     document_model.objects.using(using).bulk_create(documents)
     if connections[using].vendor == "postgresql":
-        document_model.objects.using(using).filter(article_id__in=ids).update(vector=_weighted_vector())
+        update_vectors(document_model.objects.using(using).filter(article_id__in=ids))
 
 
 # PostgreSQL's arabic stemmer takes «بال», «كال» and «لل» off a word, but not «وال» or «فال»: «والحكومه» is indexed
-# as والحكوم, which a search for «الحكومه» (حكوم) never finds, and «و» begins countless words of Arabic prose. The
-# vector is made from the text with that letter set aside, by without_article()'s rule (four letters left).
-_JOINED_BEFORE_ARTICLE = r"(^|\s)[وف](ال\S{4,})"
+# as والحكوم, which a search for «الحكومه» (stemmed حكومه) never finds, and «و» begins countless words of Arabic
+# prose. An Arabic document's vector also holds its words with that letter set aside (without_article()'s rule:
+# four letters left), beside the words as printed, so «والدتها» is still found as itself.
+_STEMMER_KEEPS = "وف"
+JOINED_BEFORE_ARTICLE = rf"(^|\s)[{_STEMMER_KEEPS}](ال\S{{{dict(_ARTICLE_PREFIXES)['وال']},}})"
 
 
-def _weighted_vector():
+def _weighted_vector(*, arabic=False):
     config = F("config")
 
     def text(column):
         return Func(
-            F(column), Value(_JOINED_BEFORE_ARTICLE), Value(r"\1\2"), Value("g"),
+            F(column), Value(JOINED_BEFORE_ARTICLE), Value(r"\1\2"), Value("g"),
             function="regexp_replace", output_field=TextField(),
         )
 
-    return (
-        SearchVector(text("headline"), weight="A", config=config)
-        + SearchVector(text("summary"), weight="B", config=config)
-        + SearchVector(text("body"), weight="C", config=config)
-    )
+    vector = None
+    for column, weight in (("headline", "A"), ("summary", "B"), ("body", "C")):
+        part = SearchVector(column, weight=weight, config=config)
+        if arabic:
+            part += SearchVector(text(column), weight=weight, config=config)
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def update_vectors(documents):
+    """Build the vectors of these search documents (PostgreSQL): two queries, Arabic and the rest."""
+    documents.filter(config="arabic").update(vector=_weighted_vector(arabic=True))
+    documents.exclude(config="arabic").update(vector=_weighted_vector())
 
 
 def photo_text(photo):
@@ -601,7 +617,7 @@ class SearchForm(forms.Form):
         if section := self.cleaned_data["section"]:
             articles = articles.filter(section=section)
         # Days in the newsroom's time zone, as the date archive counts them (published_on_days(); newsroom_midnight()
-        # takes date.min, the open start of a range given only its last day, as 1900).
+        # takes date.min, the open start of a range given only its last day, as the calendar's first day).
         start, end = self.cleaned_data["date_from"], self.cleaned_data["date_to"]
         if end:
             articles = articles.published_on_days(start or datetime.date.min, end)

@@ -556,3 +556,31 @@ def test_a_story_printing_the_word_after_wa_or_fa_is_found_by_the_word(client, t
 
     expected = [government.pk] if typed == "الحكومة" else [water.pk]
     assert found(client, typed) == expected
+
+
+def test_a_parent_is_not_taken_for_wa_and_the_article(client):
+    # «والدتها» (her mother) and «والديهم» (their parents) are whole words: set aside like «والمياه», «دتها» would
+    # find «عودتها» (her return) and «ديهم» «لديهم» (they have).
+    mother = make_article("توفيت والدتها أمس", published=True)
+    parents = make_article("زار والديهم في حلب", published=True)
+    unrelated = make_article("عودتها إلى حلب ولديهم أمل", published=True)
+
+    # PostgreSQL's stemmer makes both words والد, a parent: each finds the other there, never the unrelated story.
+    for typed, story in (("والدتها", mother), ("والديهم", parents)):
+        assert story.pk in found(client, typed) and unrelated.pk not in found(client, typed)
+
+
+def test_the_vector_rule_sets_aside_what_the_query_rule_does():
+    from articles.search import JOINED_BEFORE_ARTICLE, without_article
+
+    for word in ("والمياه", "فالحكومه", "والدوله"):
+        assert re.sub(JOINED_BEFORE_ARTICLE, r"\1\2", word) == "ال" + without_article(word)
+    assert re.sub(JOINED_BEFORE_ARTICLE, r"\1\2", "والنفط") == "والنفط" == without_article("والنفط")
+
+
+def test_an_arabic_word_quoted_in_an_english_story_is_found_as_printed(client):
+    story = make_article(
+        "خبر", published=True, headline_en="The word «والحكومة» in Damascus", body_en="<p>Text.</p>",
+    )
+
+    assert found(client, "والحكومة", url="/en/search/") == [story.pk]
