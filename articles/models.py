@@ -24,6 +24,7 @@ from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_sl
 # The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
 # any date Python holds (and year 9999's last hours after it, from a zone behind), and SQLite's adapter fails there.
 CALENDAR_YEARS = range(datetime.MINYEAR + 1, datetime.MAXYEAR)
+_A_DAY = datetime.timedelta(days=1)
 
 
 def within_the_calendar(moment):
@@ -38,11 +39,11 @@ def newsroom_midnight(day, *, after=0):
     """The instant the newsroom's ``day`` begins (or the day ``after`` days later), in its time zone.
 
     Pages that list days (the date archive, search's date range) filter on such instants, which the newest-first
-    index serves; a date taken from each story's time would be computed for every story. Days in the years 1 and
-    9999 are taken as the nearest day of the years 2 and 9998, the calendar a story's time may hold
-    (within_the_calendar): theirs would not fit a database's time once moved to UTC.
+    index serves; a date taken from each story's time would be computed for every story. The calendar's first and
+    last days are taken as the second and the last but one: their midnights, moved to UTC from some time zones,
+    fall outside what Python and the databases hold. No story lies there (within_the_calendar).
     """
-    day = min(max(day, datetime.date(2, 1, 1)), datetime.date(9998, 12, 31)) + datetime.timedelta(days=after)
+    day = min(max(day, datetime.date.min + _A_DAY), datetime.date.max - _A_DAY) + datetime.timedelta(days=after)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 

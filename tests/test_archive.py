@@ -277,3 +277,14 @@ def test_a_story_dated_before_1900_has_its_place_in_the_archive_and_its_links(cl
     assert 'rel="prev"' not in year and 'href="/archive/2020/" rel="next"' in year
     assert 'href="/archive/1899/" rel="prev"' in client.get("/archive/1900/").text
     assert new.headline_ar not in client.get("/archive/1899/").text
+
+
+@pytest.mark.django_db
+def test_the_year_1_page_does_not_borrow_the_first_day_of_the_year_2(client, settings):
+    settings.NEWSROOM_REQUIRE_LEAD_PHOTO = False
+    damascus = zoneinfo.ZoneInfo("Asia/Damascus")
+    early = make_article("أقدم ما يقبله التقويم", published=True, lead_photo=None,
+                         published_at=datetime.datetime(2, 1, 1, 12, tzinfo=damascus))
+
+    assert headlines(client.get("/archive/1/")) == [] and headlines(client.get("/archive/1/12/31/")) == []
+    assert headlines(client.get("/archive/2/1/1/")) == [early.headline_ar]
