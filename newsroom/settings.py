@@ -398,9 +398,9 @@ if MEDIA_BUCKET:
     # The storage makes photo addresses itself, whatever MEDIA_URL says: on MEDIA_DOMAIN, else on the endpoint
     # (path style, http://endpoint/bucket/…), else on AWS's host for the bucket. AWS addresses a bucket named with
     # dots by path, on the global host or its region's, whichever boto3 settles on (a region can also come from
-    # AWS_REGION, AWS_DEFAULT_REGION or ~/.aws): both, where the region is known here; MEDIA_DOMAIN otherwise.
+    # AWS_DEFAULT_REGION or ~/.aws): both, where the region is known here; MEDIA_DOMAIN otherwise.
     _endpoint = env("MEDIA_ENDPOINT_URL", "")
-    _region = env("MEDIA_REGION", "") or env("AWS_REGION", "") or env("AWS_DEFAULT_REGION", "")
+    _region = env("MEDIA_REGION", "") or env("AWS_DEFAULT_REGION", "")
     if MEDIA_DOMAIN:
         _media_origins = [f"https://{MEDIA_DOMAIN.split('/')[0]}"]
     elif _endpoint:
