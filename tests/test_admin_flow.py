@@ -462,3 +462,22 @@ def test_after_a_refused_save_the_checklist_still_speaks_of_the_story_as_saved(c
     assert refused.status_code == 200 and refused.context["adminform"].form.errors
     checklist = refused.text.split('class="publication-panel__checklist"')[1].split("</div>")[0]
     assert "اختر صورة رئيسية." in checklist
+
+
+@pytest.mark.django_db
+def test_after_a_refused_save_the_panel_gives_the_scheduled_time_as_saved(client):
+    from django.utils import formats, timezone
+
+    client.force_login(make_editor())
+    story = make_article("مجدول")
+    story.publish(by=None, at=timezone.now() + timezone.timedelta(days=2))
+    url = change_url(story)
+    data = admin_form_data(client, url, published_at_0="2031-01-01", section="")
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    state = refused.text.split('class="publication-panel__state"')[1].split("</p>")[0]
+    story.refresh_from_db()
+    assert formats.date_format(timezone.localtime(story.published_at), "DATETIME_FORMAT") in state
+    assert "2031" not in state

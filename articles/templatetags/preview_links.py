@@ -11,22 +11,18 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def publication_panel(context, article):
-    """What the panel shows for ``article``; the reviewer link only where reviewer_link gives one."""
+    """What the panel shows for ``article`` as saved: after a refused save the form's instance holds what was
+    posted (another time, another photo), which is neither what readers see nor what would be published."""
+    saved = Article.objects.select_related("lead_photo__credit_person").filter(pk=article.pk).first() or article
+    could_publish = saved.status not in Article.TIMED and saved.deleted_at is None
+    # The publish checklist, before anyone presses publish and is refused.
+    blockers = saved.publish_blockers() if could_publish else []
     return {
+        "saved": saved,
         # The readers' own query decides, so the admin never disagrees with the public site.
-        "readers_see_it": Article.objects.published().filter(pk=article.pk).exists(),
-        "reviewer_link": reviewer_link(context["request"], article),
+        "readers_see_it": Article.objects.published().filter(pk=saved.pk).exists(),
+        "reviewer_link": reviewer_link(context["request"], saved),
         "link_expires": link_expiry(),
-        # The publish checklist as the story was last saved, before anyone presses publish and is refused: for a
-        # story that could be published now (not already published or scheduled, not in the trash).
-        **_checklist(article),
+        "blockers": blockers,
+        "ready": could_publish and not blockers,
     }
-
-
-def _checklist(article):
-    # As saved: after a refused save the form's instance holds what was posted, which is not what would publish.
-    saved = Article.objects.filter(pk=article.pk).first()
-    if saved is None or saved.status in Article.TIMED or saved.deleted_at is not None:
-        return {"blockers": [], "ready": False}
-    blockers = saved.publish_blockers()
-    return {"blockers": blockers, "ready": not blockers}
