@@ -274,6 +274,15 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         if photo:
             self.initial.setdefault("lead_photo_credit", photo.credit_ar)
             self.initial.setdefault("lead_photo_alt_text", photo.alt_text_ar)
+            if "lead_photo" in self.fields:
+                # The saved photo and its words, for static/js/photo-picker.js to put back if it is picked again:
+                # a form drawn again after a refused save shows what was posted, not these. On the select itself,
+                # inside the admin's wrapper (the "add" and "change" links beside it).
+                widget = self.fields["lead_photo"].widget
+                getattr(widget, "widget", widget).attrs.update({
+                    "data-saved-photo": photo.pk, "data-saved-credit": photo.credit_ar,
+                    "data-saved-alt-text": photo.alt_text_ar,
+                })
 
     # Who is saving; set by ArticleAdmin.get_form, for the lead photo's rule.
     editing_user = None

@@ -78,12 +78,24 @@
       templateResult: withThumbnail(48),
       templateSelection: withThumbnail(20),
     });
-    // What the form was opened with, to put back if the story's own photo is picked again.
-    const saved = {id: String(box.val() || "")};
-    for (const [id, key] of WORDS) {
-      saved[key] = document.getElementById(id)?.value || "";
-    }
+    // The saved photo and its words (ArticleAdminForm), to put back if it is picked again: after a refused save
+    // the fields show what was posted instead.
+    const saved = {
+      id: element.dataset.savedPhoto || "",
+      credit: element.dataset.savedCredit || "",
+      alt_text: element.dataset.savedAltText || "",
+    };
     box.on("select2:select", (event) => showChosen(event.params.data, saved));
+    // Emptied with its ×: no photo to show, nor its words as a hint.
+    box.on("select2:clear", () => {
+      document.querySelector(".field-lead_photo_preview .readonly")?.replaceChildren("—");
+      for (const [id] of WORDS) {
+        const field = document.getElementById(id);
+        if (field) {
+          field.placeholder = "";
+        }
+      }
+    });
     element.dataset.photoPicker = "ready";
   }
 

@@ -73,3 +73,38 @@ def test_picking_another_photo_and_then_the_storys_own_again_keeps_its_credit(op
 
     own.refresh_from_db()
     assert (own.credit_ar, own.alt_text_ar) == ("عدسة ليلى", "حشد في ساحة")
+
+
+def test_after_a_refused_save_picking_the_storys_own_photo_again_keeps_its_credit(open_tab):
+    editor = make_user("editor")
+    own = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد في ساحة")
+    other = make_photo(caption="سوق الخضار", credit="عدسة سامر")
+    for photo in (own, other):
+        ensure_renditions(photo)
+    story = make_article("خبر بصورة", lead_photo=own)
+    page, checks = open_tab()
+    log_in(page, checks, editor)
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
+
+    def pick(caption):
+        page.click("#id_lead_photo + .select2 .select2-selection")
+        page.locator(".select2-container--open .select2-search__field").fill(caption.split()[0])
+        page.locator(".select2-container--open .select2-results__option .photo-choice").filter(
+            has_text=caption).click()
+
+    # Another photo, and a date no calendar has: the save is refused and the form comes back as posted.
+    pick("سوق الخضار")
+    page.fill("#id_published_at_0", "not a date")
+    page.click("input[name=_continue]")
+    page.locator(".errornote").wait_for()
+    page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
+    pick("ساحة الأمويين")
+    assert page.input_value("#id_lead_photo_credit") == "عدسة ليلى"
+    page.fill("#id_published_at_0", "")
+    page.fill("#id_published_at_1", "")
+    page.click("input[name=_continue]")
+    page.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
+
+    own.refresh_from_db()
+    assert (own.credit_ar, own.alt_text_ar) == ("عدسة ليلى", "حشد في ساحة")
