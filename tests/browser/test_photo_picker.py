@@ -49,23 +49,30 @@ def test_the_lead_photo_box_lists_thumbnails_and_previews_the_chosen_photo(open_
     assert Article.objects.count() == 1
 
 
-def test_picking_another_photo_and_then_the_storys_own_again_keeps_its_credit(open_tab):
-    editor = make_user("editor")
+def open_story_with_its_own_photo(open_tab, **story_fields):
+    """An editor's tab on a story whose lead photo is «ساحة الأمويين», with «سوق الخضار» also in the library."""
     own = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد في ساحة")
-    other = make_photo(caption="سوق الخضار", credit="عدسة سامر")
-    for photo in (own, other):
+    for photo in (own, make_photo(caption="سوق الخضار", credit="عدسة سامر")):
         ensure_renditions(photo)
-    story = make_article("خبر بصورة", published=True, lead_photo=own)
+    story = make_article("خبر بصورة", lead_photo=own, **story_fields)
     page, checks = open_tab()
-    log_in(page, checks, editor)
+    log_in(page, checks, make_user("editor"))
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
+    return page, checks, story, own
 
-    for caption in ("سوق الخضار", "ساحة الأمويين"):
-        page.click("#id_lead_photo + .select2 .select2-selection")
-        page.locator(".select2-container--open .select2-search__field").fill(caption.split()[0])
-        page.locator(".select2-container--open .select2-results__option .photo-choice").filter(
-            has_text=caption).click()
+
+def pick(page, caption):
+    page.click("#id_lead_photo + .select2 .select2-selection")
+    page.locator(".select2-container--open .select2-search__field").fill(caption.split()[0])
+    page.locator(".select2-container--open .select2-results__option .photo-choice").filter(has_text=caption).click()
+
+
+def test_picking_another_photo_and_then_the_storys_own_again_keeps_its_credit(open_tab):
+    page, checks, story, own = open_story_with_its_own_photo(open_tab, published=True)
+
+    pick(page, "سوق الخضار")
+    pick(page, "ساحة الأمويين")
     assert page.input_value("#id_lead_photo_credit") == "عدسة ليلى"
     page.click("input[name=_continue]")
     page.wait_for_url(f"**/admin/articles/article/{story.pk}/change/")
@@ -76,30 +83,15 @@ def test_picking_another_photo_and_then_the_storys_own_again_keeps_its_credit(op
 
 
 def test_after_a_refused_save_picking_the_storys_own_photo_again_keeps_its_credit(open_tab):
-    editor = make_user("editor")
-    own = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد في ساحة")
-    other = make_photo(caption="سوق الخضار", credit="عدسة سامر")
-    for photo in (own, other):
-        ensure_renditions(photo)
-    story = make_article("خبر بصورة", lead_photo=own)
-    page, checks = open_tab()
-    log_in(page, checks, editor)
-    page.goto(f"/admin/articles/article/{story.pk}/change/")
-    page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
-
-    def pick(caption):
-        page.click("#id_lead_photo + .select2 .select2-selection")
-        page.locator(".select2-container--open .select2-search__field").fill(caption.split()[0])
-        page.locator(".select2-container--open .select2-results__option .photo-choice").filter(
-            has_text=caption).click()
+    page, checks, story, own = open_story_with_its_own_photo(open_tab)
 
     # Another photo, and a date no calendar has: the save is refused and the form comes back as posted.
-    pick("سوق الخضار")
+    pick(page, "سوق الخضار")
     page.fill("#id_published_at_0", "not a date")
     page.click("input[name=_continue]")
     page.locator(".errornote").wait_for()
     page.locator("#id_lead_photo[data-photo-picker=ready]").wait_for(state="attached")
-    pick("ساحة الأمويين")
+    pick(page, "ساحة الأمويين")
     assert page.input_value("#id_lead_photo_credit") == "عدسة ليلى"
     page.fill("#id_published_at_0", "")
     page.fill("#id_published_at_1", "")
