@@ -1,5 +1,6 @@
 """The newsroom's admin screens: declarative, Arabic, with the rules left to the models."""
 
+import datetime
 import re
 from functools import partial
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -240,6 +242,25 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     min_num = 0
 
 
+def _in_the_hour_lived_twice(compress, saved, date_and_time):
+    """The publication time typed, where Django refuses it as ambiguous: in the hour the clocks go back (Damascus,
+    28 October 2021, 23:00 to 24:00) each time is lived twice, and a story published then could not be saved again
+    untouched. The saved time where it reads so, else the first of the two; a time that never existed (the hour
+    the clocks go forward) is still refused."""
+    try:
+        return compress(date_and_time)
+    except ValidationError:
+        typed = datetime.datetime.combine(*date_and_time)
+        zone = timezone.get_current_timezone()
+        first, second = typed.replace(tzinfo=zone, fold=0), typed.replace(tzinfo=zone, fold=1)
+        lived = first.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) == typed
+        if not lived or first.utcoffset() == second.utcoffset():
+            raise
+        # Compared in UTC: Python never finds a time inside a fold equal to a time of another zone.
+        both = {moment.astimezone(datetime.UTC) for moment in (first, second)}
+        return saved if saved is not None and saved.replace(microsecond=0) in both else first
+
+
 class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
     """The article form, plus the lead photo's own credit and alt text, edited where the story is written."""
 
@@ -270,6 +291,9 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
+        if "published_at" in self.fields:
+            field = self.fields["published_at"]
+            field.compress = partial(_in_the_hour_lived_twice, field.compress, self.instance.published_at)
         photo = self.instance.lead_photo if self.instance.lead_photo_id else None
         if photo:
             self.initial.setdefault("lead_photo_credit", photo.credit_ar)

@@ -223,3 +223,38 @@ def test_an_updated_story_says_when_with_the_date_and_time_apart(client, setting
     html = client.get(story.get_absolute_url()).text
     updated = html.split('class="story__updated"')[1].split("</p>")[0]
     assert re.search(r"\d{4}، \d{2}:\d{2}</time>", updated)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fold", [0, 1])
+def test_a_story_published_in_the_hour_lived_twice_can_be_saved_again_untouched(client, fold):
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data, change_url
+
+    # Damascus put its clocks back at midnight on 28 October 2021: 23:30 came twice.
+    twice = datetime.datetime(2021, 10, 28, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Damascus"), fold=fold)
+    story = make_article("خبر من تلك الساعة", published=True, published_at=twice)
+    client.force_login(make_editor())
+    url = change_url(story)
+
+    response = client.post(url, admin_form_data(client, url, summary_ar="ملخص مصحح"))
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    # In UTC: Python never finds a time inside a fold equal to a time of another zone.
+    assert story.published_at == twice.astimezone(datetime.UTC) and story.summary_ar == "ملخص مصحح"
+
+
+@pytest.mark.django_db
+def test_a_time_the_clocks_skipped_is_still_refused(client):
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data, change_url
+
+    # Damascus put its clocks forward at midnight on 26 March 2021: 00:30 never happened.
+    story = make_article("خبر")
+    client.force_login(make_editor())
+    url = change_url(story)
+
+    response = client.post(url, admin_form_data(client, url, published_at_0="2021-03-26", published_at_1="00:30"))
+
+    assert response.status_code == 200 and "published_at" in response.context["adminform"].form.errors
