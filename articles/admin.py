@@ -118,7 +118,7 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
     def get_fieldsets(self, request, obj=None):
         # Filtered rather than declared twice: modeltranslation has already split the translated fields.
         fieldsets = super().get_fieldsets(request, obj)
-        if not request.user.has_perm("articles.view_article"):
+        if self._readers_only(request):
             # The photo desk does not read the newsroom's drafts: it sees where readers see the photo.
             fieldsets = [
                 (title, {**options, "fields": ["usage_on_site" if f == "usage" else f for f in options["fields"]]})
@@ -143,6 +143,12 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
             ),
             *super().get_urls(),
         ]
+
+    @staticmethod
+    def _readers_only(request):
+        """Whether this person sees a photo's uses as readers do (photo_admin.usage_panel): who may not read
+        articles, the photo desk, is not shown drafts' headlines."""
+        return not request.user.has_perm("articles.view_article")
 
     def get_queryset(self, request):
         # The photographer's name stands in for a missing credit in the list and in autocomplete_extras.
@@ -218,8 +224,7 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
         if protected:
             # Name the articles (an inline use would otherwise read "photo in the body: <this photo>"). Nothing
             # is deleted along with a photo in use, so Django's request for delete rights on them is moot.
-            readers_only = not request.user.has_perm("articles.view_article")
-            protected = photo_admin.articles_using(objs, readers_only=readers_only) or protected
+            protected = photo_admin.articles_using(objs, readers_only=self._readers_only(request)) or protected
             perms_needed = set()
         return deleted, model_count, perms_needed, protected
 

@@ -223,7 +223,7 @@ def _neighbouring_periods(first, last, month, day):
     """{"previous"/"next": (address, label)}: the nearest period of the same length before and after this one that
     holds a story, so the links step over empty stretches and end where the archive does (a link to every
     calendar day would lead crawlers through centuries of empty pages)."""
-    readers_see = Article.objects.for_readers().order_by()
+    readers_see = Article.objects.for_readers()
     nearest = {
         "previous": readers_see.filter(published_at__lt=newsroom_midnight(first)).order_by("-published_at"),
         "next": readers_see.filter(published_at__gte=newsroom_midnight(last, after=1)).order_by("published_at"),
