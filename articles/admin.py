@@ -471,7 +471,7 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
-        article.tags.set([*form.cleaned_data["tags"], *form.cleaned_data["new_tags"]])
+        article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
 
@@ -585,11 +585,12 @@ class TagMergeForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "article_count"]
-    search_fields = ["name", "slug"]
+class TagAdmin(TabbedTranslationAdmin):
+    list_display = ["name_ar", "name_en", "slug", "article_count"]
+    # Each edition's name, whichever language the admin runs in: the article form's tag box searches here too.
+    search_fields = ["name_ar", "name_en", "slug"]
     readonly_fields = ["slug"]
-    ordering = ["name"]  # the article count annotation drops the model ordering; pagination needs one
+    ordering = ["name_ar"]  # the article count annotation drops the model ordering; pagination needs one
     actions = ["merge_selected"]
 
     def get_queryset(self, request):

@@ -107,10 +107,12 @@ PEOPLE = {
 # Tags
 # --------------------------------------------------------------------------------------------------
 
-TAGS = [
-    "سوريا", "دمشق", "حلب", "حمص", "درعا", "إدلب", "اللاذقية", "اللاجئون", "الاقتصاد",
-    "الانتخابات", "حقوق الإنسان", "التعليم", "الصحة", "المياه", "الخبز", "الثقافة", "الزراعة",
-    "الطاقة", "الإدارة المحلية", "الشباب",
+TAGS = [  # (Arabic, English)
+    ("سوريا", "Syria"), ("دمشق", "Damascus"), ("حلب", "Aleppo"), ("حمص", "Homs"), ("درعا", "Daraa"),
+    ("إدلب", "Idlib"), ("اللاذقية", "Latakia"), ("اللاجئون", "Refugees"), ("الاقتصاد", "Economy"),
+    ("الانتخابات", "Elections"), ("حقوق الإنسان", "Human rights"), ("التعليم", "Education"), ("الصحة", "Health"),
+    ("المياه", "Water"), ("الخبز", "Bread"), ("الثقافة", "Culture"), ("الزراعة", "Farming"),
+    ("الطاقة", "Energy"), ("الإدارة المحلية", "Local government"), ("الشباب", "Youth"),
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -1226,10 +1228,10 @@ class _Loader:
 
     def tags(self):
         self.tag_by_name = {}
-        for name in TAGS:
-            tag = Tag.objects.filter(name__iexact=name).first()
+        for name, name_en in TAGS:
+            tag = Tag.objects.filter(name_ar__iexact=name).first()
             if tag is None:
-                tag = Tag.objects.create(name=name)
+                tag = Tag.objects.create(name_ar=name, name_en=name_en)
                 self.created["tags"] += 1
             self.tag_by_name[name] = tag
 

@@ -9,7 +9,6 @@ import copy
 import mimetypes
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
@@ -68,7 +67,7 @@ class SiteFeed(Feed):
         return gettext(", ").join(person.name for person in item.authors.all()) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tags_shown()]
 
     def item_enclosures(self, item):
         image = social_image(item.lead_photo) if item.lead_photo_id else None
@@ -102,9 +101,8 @@ class SectionFeed(SiteFeed):
 
 class TagFeed(SiteFeed):
     def get_object(self, request, slug):
-        # As the tag page: a tag only drafts use stays hidden, since its name alone could reveal the story.
-        readers_see = Article.objects.for_readers()
-        return get_object_or_404(Tag.objects.filter(Exists(readers_see.filter(tags=OuterRef("pk")))), slug=slug)
+        # As the tag page: only in an edition that names the tag and shows a story with it.
+        return get_object_or_404(Tag.objects.shown_in(), slug=slug)
 
     def title(self, obj):
         return gettext("Tag: %(tag)s") % {"tag": obj.name}

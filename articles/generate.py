@@ -110,9 +110,13 @@ CONTEXT = [
 ]
 # Tag words beyond places and sections: topics, each also paired with places to make the long tail.
 TOPICS = [
-    "الانتخابات", "الطاقة", "المياه", "التعليم", "الصحة", "اللاجئون", "الزراعة", "الإعمار", "الاقتصاد",
-    "العملة", "النقل", "الثقافة", "كرة القدم", "الزلزال", "الخبز", "الإيجارات", "الجامعات", "الطقس",
-    "حقوق الإنسان", "الصحافة", "البيئة", "السياحة", "الآثار", "الكهرباء", "الاتصالات",
+    ("الانتخابات", "elections"), ("الطاقة", "energy"), ("المياه", "water"), ("التعليم", "education"),
+    ("الصحة", "health"), ("اللاجئون", "refugees"), ("الزراعة", "farming"), ("الإعمار", "reconstruction"),
+    ("الاقتصاد", "economy"), ("العملة", "currency"), ("النقل", "transport"), ("الثقافة", "culture"),
+    ("كرة القدم", "football"), ("الزلزال", "earthquake"), ("الخبز", "bread"), ("الإيجارات", "rents"),
+    ("الجامعات", "universities"), ("الطقس", "weather"), ("حقوق الإنسان", "human rights"), ("الصحافة", "press"),
+    ("البيئة", "environment"), ("السياحة", "tourism"), ("الآثار", "antiquities"), ("الكهرباء", "electricity"),
+    ("الاتصالات", "telecoms"),
 ]
 TAG_POOL_SIZE = 500
 BATCH_SIZE = 1000
@@ -124,10 +128,12 @@ HAND_PICKED_SHARE = 0.1
 
 
 def tag_names():
-    """The ~500 tag names, most general first: the draw favours the front of the list (a Zipf skew)."""
-    names = [name for name, _en in PLACES] + TOPICS
-    names += [f"{topic} في {place}" for place, _en in PLACES for topic in TOPICS]
-    return list(dict.fromkeys(names))[:TAG_POOL_SIZE]
+    """The ~500 tag names (Arabic, English), most general first: the draw favours the front of the list (a Zipf
+    skew). Every one has its English name, as a newsroom names the tags its English stories carry."""
+    names = PLACES + TOPICS
+    names += [(f"{topic} في {place}", f"{topic_en} in {place_en}") for place, place_en in PLACES
+              for topic, topic_en in TOPICS]
+    return list(dict(names).items())[:TAG_POOL_SIZE]
 
 
 def generated_jpeg(number, size=(1200, 675)):
@@ -184,10 +190,12 @@ class Generator:
         names = tag_names()
         # Bulk, so its slug is set here (Tag.save() would have): a name already there is kept as it is.
         Tag.objects.bulk_create(
-            [Tag(name=name, slug=unicode_slug(name, max_length=90)) for name in names], ignore_conflicts=True
+            [Tag(name=name, name_ar=name, name_en=name_en, slug=unicode_slug(name, max_length=90))
+             for name, name_en in names],
+            ignore_conflicts=True,
         )
-        by_name = Tag.objects.in_bulk(names, field_name="name")
-        self.tags = [by_name[name] for name in names if name in by_name]
+        by_name = Tag.objects.in_bulk([name for name, _en in names], field_name="name_ar")
+        self.tags = [by_name[name] for name, _en in names if name in by_name]
         self.tag_weights = list(accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(self.tags))))
         self.photos = self.photo_pool()
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .audit import AuditEntry
 from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
@@ -233,14 +233,73 @@ class Photo(models.Model):
         return missing
 
 
+class TagQuerySet(models.QuerySet):
+    def shown_in(self, language=None):
+        """Tags with a page, a feed and a place in the sitemap of an edition (the active language's by default):
+        named in it (Tag.is_named_in), on a story its readers may see. Arabic is the source, so every tag has an
+        Arabic name; the English edition shows a tag only once an editor has given it an English name. A tag only
+        drafts use has no page anywhere: its name alone could reveal an unpublished story."""
+        return self.filter(_tag_shown_in(language))
+
+    def with_editions(self):
+        """Each tag with ``in_<language>``: whether shown_in(language) holds, for every edition at once."""
+        return self.annotate(**{
+            f"in_{code}": models.ExpressionWrapper(_tag_shown_in(code), output_field=models.BooleanField())
+            for code, _name in settings.LANGUAGES
+        })
+
+    def for_names(self, names):
+        """The tags a writer typed by name (in any edition's language, any case), one per name, each made with
+        that name as its Arabic name where no tag has it."""
+        tags = {}
+        for name in names:
+            tag = self.filter(_tag_called(name)).order_by("pk").first() or self.get_or_create(name_ar=name)[0]
+            tags[tag.pk] = tag
+        return list(tags.values())
+
+
+def _tag_shown_in(language=None):
+    named = Q(**{f"name_{language or get_language()}__gt": ""})  # neither NULL nor empty
+    return named & Exists(Article.objects.for_readers(language).filter(tags=OuterRef("pk")))
+
+
+def _tag_called(name):
+    """Tags with this name in some edition, in any case (TAGGIT_CASE_INSENSITIVE)."""
+    return Q(*[(f"name_{code}__iexact", name) for code, _name in settings.LANGUAGES], _connector=Q.OR)
+
+
 class Tag(TagBase):
-    """A taggit tag whose slug keeps Arabic letters, so «سوريا» lives at /tag/سوريا/."""
+    """A taggit tag whose slug keeps Arabic letters, so «سوريا» lives at /tag/سوريا/, with a name per edition
+    (articles/translation.py)."""
+
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     # TagBase's slug is 100 characters; Arabic letters take two bytes, not two characters, so this is ample.
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+
+    def clean(self):
+        # Writers find a tag by typing its name in any edition's language, in any case (TagQuerySet.for_names,
+        # TAGGIT_CASE_INSENSITIVE): one name must lead to one tag.
+        super().clean()
+        for code, _name in settings.LANGUAGES:
+            name = getattr(self, f"name_{code}")
+            if name and Tag.objects.exclude(pk=self.pk).filter(_tag_called(name)).exists():
+                raise ValidationError(
+                    {f"name_{code}": _("Another tag already has this name, in one edition or another.")}
+                )
+
+    def save(self, *args, **kwargs):
+        # taggit's own name column is unique and the slug is made from it: both keep the Arabic name, whichever
+        # edition's language the save runs in (django-modeltranslation would write the active language's).
+        with override(settings.LANGUAGE_CODE):
+            return super().save(*args, **kwargs)
+
+    def is_named_in(self, language):
+        """Whether the tag has a name in this edition, as TagQuerySet.shown_in asks it."""
+        return bool(getattr(self, f"name_{language}"))
 
     def slugify(self, tag, i=None):
         slug = unicode_slug(tag, max_length=90) or "tag"
@@ -666,6 +725,11 @@ class Article(models.Model):
             if code == settings.LANGUAGE_CODE
             or (getattr(self, f"headline_{code}", "") and getattr(self, f"body_{code}", ""))
         ]
+
+    def tags_shown(self):
+        """The tags readers of the active language's edition see on this story: those named in it
+        (Tag.is_named_in), read from the tags in_full() prefetched."""
+        return [tag for tag in self.tags.all() if tag.is_named_in(get_language())]
 
     def inline_photo_ids(self):
         """Ids of the photos placed in the body, in every language, in order of appearance."""

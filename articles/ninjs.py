@@ -226,7 +226,7 @@ def ninjs_item(request, story):
         item["people"] = [
             {"name": person.name, "rel": "author", "uri": absolute(person.get_absolute_url())} for person in authors
         ]
-    tags = list(story.tags.all())
+    tags = story.tags_shown()
     if tags:
         item["subjects"] = [{"name": tag.name, "uri": absolute(tag.get_absolute_url())} for tag in tags]
     if story.lead_photo_id:

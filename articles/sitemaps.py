@@ -3,8 +3,8 @@
 /sitemap.xml is an index naming one sitemap per kind of page (/sitemap-articles.xml and so on), each in pages of a
 thousand ids (?p=2 …, IdBlocks), so that no page lists more rows as the archive grows. Every sitemap lists only what
 readers can see. An English alternate appears only where the English page has something to show (a translated
-article; a tag with one; a person with a byline on one or a credited photo in one), so crawlers get neither a 404
-nor an empty page.
+article; a tag named in English with one; a person with a byline on one or a credited photo in one), so crawlers
+get neither a 404 nor an empty page.
 """
 
 from django.conf import settings
@@ -175,6 +175,8 @@ class TagSitemap(_BlockSitemap):
         # every such story first (+250 % from 1,000 to 100,000 stories, bench/pages.py).
         tags = Tag.objects.filter(pk__range=(first, last)).order_by("pk")
         tags = _with_languages(tags, TaggedArticle, "tag", "content_object")
+        for tag in tags:  # and each edition only once the tag has a name in it (Tag.objects.shown_in)
+            tag.sitemap_languages = [code for code in tag.sitemap_languages if tag.is_named_in(code)]
         return [tag for tag in tags if settings.LANGUAGE_CODE in tag.sitemap_languages]
 
 

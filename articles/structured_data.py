@@ -51,7 +51,7 @@ def article_metadata(request, story):
     # publication: the text a story was published with is not a modification.
     modified = _iso(story.text_changed_at if story.was_updated else story.published_at)
     section = story.section.name if story.section else ""
-    tags = [tag.name for tag in story.tags.all()]
+    tags = [tag.name for tag in story.tags_shown()]
     image = _image(absolute, story)
     name = site_name()
     structured = {

@@ -6,7 +6,7 @@ means one thing in every query.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Person, Photo, Section, SupportAppeal
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag
 
 
 @register(Section)
@@ -46,3 +46,13 @@ class SupportAppealTranslation(TranslationOptions):
     fields = ("heading", "text", "tagline", "button_label", "url")
     fallback_languages = {"default": ()}
     empty_values = ""
+
+
+# A tag without a name in an edition is left out of its pages (Tag.is_named_in), so the fallback to the
+# Arabic name shows only in the admin, where an editor working in English still sees which tag it is. An untranslated
+# name is NULL, not "": the column is unique, as taggit's own is.
+@register(Tag)
+class TagTranslation(TranslationOptions):
+    fields = ("name",)
+    empty_values = None
+    required_languages = ("ar",)

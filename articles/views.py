@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -163,12 +163,7 @@ def section(request, slug):
 
 
 def tag(request, slug):
-    # A tag only drafts use has no public page yet: its name alone could reveal an unpublished story.
-    in_editions = {
-        f"in_{code}": Exists(Article.objects.for_readers(code).filter(tags=OuterRef("pk")))
-        for code, _name in settings.LANGUAGES
-    }
-    topic = get_object_or_404(Tag.objects.annotate(**in_editions).filter(**{f"in_{get_language()}": True}), slug=slug)
+    topic = get_object_or_404(Tag.objects.with_editions().filter(**{f"in_{get_language()}": True}), slug=slug)
     page = paginate(request, Article.objects.for_readers().for_listing().tagged(topic))
     return render_page(request, "articles/tag.html", {"tag": topic, "page": page}, editions_where(request, topic))
 

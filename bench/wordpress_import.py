@@ -51,7 +51,7 @@ def write_export(path, uploads, posts, photos, seed=9):
     from articles.text import unicode_slug
 
     rng = random.Random(seed)
-    tags = tag_names()[:200]
+    tags = [name for name, _en in tag_names()[:200]]
     names = ["سامر العلي", "ليلى حداد", "عمر الخطيب", "رنا منصور", "خالد شهاب"]
     authors = [(f"writer{n}", name) for n, name in enumerate(names)]
     with open(path, "w", encoding="utf-8") as out:

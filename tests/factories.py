@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleAuthor, Person, Photo, Section
+from articles.models import Article, ArticleAuthor, Person, Photo, Section, Tag
 from articles.roles import assign_role
 
 _counter = itertools.count(1)
@@ -66,7 +66,9 @@ def make_article(
     for order, person in enumerate(authors if authors is not None else [make_person()]):
         ArticleAuthor.objects.create(article=article, person=person, order=order)
     if tags:
-        article.tags.add(*tags)
+        # Names are found or made as the article form does (in any edition's language); tags are taken as they are.
+        names = [tag for tag in tags if isinstance(tag, str)]
+        article.tags.add(*Tag.objects.for_names(names), *(tag for tag in tags if not isinstance(tag, str)))
     if published:
         article.publish(by=None, at=published_at or timezone.now() - timezone.timedelta(hours=1))
     return article

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import override
 
-from articles.models import SupportAppeal
+from articles.models import SupportAppeal, Tag
 from articles.templatetags.newsroom import site_name
 from tests.factories import make_article, make_person, make_photo, make_section
 
@@ -124,6 +124,8 @@ def newsroom():
         story.summary_en = "English summary."
         story.body_en = "<h2>Background</h2><p>English body.</p>"
         story.save()
+    Tag.objects.filter(name_ar="سوريا").update(name_en="Syria")
+    Tag.objects.filter(name_ar="COVID-19").update(name_en="COVID-19")
     SupportAppeal.objects.create(
         heading_ar="ادعم الصحافة المستقلة", text_ar="نحن مستقلون.", button_label_ar="اضغط هنا للمساهمة",
         url_ar="https://example.org/donate", heading_en="Support us", text_en="We are independent.",

@@ -1,0 +1,174 @@
+"""A tag has a name per edition: English pages show a tag by its English name, and only once it has one."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+
+from articles.models import Article, Tag
+from tests.factories import make_article, make_editor
+from tests.test_admin_hostile_input import ARTICLE_ADD, article_payload, form_errors
+from tests.test_ninjs import get_feed
+
+
+def translate(article):
+    article.headline_en = f"English {article.headline_ar}"
+    article.summary_en = "English summary."
+    article.body_en = "<p>English body.</p>"
+    article.save()
+    return article
+
+
+@pytest.fixture
+def story():
+    """A story read in both editions, tagged «سوريا» (named «Syria» in English) and «الطاقة» (no English name)."""
+    article = translate(make_article("خبر مترجم", published=True, tags=["سوريا", "الطاقة"]))
+    Tag.objects.filter(name_ar="سوريا").update(name_en="Syria")
+    return article
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def tag_change_url(tag, prefix=""):
+    return f"{prefix}/admin/articles/tag/{tag.pk}/change/"
+
+
+def tag_chips(html):
+    chips = html.split('<ul class="tags"')[1].split("</ul>")[0] if '<ul class="tags"' in html else ""
+    return re.findall(r'<a href="([^"]+)" rel="tag"><bdi>([^<]+)</bdi>', chips)
+
+
+def json_ld(html):
+    return json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+
+
+@pytest.mark.django_db
+def test_english_article_shows_tags_by_their_english_name_and_leaves_out_unnamed_ones(client, story):
+    arabic = client.get(story.get_absolute_url()).text
+    english = client.get(f"/en/article/{story.pk}/", follow=True).text
+
+    assert tag_chips(english) == [("/en/tag/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/", "Syria")]
+    assert '<meta property="article:tag" content="Syria">' in english and "الطاقة" not in english
+    assert json_ld(english)["keywords"] == ["Syria"]
+    assert sorted(name for _url, name in tag_chips(arabic)) == sorted(["سوريا", "الطاقة"])
+    assert sorted(json_ld(arabic)["keywords"]) == sorted(["سوريا", "الطاقة"])
+
+
+@pytest.mark.django_db
+def test_english_tag_page_and_feed_exist_only_for_a_tag_named_in_english(client, story):
+    named = client.get("/en/tag/سوريا/")
+    assert named.status_code == 200
+    assert "<title>Syria" in named.text and "<bdi>Syria</bdi></h1>" in named.text
+    assert "<title>Tag: Syria</title>" in client.get("/en/tag/سوريا/feed/").text
+
+    # An English story carries it, but no editor has named it in English yet.
+    assert client.get("/en/tag/الطاقة/").status_code == 404
+    assert client.get("/en/tag/الطاقة/feed/").status_code == 404
+    assert client.get("/tag/الطاقة/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_arabic_tag_page_links_to_english_only_once_the_tag_is_named_there(client, story):
+    def english_link(path):
+        html = client.get(path).text
+        return html.split('hreflang="en" lang="en">English</a>')[0].rsplit('href="', 1)[1].split('"')[0]
+
+    assert english_link("/tag/سوريا/") == "/en/tag/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/"
+    assert english_link("/tag/الطاقة/") == "/en/"
+
+
+@pytest.mark.django_db
+def test_english_feed_and_ninjs_name_only_the_tags_named_in_english(client, story):
+    feed = client.get("/en/feed/").text
+    assert "<category>Syria</category>" in feed and "الطاقة" not in feed and "سوريا" not in feed
+    items = get_feed(client, "/en/api/ninjs/")[1]["items"]
+    assert [subject["name"] for subject in items[0]["subjects"]] == ["Syria"]
+
+
+@pytest.mark.django_db
+def test_tag_sitemap_names_an_english_address_only_for_a_tag_named_in_english(client, story):
+    xml = client.get("/sitemap-tags.xml").text
+    syria, energy = (Tag.objects.get(name_ar=name) for name in ("سوريا", "الطاقة"))
+    assert f"/en{syria.get_absolute_url()}</loc>" in xml
+    assert f"/en{energy.get_absolute_url()}" not in xml and f"{energy.get_absolute_url()}</loc>" in xml
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_editor_names_a_tag_in_english_from_the_admin_in_either_language(editor_client, story, prefix):
+    energy = Tag.objects.get(name_ar="الطاقة")
+
+    response = editor_client.post(tag_change_url(energy, prefix), {"name_ar": "الطاقة", "name_en": "Energy"})
+
+    assert response.status_code == 302
+    assert ("/en/tag/%D8%A7%D9%84%D8%B7%D8%A7%D9%82%D8%A9/", "Energy") in tag_chips(
+        editor_client.get(f"/en/article/{story.pk}/", follow=True).text
+    )
+    # taggit's own name column, which it looks tags up by and keeps unique, still holds the Arabic name.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, slug FROM articles_tag WHERE id = %s", [energy.pk])
+        assert cursor.fetchone() == ("الطاقة", "الطاقة")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name_ar", "name_en"),
+    [
+        ("الطاقة", "Syria"),  # another tag's English name
+        ("الطاقة", "syria"),  # the same, in other letters' case: taggit matches names regardless of case
+        ("سوريا", "Energy"),  # another tag's Arabic name
+        ("", "Energy"),  # no Arabic name: the source edition's name is the tag
+        ("الطاقة", "E" * 101),
+        ("الطاقة", "Energy\x00"),
+    ],
+)
+def test_a_tag_name_that_cannot_be_is_refused_with_an_arabic_reason(editor_client, story, name_ar, name_en):
+    energy = Tag.objects.get(name_ar="الطاقة")
+
+    response = editor_client.post(tag_change_url(energy), {"name_ar": name_ar, "name_en": name_en})
+
+    assert response.status_code == 200
+    errors = " ".join(form_errors(response))
+    assert errors and re.search("[\u0600-\u06ff]", errors)
+    energy.refresh_from_db()
+    assert (energy.name_ar, energy.name_en) == ("الطاقة", None)
+
+
+@pytest.mark.django_db
+def test_many_tags_may_wait_for_an_english_name(editor_client, story):
+    unnamed = Tag.objects.get(name_ar="الطاقة")
+    other = Tag.objects.create(name_ar="الزراعة")
+
+    response = editor_client.post(tag_change_url(other), {"name_ar": "الزراعة", "name_en": ""})
+
+    assert response.status_code == 302
+    assert list(Tag.objects.filter(name_en__isnull=True).order_by("pk")) == [unnamed, other]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_new_tag_typed_by_its_english_name_finds_the_tag_and_a_new_name_makes_an_arabic_one(
+    editor_client, story, prefix
+):
+    response = editor_client.post(f"{prefix}{ARTICLE_ADD}", article_payload(editor_client, new_tags="SYRIA, حلب"))
+
+    assert response.status_code == 302
+    article = Article.objects.exclude(pk=story.pk).get()
+    assert sorted(tag.name_ar for tag in article.tags.all()) == sorted(["سوريا", "حلب"])
+    aleppo = Tag.objects.get(name_ar="حلب")
+    assert (aleppo.name_en, aleppo.slug) == (None, "حلب")
+    assert Tag.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_tag_list_shows_each_editions_name_and_searches_both(editor_client, story):
+    changelist = editor_client.get("/admin/articles/tag/").text
+    assert "Syria" in changelist and "الطاقة" in changelist
+
+    found = editor_client.get("/admin/articles/tag/", {"q": "syria"}).text
+    assert "سوريا" in found and "الطاقة" not in found.split('id="result_list"')[1]
