@@ -566,7 +566,18 @@ def tags_merge(*, keep, tags, by):
         TaggedArticle.objects.bulk_create(
             [TaggedArticle(tag=keep, content_object_id=pk) for pk in sorted(article_ids)], ignore_conflicts=True
         )
+        # A name the kept tag lacks in an edition is taken from a merged tag (the first of them that has one), so
+        # that edition's readers keep the tag. Set once the others are gone: the names are unique.
+        kept, *merged = sorted(locked, key=lambda tag: tag.pk != keep.pk)
+        names_taken = {
+            field: next((getattr(tag, field) for tag in merged if getattr(tag, field)), None)
+            for field in (f"name_{code}" for code, _name in settings.LANGUAGES) if not getattr(kept, field)
+        }
         Tag.objects.filter(pk__in=others).delete()
+        for field, name in names_taken.items():
+            setattr(kept, field, name)
+        if any(names_taken.values()):
+            kept.save()
         AuditEntry.record(AuditEntry.Action.TAGS_MERGED, keep, actor=by, detail="، ".join(names))
     return names
 
@@ -581,7 +592,7 @@ class TagMergeForm(forms.Form):
         self.fields["keep"].queryset = tags
         self.fields["keep"].label_from_instance = lambda tag: ngettext(
             "%(name)s (%(count)d article)", "%(name)s (%(count)d articles)", tag.article_count
-        ) % {"name": tag.name, "count": tag.article_count}
+        ) % {"name": " / ".join(filter(None, (tag.name_ar, tag.name_en))), "count": tag.article_count}
 
 
 @admin.register(Tag)

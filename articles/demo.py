@@ -1229,10 +1229,14 @@ class _Loader:
     def tags(self):
         self.tag_by_name = {}
         for name, name_en in TAGS:
-            tag = Tag.objects.filter(name_ar__iexact=name).first()
+            tag = Tag.objects.called(name).order_by("pk").first()
             if tag is None:
-                tag = Tag.objects.create(name_ar=name, name_en=name_en)
+                tag = Tag.objects.create(name_ar=name)
                 self.created["tags"] += 1
+            # The English name, unless the tag has one or another tag carries it.
+            if not tag.name_en and not Tag.objects.called(name_en).exists():
+                tag.name_en = name_en
+                tag.save(update_fields=["name_en"])
             self.tag_by_name[name] = tag
 
     def photos(self):

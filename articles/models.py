@@ -248,12 +248,16 @@ class TagQuerySet(models.QuerySet):
             for code, _name in settings.LANGUAGES
         })
 
+    def called(self, name):
+        """Tags with this name in some edition, in any case (TAGGIT_CASE_INSENSITIVE): how writers find a tag."""
+        return self.filter(Q(*[(f"name_{code}__iexact", name) for code, _name in settings.LANGUAGES], _connector=Q.OR))
+
     def for_names(self, names):
-        """The tags a writer typed by name (in any edition's language, any case), one per name, each made with
-        that name as its Arabic name where no tag has it."""
+        """The tags a writer typed by name (called()), one per name, each made with that name as its Arabic name
+        where no tag has it."""
         tags = {}
         for name in names:
-            tag = self.filter(_tag_called(name)).order_by("pk").first() or self.get_or_create(name_ar=name)[0]
+            tag = self.called(name).order_by("pk").first() or self.get_or_create(name_ar=name)[0]
             tags[tag.pk] = tag
         return list(tags.values())
 
@@ -263,16 +267,13 @@ def _tag_shown_in(language=None):
     return named & Exists(Article.objects.for_readers(language).filter(tags=OuterRef("pk")))
 
 
-def _tag_called(name):
-    """Tags with this name in some edition, in any case (TAGGIT_CASE_INSENSITIVE)."""
-    return Q(*[(f"name_{code}__iexact", name) for code, _name in settings.LANGUAGES], _connector=Q.OR)
-
-
 class Tag(TagBase):
     """A taggit tag whose slug keeps Arabic letters, so «سوريا» lives at /tag/سوريا/, with a name per edition
     (articles/translation.py)."""
 
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()
+    # taggit's key is "name", which django-modeltranslation reads in the active language: the Arabic one never moves.
+    natural_key_fields = ["name_ar"]
 
     # TagBase's slug is 100 characters; Arabic letters take two bytes, not two characters, so this is ample.
     class Meta:
@@ -281,17 +282,22 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def clean(self):
-        # Writers find a tag by typing its name in any edition's language, in any case (TagQuerySet.for_names,
-        # TAGGIT_CASE_INSENSITIVE): one name must lead to one tag.
+        # Writers find a tag by typing its name in any edition's language, in any case (TagQuerySet.called): one
+        # name must lead to one tag. Only a name being changed is asked, so tags that shared a name before this
+        # rule (an import, or "COVID" beside "covid") can still be saved, and merged.
         super().clean()
-        for code, _name in settings.LANGUAGES:
-            name = getattr(self, f"name_{code}")
-            if name and Tag.objects.exclude(pk=self.pk).filter(_tag_called(name)).exists():
-                raise ValidationError(
-                    {f"name_{code}": _("Another tag already has this name, in one edition or another.")}
-                )
+        fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
+        stored = (Tag.objects.filter(pk=self.pk).values(*fields).first() if self.pk else None) or {}
+        for field in fields:
+            name = getattr(self, field)
+            if name and name != stored.get(field) and Tag.objects.exclude(pk=self.pk).called(name).exists():
+                raise ValidationError({field: _("Another tag already has this name, in one edition or another.")})
 
     def save(self, *args, **kwargs):
+        # Arabic is the source: a tag made by name while another language is active (taggit's add("name"),
+        # Tag(name=…), which django-modeltranslation gives that language) takes the name as its Arabic one too.
+        if not self.name_ar:
+            self.name_ar = next(filter(None, (getattr(self, f"name_{code}") for code, _name in settings.LANGUAGES)), "")
         # taggit's own name column is unique and the slug is made from it: both keep the Arabic name, whichever
         # edition's language the save runs in (django-modeltranslation would write the active language's).
         with override(settings.LANGUAGE_CODE):

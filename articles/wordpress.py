@@ -453,7 +453,7 @@ class Importer:
                 return
             if kind == Kind.CATEGORY:
                 Section.objects.filter(pk=known["section_id"]).update(**{f"name_{LANGUAGE}": name})
-            elif not Tag.objects.filter(name_ar=name).exclude(pk=known["tag_id"]).exists():
+            elif not Tag.objects.called(name).exclude(pk=known["tag_id"]).exists():
                 renamed = Tag.objects.get(pk=known["tag_id"])
                 renamed.name_ar = name
                 renamed.save()  # Tag.save() keeps taggit's own name column the Arabic name
@@ -467,7 +467,7 @@ class Importer:
                 **{f"name_{LANGUAGE}": name}, slug=free_slug(Section, slug, 100)
             )
         else:
-            obj = Tag.objects.filter(name_ar=name).first() or Tag.objects.create(name_ar=name)
+            obj = Tag.objects.for_names([name])[0]  # found by its name in any edition, as the article form does
         self._record(kind, key[:300], fingerprint, **{target: obj})
         cache[key] = obj.pk
         self.report.count(kind, "created")

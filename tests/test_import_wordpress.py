@@ -671,3 +671,15 @@ def test_terms_without_a_slug_are_told_apart_by_their_names_not_taken_for_repeat
     assert not [problem for problem in report.skipped if problem.code == "repeated"]
     assert Section.objects.filter(name_ar="ثقافة وفنون").exists()
     assert Tag.objects.filter(name="الأسواق").exists()
+
+
+@pytest.mark.django_db
+def test_a_tag_the_newsroom_knows_by_its_english_name_is_not_made_twice(tmp_path):
+    export = tmp_path / "site.xml"
+    export.write_text(SITE.read_text(encoding="utf-8").replace("الأسواق", "Markets"), encoding="utf-8")
+    markets = Tag.objects.create(name_ar="الأسواق", name_en="Markets")
+
+    run_import(export)
+
+    assert not Tag.objects.filter(name_ar="Markets").exists()
+    assert markets.tagged_articles.exists()

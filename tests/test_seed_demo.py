@@ -32,3 +32,17 @@ def test_demo_editor_can_log_in_to_the_admin(client):
     response = client.post("/admin/login/", {"username": "editor", "password": "newsroom-demo", "next": "/admin/"})
     assert response.status_code == 302
     assert client.get("/admin/articles/article/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_names_its_tags_in_english_unless_another_tag_has_the_name(django_capture_on_commit_callbacks):
+    taken = Tag.objects.create(name_ar="سورية", name_en="Syria")
+    earlier = Tag.objects.create(name_ar="حلب")  # from a demo seeded before tags had English names
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+
+    assert Tag.objects.get(name_ar="سوريا").name_en is None
+    assert Tag.objects.get(pk=taken.pk).name_en == "Syria"
+    assert Tag.objects.get(pk=earlier.pk).name_en == "Aleppo"
+    assert Tag.objects.filter(name_en="Damascus").exists()

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.utils.translation import override
 
 from articles.models import Article, Tag
 from tests.factories import make_article, make_editor
@@ -172,3 +173,52 @@ def test_the_tag_list_shows_each_editions_name_and_searches_both(editor_client, 
 
     found = editor_client.get("/admin/articles/tag/", {"q": "syria"}).text
     assert "سوريا" in found and "الطاقة" not in found.split('id="result_list"')[1]
+
+
+@pytest.mark.django_db
+def test_merging_keeps_an_english_name_the_kept_tag_lacked(editor_client):
+    keep = Tag.objects.create(name_ar="سورية")
+    other = Tag.objects.create(name_ar="سوريا", name_en="Syria")
+    story = translate(make_article("خبر", published=True, tags=[keep, other]))
+
+    form = editor_client.post("/admin/articles/tag/", {"action": "merge_selected", "_selected_action": [keep.pk, other.pk]})
+    assert "سوريا / Syria" in form.text  # the choice shows which tag carries the English name
+    editor_client.post(
+        "/admin/articles/tag/",
+        {"action": "merge_selected", "_selected_action": [keep.pk, other.pk], "post": "yes", "keep": keep.pk},
+        follow=True,
+    )
+
+    keep.refresh_from_db()
+    assert (keep.name_ar, keep.name_en) == ("سورية", "Syria")
+    assert [name for _url, name in tag_chips(editor_client.get(f"/en/article/{story.pk}/", follow=True).text)] == [
+        "Syria"
+    ]
+
+
+@pytest.mark.django_db
+def test_tags_that_shared_a_name_before_the_rule_can_still_be_saved(editor_client):
+    # Made side by side by an import, or before migration 0027: the database told them apart by case.
+    Tag.objects.create(name_ar="COVID-19", name_en="COVID-19")
+    second = Tag.objects.create(name_ar="Covid-19")
+
+    response = editor_client.post(tag_change_url(second), {"name_ar": "Covid-19", "name_en": "Coronavirus"})
+
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.name_en == "Coronavirus"
+
+
+@pytest.mark.django_db
+def test_a_tag_made_by_name_in_english_takes_that_name_as_its_arabic_one_too():
+    with override("en"):
+        made = Tag.objects.create(name="Beirut")
+        also = make_article(tags=["Tripoli"]).tags.get()
+
+    for tag in (made, also):
+        tag.refresh_from_db()
+    assert (made.name_ar, made.name_en, made.slug) == ("Beirut", "Beirut", "beirut")
+    assert (also.name_ar, also.slug) == ("Tripoli", "tripoli")
+    with override("en"):
+        assert Tag.objects.get_by_natural_key("Beirut") == made
+        assert made.natural_key() == ["Beirut"]
