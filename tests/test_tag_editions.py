@@ -181,13 +181,10 @@ def test_merging_keeps_an_english_name_the_kept_tag_lacked(editor_client):
     other = Tag.objects.create(name_ar="سوريا", name_en="Syria")
     story = translate(make_article("خبر", published=True, tags=[keep, other]))
 
-    form = editor_client.post("/admin/articles/tag/", {"action": "merge_selected", "_selected_action": [keep.pk, other.pk]})
+    action = {"action": "merge_selected", "_selected_action": [keep.pk, other.pk]}
+    form = editor_client.post("/admin/articles/tag/", action)
     assert "سوريا / Syria" in form.text  # the choice shows which tag carries the English name
-    editor_client.post(
-        "/admin/articles/tag/",
-        {"action": "merge_selected", "_selected_action": [keep.pk, other.pk], "post": "yes", "keep": keep.pk},
-        follow=True,
-    )
+    editor_client.post("/admin/articles/tag/", {**action, "post": "yes", "keep": keep.pk}, follow=True)
 
     keep.refresh_from_db()
     assert (keep.name_ar, keep.name_en) == ("سورية", "Syria")
