@@ -26,7 +26,7 @@ from taggit.models import Tag as TaggitTag
 from . import photo_admin
 from .audit import AuditEntry
 from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
-from .models import Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
+from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
@@ -571,7 +571,7 @@ def tags_merge(*, keep, tags, by):
         kept, *merged = sorted(locked, key=lambda tag: tag.pk != keep.pk)
         names_taken = {
             field: next((getattr(tag, field) for tag in merged if getattr(tag, field)), None)
-            for field in (f"name_{code}" for code, _name in settings.LANGUAGES) if not getattr(kept, field)
+            for field in TAG_NAME_FIELDS if not getattr(kept, field)
         }
         Tag.objects.filter(pk__in=others).delete()
         for field, name in names_taken.items():
@@ -592,7 +592,7 @@ class TagMergeForm(forms.Form):
         self.fields["keep"].queryset = tags
         self.fields["keep"].label_from_instance = lambda tag: ngettext(
             "%(name)s (%(count)d article)", "%(name)s (%(count)d articles)", tag.article_count
-        ) % {"name": " / ".join(filter(None, (tag.name_ar, tag.name_en))), "count": tag.article_count}
+        ) % {"name": " / ".join(tag.names()), "count": tag.article_count}
 
 
 @admin.register(Tag)

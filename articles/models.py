@@ -233,6 +233,10 @@ class Photo(models.Model):
         return missing
 
 
+# A tag's name in each edition (articles/translation.py), the source edition's first.
+TAG_NAME_FIELDS = [f"name_{code}" for code, _name in settings.LANGUAGES]
+
+
 class TagQuerySet(models.QuerySet):
     def shown_in(self, language=None):
         """Tags with a page, a feed and a place in the sitemap of an edition (the active language's by default):
@@ -250,7 +254,7 @@ class TagQuerySet(models.QuerySet):
 
     def called(self, name):
         """Tags with this name in some edition, in any case (TAGGIT_CASE_INSENSITIVE): how writers find a tag."""
-        return self.filter(Q(*[(f"name_{code}__iexact", name) for code, _name in settings.LANGUAGES], _connector=Q.OR))
+        return self.filter(Q(*[(f"{field}__iexact", name) for field in TAG_NAME_FIELDS], _connector=Q.OR))
 
     def for_names(self, names):
         """The tags a writer typed by name (called()), one per name, each made with that name as its Arabic name
@@ -286,9 +290,8 @@ class Tag(TagBase):
         # name must lead to one tag. Only a name being changed is asked, so tags that shared a name before this
         # rule (an import, or "COVID" beside "covid") can still be saved, and merged.
         super().clean()
-        fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
-        stored = (Tag.objects.filter(pk=self.pk).values(*fields).first() if self.pk else None) or {}
-        for field in fields:
+        stored = (Tag.objects.filter(pk=self.pk).values(*TAG_NAME_FIELDS).first() if self.pk else None) or {}
+        for field in TAG_NAME_FIELDS:
             name = getattr(self, field)
             if name and name != stored.get(field) and Tag.objects.exclude(pk=self.pk).called(name).exists():
                 raise ValidationError({field: _("Another tag already has this name, in one edition or another.")})
@@ -297,11 +300,15 @@ class Tag(TagBase):
         # Arabic is the source: a tag made by name while another language is active (taggit's add("name"),
         # Tag(name=…), which django-modeltranslation gives that language) takes the name as its Arabic one too.
         if not self.name_ar:
-            self.name_ar = next(filter(None, (getattr(self, f"name_{code}") for code, _name in settings.LANGUAGES)), "")
+            self.name_ar = next(iter(self.names()), "")
         # taggit's own name column is unique and the slug is made from it: both keep the Arabic name, whichever
         # edition's language the save runs in (django-modeltranslation would write the active language's).
         with override(settings.LANGUAGE_CODE):
             return super().save(*args, **kwargs)
+
+    def names(self):
+        """The tag's names in the editions that have one, the source edition's first."""
+        return [name for name in (getattr(self, field) for field in TAG_NAME_FIELDS) if name]
 
     def is_named_in(self, language):
         """Whether the tag has a name in this edition, as TagQuerySet.shown_in asks it."""
