@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as TaggitTag
 
@@ -552,7 +552,8 @@ def tags_merge(*, keep, tags, by):
     if by is not None and not (by.has_perm("articles.change_tag") and by.has_perm("articles.delete_tag")):
         raise PermissionDenied(_("Only editors may merge tags."))
     others = [tag.pk for tag in tags if tag.pk != keep.pk]
-    with transaction.atomic():
+    # The audit log names tags by their Arabic names (the tags themselves), whatever language the admin runs in.
+    with transaction.atomic(), override(settings.LANGUAGE_CODE):
         # Locked (in a fixed order), so an article tagged with one of them meanwhile waits rather than being lost.
         locked = Tag.objects.select_for_update().filter(pk__in=[keep.pk, *others]).order_by("pk")
         names = sorted(tag.name for tag in locked if tag.pk != keep.pk)
@@ -566,9 +567,11 @@ def tags_merge(*, keep, tags, by):
         TaggedArticle.objects.bulk_create(
             [TaggedArticle(tag=keep, content_object_id=pk) for pk in sorted(article_ids)], ignore_conflicts=True
         )
-        # A name the kept tag lacks in an edition is taken from a merged tag (the first of them that has one), so
-        # that edition's readers keep the tag. Set once the others are gone: the names are unique.
-        kept, *merged = sorted(locked, key=lambda tag: tag.pk != keep.pk)
+        # A name the kept tag lacks in an edition is taken from a merged tag (the first in ``tags``' order that has
+        # one: the merge form's, most stories first), so that edition's readers keep the tag. Set once the others
+        # are gone: the names are unique.
+        place = {tag.pk: number for number, tag in enumerate(tags)}
+        kept, *merged = sorted(locked, key=lambda tag: (tag.pk != keep.pk, place[tag.pk]))
         names_taken = {
             field: next((getattr(tag, field) for tag in merged if getattr(tag, field)), None)
             for field in TAG_NAME_FIELDS if not getattr(kept, field)

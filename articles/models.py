@@ -297,8 +297,9 @@ class Tag(TagBase):
                 raise ValidationError({field: _("Another tag already has this name, in one edition or another.")})
 
     def save(self, *args, **kwargs):
-        # Arabic is the source: a tag made by name while another language is active (taggit's add("name"),
-        # Tag(name=…), which django-modeltranslation gives that language) takes the name as its Arabic one too.
+        # Arabic is the source: a tag made by name while another language is active (Tag(name=…), which
+        # django-modeltranslation gives that language) takes the name as its Arabic one too. (Writers' typed names
+        # go through TagQuerySet.for_names, which finds a tag by any edition's name first.)
         if not self.name_ar:
             self.name_ar = next(iter(self.names()), "")
         # taggit's own name column is unique and the slug is made from it: both keep the Arabic name, whichever

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils.translation import override
 
+from articles.audit import AuditEntry
 from articles.models import Article, Tag
 from tests.factories import make_article, make_editor
 from tests.test_admin_hostile_input import ARTICLE_ADD, article_payload, form_errors
@@ -225,3 +226,22 @@ def test_a_tag_made_by_name_in_english_takes_that_name_as_its_arabic_one_too():
     with override("en"):
         assert Tag.objects.get_by_natural_key("Beirut") == made
         assert made.natural_key() == ["Beirut"]
+
+
+@pytest.mark.django_db
+def test_a_merge_in_the_english_admin_records_the_arabic_names_and_takes_the_busiest_tags_english_name(client):
+    client.force_login(make_editor())
+    keep = Tag.objects.create(name_ar="كورونا")
+    older = Tag.objects.create(name_ar="كوفيد", name_en="Covid")
+    busier = Tag.objects.create(name_ar="كوفيد-19", name_en="COVID-19")
+    make_article(tags=[older])
+    for _number in range(3):
+        make_article(tags=[busier])
+    action = {"action": "merge_selected", "_selected_action": [keep.pk, older.pk, busier.pk]}
+
+    client.post("/en/admin/articles/tag/", {**action, "post": "yes", "keep": keep.pk}, follow=True)
+
+    keep.refresh_from_db()
+    assert keep.name_en == "COVID-19"  # the merge form lists the tag with most stories first
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.TAGS_MERGED)
+    assert (entry.target_repr, entry.detail) == ("كورونا", "، ".join(sorted(["كوفيد", "كوفيد-19"])))
