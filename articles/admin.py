@@ -555,8 +555,10 @@ def tags_merge(*, keep, tags, by):
     # The audit log names tags by their Arabic names (the tags themselves), whatever language the admin runs in.
     with transaction.atomic(), override(settings.LANGUAGE_CODE):
         # Locked (in a fixed order), so an article tagged with one of them meanwhile waits rather than being lost.
-        locked = Tag.objects.select_for_update().filter(pk__in=[keep.pk, *others]).order_by("pk")
-        names = sorted(tag.name for tag in locked if tag.pk != keep.pk)
+        rows = Tag.objects.select_for_update().filter(pk__in=[keep.pk, *others]).order_by("pk")
+        locked = {tag.pk: tag for tag in rows}
+        kept, merged = locked[keep.pk], [locked[pk] for pk in others if pk in locked]
+        names = sorted(tag.name for tag in merged)
         already_kept = TaggedArticle.objects.filter(tag=keep).values("content_object_id")
         article_ids = set(
             TaggedArticle.objects.filter(tag__in=others).exclude(content_object_id__in=already_kept)
@@ -570,16 +572,15 @@ def tags_merge(*, keep, tags, by):
         # A name the kept tag lacks in an edition is taken from a merged tag (the first in ``tags``' order that has
         # one: the merge form's, most stories first), so that edition's readers keep the tag. Set once the others
         # are gone: the names are unique.
-        place = {tag.pk: number for number, tag in enumerate(tags)}
-        kept, *merged = sorted(locked, key=lambda tag: (tag.pk != keep.pk, place[tag.pk]))
-        names_taken = {
-            field: next((getattr(tag, field) for tag in merged if getattr(tag, field)), None)
-            for field in TAG_NAME_FIELDS if not getattr(kept, field)
-        }
+        taken = {}
+        for field in TAG_NAME_FIELDS:
+            name = next(filter(None, (getattr(tag, field) for tag in merged)), None)
+            if name and not getattr(kept, field):
+                taken[field] = name
         Tag.objects.filter(pk__in=others).delete()
-        for field, name in names_taken.items():
-            setattr(kept, field, name)
-        if any(names_taken.values()):
+        if taken:
+            for field, name in taken.items():
+                setattr(kept, field, name)
             kept.save()
         AuditEntry.record(AuditEntry.Action.TAGS_MERGED, keep, actor=by, detail="، ".join(names))
     return names

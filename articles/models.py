@@ -743,7 +743,8 @@ class Article(models.Model):
     def tags_shown(self):
         """The tags readers of the active language's edition see on this story: those named in it
         (Tag.is_named_in), read from the tags in_full() prefetched."""
-        return [tag for tag in self.tags.all() if tag.is_named_in(get_language())]
+        language = get_language()
+        return [tag for tag in self.tags.all() if tag.is_named_in(language)]
 
     def inline_photo_ids(self):
         """Ids of the photos placed in the body, in every language, in order of appearance."""
