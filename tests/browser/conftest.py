@@ -18,7 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
 from django.test import RequestFactory
+from pytest_django.live_server_helper import LiveServer
 
 from articles import page_cache
 
@@ -88,6 +91,28 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = f"NEWSROOM_BROWSER_TESTS=required, but this browser test was skipped: {reason}"
     return report
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server without a thread per request, for SQLite: the test database lives in memory, shared
+    between connections without SQLite's busy wait, so two requests at once (an autocomplete the browser sends
+    late, beside a form's POST) fail with "database table is locked" or "API misuse", a 500 that no reader of a
+    file database meets. Django answers "Connection: close" from a server without threads, so no tab holds it."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # with one thread there is no request thread to hand connections to
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time on SQLite."""
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    if connection.vendor == "sqlite":
+        server.thread.server_class = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
