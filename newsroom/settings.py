@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "reversion",
-    "axes",
+    "newsroom.apps.LoginProtectionConfig",  # django-axes (login lockout), named in Arabic
     "django_otp",
     "django_otp.plugins.otp_totp",
     "articles",

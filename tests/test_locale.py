@@ -71,3 +71,15 @@ def test_the_admin_says_run_and_saved_in_arabic(client):
 
     assert ">نفّذ<" in listing and ">Run<" not in listing
     assert "حُفظت التغييرات" in saved and "نجحت إضافة" not in saved
+
+
+@pytest.mark.django_db
+def test_every_app_on_the_arabic_admin_index_is_named_in_arabic(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user("administrator"))
+    index = client.get("/admin/").text
+    apps = [re.sub(r"<[^>]+>", "", caption).strip() for caption in re.findall(r"<caption>(.*?)</caption>", index, re.S)]
+
+    assert "حماية الدخول" in apps  # django-axes, which names itself «Axes»
+    assert apps and not [name for name in apps if re.search("[A-Za-z]", name)], apps
