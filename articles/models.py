@@ -678,7 +678,12 @@ class Article(models.Model):
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
     def get_absolute_url(self):
-        return reverse("article", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+        return reverse("article", kwargs={"pk": self.pk, "slug": self.address_slug})
+
+    @property
+    def address_slug(self):
+        """The slug in the story's address: «article» when it has none (a row written around save())."""
+        return self.slug or "article"
 
     TEXT_FIELDS = ("headline", "summary", "body")
 

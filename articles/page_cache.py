@@ -114,8 +114,11 @@ def page_key(request):
     if generation is None:
         return None
     # Scheme, host, path (with its language prefix: the language comes from the address alone, see prepare())
-    # and the cleaned query string, under the current generation. Hashed: addresses may be long and Arabic.
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    # and the cleaned query string, under the current generation. Hashed: addresses may be long and Arabic. The
+    # path as asked, not build_absolute_uri()'s, which resolves "..": /tag/x/../../ is no page, but was the home
+    # page's key, and got its copy.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = hashlib.sha256(address.encode()).hexdigest()
     return f"page-cache:page:{generation}:{address}"
 
 

@@ -32,6 +32,10 @@ from .models import Article, Person, Photo, PhotoSearchDocument, SearchDocument,
 
 # Longer queries are refused with a message: no reader types 200 characters, and each word costs the database.
 MAX_QUERY_LENGTH = 200
+# And so are more words than that, counted once each after folding (one character, «ﷺ», folds into four words):
+# each word nests the query one level deeper, and near a hundred neither SQLite's parser nor Python's recursion
+# limit can hold it. Where nothing refuses them (the admin's search box) the words past this are left out.
+MAX_QUERY_WORDS = 20
 
 # PostgreSQL's text-search configuration for each edition's language; "simple" (no stemming) for any other.
 TEXT_SEARCH_CONFIGS = {"ar": "arabic", "en": "english"}
@@ -97,7 +101,12 @@ def normalise(text):
 
 
 def query_words(text):
-    return normalise(text).split()
+    """The query's distinct words, folded; at most MAX_QUERY_WORDS of them."""
+    return all_query_words(text)[:MAX_QUERY_WORDS]
+
+
+def all_query_words(text):
+    return list(dict.fromkeys(normalise(text).split()))
 
 
 # The definite article, alone or behind a letter joined to it («و» and, «ف» so, «ب» with, «ك» like, «ل» for, which
@@ -580,6 +589,15 @@ class SearchForm(forms.Form):
 
     def add_prefix(self, field_name):
         return self.PARAMETER_NAMES.get(field_name, field_name)
+
+    def clean_q(self):
+        text = self.cleaned_data["q"]
+        if len(all_query_words(text)) > MAX_QUERY_WORDS:
+            raise ValidationError(
+                _("The search has too many words: use at most %(limit)d."), code="too_many_words",
+                params={"limit": MAX_QUERY_WORDS},
+            )
+        return text
 
     def clean_before(self):
         value = self.cleaned_data["before"]

@@ -121,7 +121,7 @@ def home(request):
 
 def article(request, pk, slug=None):
     story = get_object_or_404(Article.objects.for_readers().for_detail(), pk=pk)
-    if slug != story.slug:
+    if slug != story.address_slug:
         return redirect(story, permanent=True)
     return render_article(request, story)
 

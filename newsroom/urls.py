@@ -1,10 +1,13 @@
 """Addresses: the admin and the public site, Arabic unprefixed and English under /en/."""
 
+import errno
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
+from django.http import Http404
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils import translation
@@ -48,11 +51,25 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+
+def media_file(request, path):
+    """An upload from MEDIA_ROOT, by Django's serve, which answers a name no file can have with a 500: one longer
+    than the file system allows (ENAMETOOLONG), and serves a file under its name with a folder's slash after it."""
+    if path.endswith("/"):
+        raise Http404
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404 from None
+
+
 if settings.SERVE_MEDIA or (settings.DEBUG and not settings.MEDIA_BUCKET):
     # One small server keeps its uploads on local disk; object storage or the web server takes over later. With
     # MEDIA_BUCKET, even in development, photo addresses point at the bucket and MEDIA_ROOT holds nothing.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media_file),
     ]
 
 

@@ -114,6 +114,15 @@ def test_wrong_or_old_slug_redirects_permanently_to_canonical_url(client, story)
 
 
 @pytest.mark.django_db
+def test_a_story_stored_without_a_slug_is_served_at_its_address_not_redirected_to_it(client, story):
+    Article.objects.filter(pk=story.pk).update(slug_ar="")  # as an import or a hand-made fix might leave it
+    story.refresh_from_db()
+
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert client.get(f"/article/{story.pk}/").headers["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("state", ["draft", "review", "future"])
 def test_unpublished_articles_are_not_found(client, state):
     if state == "future":

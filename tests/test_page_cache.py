@@ -177,6 +177,15 @@ def test_address_that_is_not_found_is_never_kept(client, page_cache_on, newsroom
 
 
 @pytest.mark.django_db
+def test_an_address_with_dot_segments_is_no_cached_page_s_address(client, page_cache_on, newsroom):
+    section = f"/section/{newsroom.section.slug}/"
+    for page in ("/", section):
+        assert client.get(page).status_code == 200
+    for address in ("/tag/لا-يوجد/../../", "/tag/%2e%2e/", "/wp-admin/../", "/en/../", f"{section}feed/../"):
+        assert client.get(address).status_code == 404, address
+
+
+@pytest.mark.django_db
 def test_query_parameters_no_page_reads_share_the_page_without_them(
     client, page_cache_on, newsroom, django_assert_num_queries
 ):

@@ -672,3 +672,13 @@ def test_an_image_taller_than_webp_allows_is_rendered_within_its_limits():
     for name in renditions._names(photo.renditions):
         width, height = open_stored(name).size
         assert width <= 16383 and height <= 16383
+
+
+@pytest.mark.django_db
+def test_the_app_serves_uploads_and_answers_an_impossible_name_with_not_found(client):
+    photo = make_article("خبر بصورة").lead_photo
+    ensure_renditions(photo)
+    assert client.get(photo.image.url).status_code == 200
+    assert client.get(photo.image.url + "/").status_code == 404  # a file is no folder
+    assert client.get("/media/" + "a" * 300).status_code == 404  # longer than the file system allows a name
+    assert client.get("/media/../manage.py").status_code == 400  # outside the media folder

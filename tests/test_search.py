@@ -375,6 +375,36 @@ def test_overlong_search_gets_a_clear_message(client):
     assert "search-results" not in response.text
 
 
+def test_a_word_typed_many_times_is_searched_once(client):
+    # «ﷺ» is one character that folds into four words: 62 of them were 248 words, and a server error.
+    story = make_article("صلى الله عليه وسلم", published=True)
+    for query in ("ﷺ" * 62, "ﷺ " * 62, "حلب " * 45):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert 'class="search-page__error"' not in response.text
+    assert story.get_absolute_url() in client.get("/search/", {"q": "ﷺ " * 62}).text
+
+
+@pytest.mark.parametrize("path", ["/search/", "/en/search/"])
+def test_too_many_words_get_a_clear_message(client, path):
+    make_article("a b c", published=True, headline_en="a b c", body_en="<p>a b c</p>")
+    response = client.get(path, {"q": " ".join(f"w{number}" for number in range(21)) + " a"})
+    assert response.status_code == 200
+    assert 'class="search-page__error"' in response.text
+    assert "search-results" not in response.text
+    if path == "/search/":
+        assert "كلمات كثيرة" in response.text
+
+
+def test_twenty_words_all_in_a_story_find_it(client):
+    # Each word nests the query one level deeper: SQLite's parser gave up near 85 words that all matched.
+    words = [f"كلمة{chr(0x0661 + number % 9)}{'ب' * (number // 9 + 1)}" for number in range(20)]
+    make_article("خبر طويل", published=True, body_ar=f"<p>{' '.join(words)}</p>")
+    response = client.get("/search/", {"q": " ".join(words)})
+    assert response.status_code == 200
+    assert "خبر طويل" in response.text
+
+
 @pytest.mark.parametrize(
     "params",
     [
