@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Article
@@ -63,7 +64,10 @@ def render_preview(request, story, address):
     return render_article(
         request, story, template="articles/preview.html", address=address,
         # The readers' own query decides, so the banner never disagrees with the public site.
-        extra={"readers_see_it": Article.objects.published().filter(pk=story.pk).exists()},
+        extra={
+            "readers_see_it": Article.objects.for_readers().filter(pk=story.pk).exists(),
+            "in_this_edition": get_language() in story.editions(),
+        },
     )
 
 

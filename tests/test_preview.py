@@ -367,3 +367,17 @@ def test_english_preview_of_a_translated_article_switches_language_within_the_pr
     english_page = client.get(english)
     assert english_page.status_code == 200
     assert "Wheat deal inquiry" in english_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_english_preview_of_an_untranslated_article_says_its_readers_cannot_see_it(client):
+    article = make_article("تحقيق في صفقة القمح", published=True)
+    token = preview.preview_token(article)
+    arabic = client.get(reverse("article_preview_signed", args=[token])).content.decode()
+    with override("en"):
+        english = client.get(reverse("article_preview_signed", args=[token])).content.decode()
+
+    assert "not translated into this edition" in english and "Readers cannot see this article" in english
+    with override("ar"):
+        assert gettext("Readers can see this article.") in arabic
+        assert "لم يُترجم هذا المقال" not in arabic
