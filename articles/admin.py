@@ -23,6 +23,8 @@ from django.utils.translation import ngettext, override
 from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as TaggitTag
 
+from newsroom.admin_site import IdsField
+
 from . import photo_admin
 from .audit import AuditEntry
 from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
@@ -245,6 +247,12 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ["person"]
     extra = 0
     min_num = 0
+    max_num = 50  # more bylines than any story carries
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Django builds every row a form's count asks for, up to a thousand past max_num, and a forged count took
+        # a minute to draw again; now a count past max_num is an error, and no more rows than that are built.
+        return super().get_formset(request, obj, absolute_max=self.max_num, validate_max=True, **kwargs)
 
 
 def _in_the_hour_lived_twice(compress, saved, date_and_time):
@@ -255,6 +263,8 @@ def _in_the_hour_lived_twice(compress, saved, date_and_time):
     try:
         return compress(date_and_time)
     except ValidationError:
+        if len(date_and_time) != 2 or None in date_and_time:  # a half left empty: Django's own message says so
+            raise
         typed = datetime.datetime.combine(*date_and_time)
         zone = timezone.get_current_timezone()
         first, second = typed.replace(tzinfo=zone, fold=0), typed.replace(tzinfo=zone, fold=1)
@@ -288,7 +298,7 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tags"] = forms.ModelMultipleChoiceField(
+        self.fields["tags"] = IdsField(
             queryset=Tag.objects.all(), required=False, label=_("tags"),
             widget=SafeAutocompleteSelectMultiple(
                 Article._meta.get_field("tags"), admin.site

@@ -2,6 +2,7 @@
 two-factor shown at a glance, every account change in the audit log. The admin login form lives here too."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -96,7 +97,7 @@ class NewsroomUserAdmin(UserAdmin):
     list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
     list_select_related = ["person"]
     search_fields = ["username", "email", "first_name", "last_name", "person__name_ar", "person__name_en"]
-    actions = ["deactivate", "reactivate", "resend_invitation"]
+    actions = ["deactivate", "reactivate", "resend_invitation", "delete_selected"]
 
     def get_queryset(self, request):
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
@@ -120,7 +121,16 @@ class NewsroomUserAdmin(UserAdmin):
         # Nobody switches off their own account by accident; another administrator must do it.
         if obj is not None and obj.pk == request.user.pk:
             fields.append("is_active")
+        # A superuser passes every role's limits: only a superuser (made with createsuperuser) makes another.
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
         return fields
+
+    def has_delete_permission(self, request, obj=None):
+        # As with deactivating: an administrator's own account is removed by another administrator.
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
 
     # --- The audit log ---------------------------------------------------------------------------------
 
@@ -169,6 +179,14 @@ class NewsroomUserAdmin(UserAdmin):
             except ValidationError as error:
                 self.message_user(request, "; ".join(error.messages), messages.ERROR)
         return changed
+
+    @admin.action(description=django_delete_selected.short_description, permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's own, but never with the administrator's own account among the ticked ones."""
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, gettext("You cannot delete your own account."), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
 
     @admin.action(description=_("Deactivate the selected accounts (bylines stay)"), permissions=["change"])
     def deactivate(self, request, queryset):

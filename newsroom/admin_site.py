@@ -10,19 +10,23 @@ Django's list screens admit a lookup on any of a model's own fields, with any va
   functions or JSON operations one database or the other lacks;
 - a value the field cannot hold: an id past the database's integers (?id__in=, ?user=), an address that is no
   address (django-axes' ?ip_address=), or a ticked or edited row whose id is no id (a forged form).
+Its forms, likewise: an id past the database's integers among a story's tags or related stories, a time in the
+address (?published_at=abc) that the date-and-time widget could not show, a "Save as new" button no screen offers.
 Every model admin registered on this site gets the guard, so a screen a library adds (django-axes' attempts) is
 covered without anyone remembering it.
 """
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, SuspiciousOperation, ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 # The values a date part may take. A year keeps one year of margin at both ends of what datetime holds: its first
@@ -85,9 +89,26 @@ def field_holds(field, values):
     return True
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Ticked or typed ids of rows (a story's tags, its related stories): one past the database's integers is
+    refused as any id of no row is; Django's own check sent it to the database, where SQLite overflowed."""
+
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            key = self.to_field_name or "pk"
+            field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+            for choice in value:
+                if not field_holds(field, [str(choice)]):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": choice}
+                    )
+        return super()._check_values(value)
+
+
 class ListScreenGuard:
-    """A ModelAdmin mixin: input a list screen cannot use gets Django's own answer to bad input, and a date no time
-    zone can move to UTC is a form error on every form."""
+    """A ModelAdmin mixin: input a list screen cannot use gets Django's own answer to bad input; on every form, a
+    date no time zone can move to UTC and an id past the database's integers are form errors, a time in the address
+    that is no time is left out, and a "Save as new" the screen does not offer is refused."""
 
     def lookup_allowed(self, lookup, value, request):
         parts = lookup.split("__")
@@ -117,6 +138,35 @@ class ListScreenGuard:
             return isinstance(self.model._meta.get_field(name), models.JSONField)
         except FieldDoesNotExist:
             return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django saves a copy for "_saveasnew" whether or not the screen offers "Save as new": a forged button
+        # cloned any story, or failed drawing the form again. Refused as any other forged request is.
+        if request.method == "POST" and "_saveasnew" in request.POST and not self.save_as:
+            raise SuspiciousOperation("Save as new is not offered on this screen.")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        # A value given in the address (?published_at=…) goes to the form as it is, and a date-and-time field's
+        # widget takes only a time: any text failed (a weakness of Django's). One that reads as a time is kept.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.DateTimeField):
+                try:
+                    initial[name] = parse_datetime(value) if isinstance(value, str) else None
+                except ValueError:
+                    initial[name] = None
+                if initial[name] is None:
+                    del initial[name]
+        return initial
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

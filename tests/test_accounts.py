@@ -340,6 +340,45 @@ def test_own_active_flag_is_read_only(client, administrator):
     assert administrator.is_active
 
 
+def test_administrator_cannot_delete_their_own_account(client, administrator):
+    writer = make_user(ROLE_WRITER, username="nour")
+    selected = {"action": "delete_selected", "_selected_action": [administrator.pk, writer.pk], "post": "yes"}
+
+    response = client.post(CHANGELIST, selected, follow=True)
+
+    assert get_user_model().objects.filter(pk__in=[administrator.pk, writer.pk]).count() == 2
+    assert gettext("You cannot delete your own account.") in response.text
+    own_delete = reverse("admin:auth_user_delete", args=[administrator.pk])
+    assert client.post(own_delete, {"post": "yes"}).status_code == 403
+    assert get_user_model().objects.filter(pk=administrator.pk).exists()
+
+
+def test_administrator_deletes_another_account_and_it_is_audited(client, administrator):
+    writer = make_user(ROLE_WRITER, username="nour")
+
+    client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [writer.pk], "post": "yes"})
+
+    assert not get_user_model().objects.filter(pk=writer.pk).exists()
+    assert AuditEntry.objects.filter(action="account_deleted", target_id=str(writer.pk)).exists()
+
+
+def test_only_a_superuser_makes_a_superuser(client, administrator):
+    url = reverse("admin:auth_user_change", args=[administrator.pk])
+    data = admin_form_data(client, url)
+    assert "is_superuser" not in data
+    client.post(url, data | {"is_superuser": "on"})
+    administrator.refresh_from_db()
+    assert not administrator.is_superuser
+
+    chief = get_user_model().objects.create_superuser("editor-in-chief", "chief@example.org", PASSWORD)
+    writer = make_user(ROLE_WRITER, username="nour")
+    client.force_login(chief)
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    assert client.post(url, admin_form_data(client, url) | {"is_superuser": "on"}).status_code == 302
+    writer.refresh_from_db()
+    assert writer.is_superuser
+
+
 # -- settings -------------------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent

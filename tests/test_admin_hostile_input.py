@@ -193,6 +193,8 @@ def test_new_tags_that_repeat_an_existing_tag_are_merged(editor_client):
         {"lead_photo": "999999"},
         {"tags": ["999999"]},
         {"related_articles": ["999999"]},
+        {"related_articles": ["99999999999999999999"]},  # past the database's integers: SQLite overflowed
+        {"tags": ["99999999999999999999"]},
         {"published_at_0": "2024-13-45", "published_at_1": "25:99"},
         {"lead_photo_credit": "ع" * 201},
         {"slug_ar": "../../etc/passwd"},
@@ -236,8 +238,10 @@ def test_article_with_a_non_numeric_id_in_an_autocomplete_field_is_a_form_error(
         {"articleauthor_set-0-order": "9" * 30},
         {"articleauthor_set-TOTAL_FORMS": "abc"},
         {"articleauthor_set-TOTAL_FORMS": "100000"},
+        {"articleauthor_set-TOTAL_FORMS": "1001"},
+        {"articleauthor_set-TOTAL_FORMS": "99999999999999999999"},
     ],
-    ids=["missing person", "negative order", "huge order", "garbage total", "absurd total"],
+    ids=["missing person", "negative order", "huge order", "garbage total", "absurd total", "a thousand", "huge total"],
 )
 @pytest.mark.django_db
 def test_article_with_a_broken_byline_inline_is_refused(editor_client, inline):
@@ -247,6 +251,53 @@ def test_article_with_a_broken_byline_inline_is_refused(editor_client, inline):
     assert form_errors(response) or "errornote" in response.content.decode()
     assert not Article.objects.exists()
     assert not ArticleAuthor.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_byline_count_builds_no_more_rows_than_a_story_may_have(editor_client):
+    payload = article_payload(editor_client, **{"articleauthor_set-TOTAL_FORMS": "5000"})
+    response = editor_client.post(ARTICLE_ADD, payload)
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert len(formset.forms) <= 50
+    assert "50" in " ".join(formset.non_form_errors())
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_save_as_new_is_refused_where_the_screen_does_not_offer_it(editor_client):
+    article = make_article("خبر")
+
+    response = editor_client.post(
+        change_url(article), admin_form_data(editor_client, change_url(article), _saveasnew="1", headline_ar="")
+    )
+
+    assert response.status_code == 400
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "field"),
+    [
+        ("/admin/articles/article/add/?published_at=abc", "published_at"),
+        ("/admin/articles/article/add/?published_at=2024-13-45T25:00", "published_at"),
+        ("/admin/articles/photo/add/?taken_at=abc", "taken_at"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_time_given_in_the_address_that_is_no_time_leaves_the_field_empty(editor_client, address, field):
+    response = editor_client.get(address)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get(field) is None
+
+
+@pytest.mark.django_db
+def test_a_time_given_in_the_address_fills_the_field(editor_client):
+    response = editor_client.get("/admin/articles/article/add/?published_at=2024-03-15T14:05")
+
+    page = response.content.decode()
+    assert 'value="2024-03-15"' in page and 'value="14:05:00"' in page
 
 
 @pytest.mark.django_db
@@ -309,6 +360,28 @@ def test_clearing_the_publication_time_of_a_published_article_is_a_form_error(ed
     assert "published_at" in response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.published_at is not None
+
+
+@pytest.mark.parametrize(
+    "typed", [("2024-01-01", ""), ("", "10:00"), ("0001-01-01", ""), ("9999-12-31", "")],
+    ids=["date only", "time only", "year 1 only", "year 9999 only"],
+)
+@pytest.mark.parametrize("published", [False, True], ids=["draft", "published"])
+@pytest.mark.django_db
+def test_a_publication_time_with_one_half_left_empty_is_a_form_error(editor_client, typed, published):
+    article = make_article("خبر", published=published)
+    saved = article.published_at
+    day, time = typed
+
+    response = editor_client.post(
+        change_url(article),
+        admin_form_data(editor_client, change_url(article), published_at_0=day, published_at_1=time),
+    )
+
+    assert response.status_code == 200
+    assert "published_at" in response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.published_at == saved
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,19 @@ def test_reopening_offers_the_autosaved_draft_and_restores_it_into_the_form():
 
 
 @pytest.mark.django_db
+def test_a_draft_autosaved_with_half_a_publication_time_restores_into_the_form():
+    article = make_article("عنوان محفوظ")
+    client, _ = logged_in()
+    form = admin_form_data(client, change_url(article), published_at_0="2024-01-01", published_at_1="")
+    client.post(autosave_url(article), form)
+
+    restored = client.get(change_url(article) + "?restore_autosave=1")
+
+    assert restored.status_code == 200
+    assert form_on_page(restored)["published_at_0"] == "2024-01-01"
+
+
+@pytest.mark.django_db
 def test_a_draft_autosaved_before_someone_elses_save_restores_into_an_edit_conflict():
     article = make_article("عنوان أصلي", summary_ar="ملخص أصلي.")
     author, _ = logged_in()
