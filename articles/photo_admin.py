@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 
 from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
 from .models import Article, InlinePhoto, Person, Photo
@@ -229,11 +230,43 @@ def articles_using(photos, *, readers_only=False):
 # Forms
 
 
+def last_revision(photo):
+    """The id of the photo's newest revision (0 before its first): every save of its words makes one, wherever
+    they were typed, the photo's own screen or a story's lead photo box."""
+    return Version.objects.get_for_object(photo).values_list("revision_id", flat=True).first() or 0
+
+
 class PhotoAdminForm(forms.ModelForm):
+    """The photo screen's form. It carries the photo's last revision as it was opened: a save from a form opened
+    before someone else's save is refused with the typed words kept, rather than silently undoing theirs."""
+
     image = PhotoFileField(
         label=_("image"),
         help_text=_("JPEG, PNG, WebP or GIF. Location and camera data are removed from every stored copy."),
     )
+    opened_revision = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["opened_revision"] = last_revision(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locked until this save's revision is written (the admin's transaction): of two saves sent at once from
+            # the same version, the second waits, then finds the first's revision.
+            Photo.objects.select_for_update().filter(pk=self.instance.pk).exists()
+            latest = last_revision(self.instance)
+            if cleaned.get("opened_revision") != latest:
+                self.add_error(None, ValidationError(
+                    _("Someone saved this photo after you opened it, so your changes were not saved. Your words are "
+                      "still in the form: check the photo's history for what changed, then save again."),
+                    code="edit_conflict",
+                ))
+                self.data = self.data.copy()
+                self.data[self.add_prefix("opened_revision")] = str(latest)
+        return cleaned
 
     def _post_clean(self):
         # After the model's own validation (as Django's UserCreationForm checks passwords): a form otherwise

@@ -1,4 +1,5 @@
-"""Two people on one article: the second save is refused with what the first changed, and no one loses a word."""
+"""Two people on one article: the second save is refused with what the first changed, and no one loses a word.
+On one photo likewise: the second save is refused, its words kept."""
 
 import threading
 import time
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from articles.history import PRESENCE_SECONDS, VersionCheckedFormMixin, _presence_key
 from articles.models import Article, ArticleAuthor, ArticleAutosave
-from tests.factories import make_article, make_person, make_user
+from articles.photo_admin import PhotoAdminForm
+from tests.factories import make_article, make_person, make_photo, make_user
 from tests.test_admin_flow import _FormFields, admin_form_data
 
 
@@ -389,3 +391,121 @@ def test_a_publication_time_no_one_touched_is_not_listed_as_changed(client):
     assert Article.objects.get(pk=article.pk).published_at == published_at
     changed = [row["name"] for row in response.context["adminform"].form.conflict["changes"]]
     assert changed == ["headline_ar"]
+
+
+# The photo screen: two people on one photo's caption and credit.
+
+
+def photo_change_url(photo):
+    return reverse("admin:articles_photo_change", args=[photo.pk])
+
+
+@pytest.mark.django_db
+def test_a_photo_saved_from_a_form_opened_before_someone_elses_save_is_refused_keeping_the_words(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    first, _ = logged_in(client.__class__)
+    second, _ = logged_in(client.__class__)
+    url = photo_change_url(photo)
+    first_form = admin_form_data(first, url, caption_ar="ساحة الأمويين مساءً")
+    second_form = admin_form_data(second, url, credit_ar="عدسة سامر")
+
+    assert first.post(url, first_form).status_code == 302
+    refused = second.post(url, second_form)
+
+    assert refused.status_code == 200
+    assert "edit_conflict" in [error.code for error in refused.context["adminform"].form.non_field_errors().as_data()]
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.credit_ar) == ("ساحة الأمويين مساءً", "عدسة ليلى")
+    # The words typed stay in the form, which now carries the newer revision: saving again, having looked, goes on.
+    again = form_on_page(refused)
+    assert again["credit_ar"] == "عدسة سامر"
+    assert second.post(url, again).status_code == 302
+    photo.refresh_from_db()
+    assert photo.credit_ar == "عدسة سامر"
+
+
+@pytest.mark.django_db
+def test_a_lead_photo_credit_typed_in_a_story_meanwhile_is_a_conflict_on_the_photo_screen(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    story = make_article("خبر", lead_photo=photo)
+    desk, _ = logged_in(client.__class__)
+    photo_form = admin_form_data(desk, photo_change_url(photo), caption_ar="ساحة في دمشق")
+    editor, _ = logged_in(client.__class__)
+    story_form = admin_form_data(editor, change_url(story), lead_photo_credit="عدسة سامر")
+    assert editor.post(change_url(story), story_form).status_code == 302
+
+    assert desk.post(photo_change_url(photo), photo_form).status_code == 200
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.credit_ar) == ("ساحة الأمويين", "عدسة سامر")
+
+
+@pytest.mark.django_db
+def test_a_photo_saved_twice_by_one_person_and_one_never_revised_save_without_a_conflict(client):
+    photo = make_photo(caption="صورة مستوردة")  # no revision yet, as an import leaves it
+    desk, _ = logged_in(client.__class__)
+    url = photo_change_url(photo)
+
+    assert desk.post(url, admin_form_data(desk, url, caption_ar="صورة أولى")).status_code == 302
+    assert desk.post(url, admin_form_data(desk, url, caption_ar="صورة ثانية")).status_code == 302
+    photo.refresh_from_db()
+    assert photo.caption_ar == "صورة ثانية"
+
+
+@pytest.mark.django_db
+def test_a_photo_form_without_the_revision_it_was_opened_at_is_not_saved(client):
+    photo = make_photo(caption="ساحة الأمويين")
+    desk, _ = logged_in(client.__class__)
+    url = photo_change_url(photo)
+    desk.post(url, admin_form_data(desk, url, caption_ar="ساحة"))
+    forged = admin_form_data(desk, url, caption_ar="نص مزور")
+    forged.pop("opened_revision")
+
+    assert desk.post(url, forged).status_code == 200
+    photo.refresh_from_db()
+    assert photo.caption_ar == "ساحة"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_photo_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("On SQLite, IMMEDIATE transactions serialise writers; this checks the PostgreSQL row lock.")
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    url = photo_change_url(photo)
+    reem, _ = logged_in(type(client))
+    samer, _ = logged_in(type(client))
+    forms = {
+        "reem": (reem, admin_form_data(reem, url, caption_ar="تعليق ريم")),
+        "samer": (samer, admin_form_data(samer, url, credit_ar="عدسة سامر")),
+    }
+    reem_checked = threading.Event()
+    check = PhotoAdminForm.clean
+
+    def check_then_linger(form):
+        # Reem's save passes the check, then lingers before writing: without the row lock, Samer's would pass too.
+        cleaned = check(form)
+        if threading.current_thread().name == "reem":
+            reem_checked.set()
+            time.sleep(1)
+        return cleaned
+
+    monkeypatch.setattr(PhotoAdminForm, "clean", check_then_linger)
+    statuses = {}
+
+    def save(name):
+        if name == "samer":
+            reem_checked.wait(10)
+        try:
+            browser, data = forms[name]
+            statuses[name] = browser.post(url, data).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,), name=name) for name in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert statuses == {"reem": 302, "samer": 200}
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.credit_ar) == ("تعليق ريم", "عدسة ليلى")
