@@ -187,31 +187,27 @@ def test_a_reader_of_the_form_without_change_rights_is_not_counted_as_editing(cl
     assert not editor.get(change_url(article)).context["history_presence"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
+def saved_at_once(client, url, changes, form_class, monkeypatch):
+    """The status of two saves of ``url`` sent at once by Reem and Samer, each from a form opened before either:
+    Reem's passes ``form_class``'s check, then lingers before writing, so without the row lock Samer's would
+    pass the same check meanwhile, and both would be saved."""
     if connection.vendor != "postgresql":
         pytest.skip("On SQLite, IMMEDIATE transactions serialise writers; this checks the PostgreSQL row lock.")
-    article = make_article("عنوان")
-    url = change_url(article)
-    reem, _ = logged_in(type(client))
-    samer, _ = logged_in(type(client))
-    forms = {
-        "reem": (reem, admin_form_data(reem, url, headline_ar="عنوان ريم")),
-        "samer": (samer, admin_form_data(samer, url, summary_ar="ملخص سامر")),
-    }
+    forms = {}
+    for name, typed in changes.items():
+        browser, _ = logged_in(type(client))
+        forms[name] = (browser, admin_form_data(browser, url, **typed))
     reem_checked = threading.Event()
-    check = VersionCheckedFormMixin.clean
+    check = form_class.clean
 
     def check_then_linger(form):
-        # Reem's save passes the version check, then lingers before writing: without the row lock,
-        # Samer's save would pass the same check now, and both would be saved.
         cleaned = check(form)
         if threading.current_thread().name == "reem":
             reem_checked.set()
             time.sleep(1)
         return cleaned
 
-    monkeypatch.setattr(VersionCheckedFormMixin, "clean", check_then_linger)
+    monkeypatch.setattr(form_class, "clean", check_then_linger)
     statuses = {}
 
     def save(name):
@@ -228,6 +224,15 @@ def test_two_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
         thread.start()
     for thread in threads:
         thread.join(30)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
+    article = make_article("عنوان")
+    changes = {"reem": {"headline_ar": "عنوان ريم"}, "samer": {"summary_ar": "ملخص سامر"}}
+
+    statuses = saved_at_once(client, change_url(article), changes, VersionCheckedFormMixin, monkeypatch)
 
     assert statuses == {"reem": 302, "samer": 200}
     article.refresh_from_db()
@@ -467,44 +472,10 @@ def test_a_photo_form_without_the_revision_it_was_opened_at_is_not_saved(client)
 
 @pytest.mark.django_db(transaction=True)
 def test_two_photo_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("On SQLite, IMMEDIATE transactions serialise writers; this checks the PostgreSQL row lock.")
     photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
-    url = photo_change_url(photo)
-    reem, _ = logged_in(type(client))
-    samer, _ = logged_in(type(client))
-    forms = {
-        "reem": (reem, admin_form_data(reem, url, caption_ar="تعليق ريم")),
-        "samer": (samer, admin_form_data(samer, url, credit_ar="عدسة سامر")),
-    }
-    reem_checked = threading.Event()
-    check = PhotoAdminForm.clean
+    changes = {"reem": {"caption_ar": "تعليق ريم"}, "samer": {"credit_ar": "عدسة سامر"}}
 
-    def check_then_linger(form):
-        # Reem's save passes the check, then lingers before writing: without the row lock, Samer's would pass too.
-        cleaned = check(form)
-        if threading.current_thread().name == "reem":
-            reem_checked.set()
-            time.sleep(1)
-        return cleaned
-
-    monkeypatch.setattr(PhotoAdminForm, "clean", check_then_linger)
-    statuses = {}
-
-    def save(name):
-        if name == "samer":
-            reem_checked.wait(10)
-        try:
-            browser, data = forms[name]
-            statuses[name] = browser.post(url, data).status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(name,), name=name) for name in forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    statuses = saved_at_once(client, photo_change_url(photo), changes, PhotoAdminForm, monkeypatch)
 
     assert statuses == {"reem": 302, "samer": 200}
     photo.refresh_from_db()
