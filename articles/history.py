@@ -762,16 +762,27 @@ class VersionCheckedFormMixin:
                 mine, was = clean_body_html(mine or ""), clean_body_html(was or "")
             if _comparable(mine) != _comparable(was):
                 continue
-            value, key = now.get(name), self.add_prefix(name)
-            if isinstance(value, list):
-                self.data.setlist(key, [str(pk) for pk in value])
-            elif value is True:
-                self.data[key] = "on"
-            elif value is False:
-                self.data.pop(key, None)
-            else:
-                self.data[key] = "" if value is None else str(value)
+            put_in_form(self, name, now.get(name))
             row["in_form"] = "theirs"
+
+
+def put_in_form(form, name, value):
+    """Sets field ``name`` of a bound form to ``value`` (a column's value) as a browser would have posted it, so
+    the form drawn again shows it and saving it again keeps it."""
+    key = form.add_prefix(name)
+    if isinstance(value, list):
+        form.data.setlist(key, [str(pk) for pk in value])
+    elif value is True:
+        form.data[key] = "on"
+    elif value is False:
+        form.data.pop(key, None)
+    else:
+        form.data[key] = "" if value is None else str(value)
+
+
+# A photo's words that a refused save hands back as the other person saved them, where this person left them as
+# they were shown (the time taken, over two inputs, stays as typed).
+PHOTO_TAKEABLE = [item.name for item in PHOTO_SHOWN if item.kind in {TEXT, ONE, YES_NO}]
 
 
 # Presence: who has an article's form open. Advisory, so the cache is enough (a shared one in production).

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.models import Version
 
+from .history import PHOTO_TAKEABLE, put_in_form
 from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
 from .models import Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
@@ -250,6 +251,10 @@ class PhotoAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["opened_revision"] = last_revision(self.instance)
+            # Each word as it was shown goes back with the form, so a refused save knows what was left alone.
+            for name in PHOTO_TAKEABLE:
+                if name in self.fields:
+                    self.fields[name].show_hidden_initial = True
 
     def clean(self):
         cleaned = super().clean()
@@ -260,12 +265,15 @@ class PhotoAdminForm(forms.ModelForm):
             latest = last_revision(self.instance)
             if cleaned.get("opened_revision") != latest:
                 self.add_error(None, ValidationError(
-                    _("Someone saved this photo after you opened it, so your changes were not saved. Your words are "
-                      "still in the form: check the photo's history for what changed, then save again."),
+                    _("Someone saved this photo after you opened it, so your changes were not saved. The form keeps "
+                      "what you changed and shows their version of the rest: check it, then save again."),
                     code="edit_conflict",
                 ))
+                untouched = [name for name in PHOTO_TAKEABLE if name in self.fields and name not in self.changed_data]
                 self.data = self.data.copy()
                 self.data[self.add_prefix("opened_revision")] = str(latest)
+                for name in untouched:  # self.instance is the photo as saved now, loaded for this save
+                    put_in_form(self, name, getattr(self.instance, Photo._meta.get_field(name).attname))
         return cleaned
 
     def _post_clean(self):

@@ -421,12 +421,13 @@ def test_a_photo_saved_from_a_form_opened_before_someone_elses_save_is_refused_k
     assert "edit_conflict" in [error.code for error in refused.context["adminform"].form.non_field_errors().as_data()]
     photo.refresh_from_db()
     assert (photo.caption_ar, photo.credit_ar) == ("ساحة الأمويين مساءً", "عدسة ليلى")
-    # The words typed stay in the form, which now carries the newer revision: saving again, having looked, goes on.
+    # The form keeps what the second person changed and shows the first's caption, which they had left alone, and
+    # carries the newer revision: saving again, having looked, keeps both.
     again = form_on_page(refused)
-    assert again["credit_ar"] == "عدسة سامر"
+    assert (again["caption_ar"], again["credit_ar"]) == ("ساحة الأمويين مساءً", "عدسة سامر")
     assert second.post(url, again).status_code == 302
     photo.refresh_from_db()
-    assert photo.credit_ar == "عدسة سامر"
+    assert (photo.caption_ar, photo.credit_ar) == ("ساحة الأمويين مساءً", "عدسة سامر")
 
 
 @pytest.mark.django_db
