@@ -196,6 +196,13 @@ def set_password_done(request):
 # --- Deactivation and the audit of account changes ------------------------------------------------------
 
 
+def may_manage(by, user):
+    """Whether ``by`` may change, deactivate or delete ``user``'s account (``by=None``: the system). A superuser
+    passes every role's limits, so only a superuser manages one: an administrator who could set a superuser's
+    password could log in as them."""
+    return by is None or by.is_superuser or not user.is_superuser
+
+
 def account_set_active(*, user, active, by):
     """Deactivate or reactivate an account. Deactivating blocks login at once (Django refuses inactive users,
     and drops their open sessions on the next request) while the byline profile, the articles and the history
@@ -204,6 +211,8 @@ def account_set_active(*, user, active, by):
         return False
     if not active and user.pk == getattr(by, "pk", None):
         raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    if not may_manage(by, user):
+        raise ValidationError(_("Only a superuser may change a superuser's account."), code="superuser")
     user.is_active = active
     user.save(update_fields=["is_active"])
     AuditEntry.record(

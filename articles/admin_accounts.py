@@ -126,9 +126,15 @@ class NewsroomUserAdmin(UserAdmin):
             fields.append("is_superuser")
         return fields
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account opens read-only for an administrator: no password, no email, no roles to change.
+        if obj is not None and not accounts.may_manage(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # As with deactivating: an administrator's own account is removed by another administrator.
-        if obj is not None and obj.pk == request.user.pk:
+        if obj is not None and (obj.pk == request.user.pk or not accounts.may_manage(request.user, obj)):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -182,9 +188,12 @@ class NewsroomUserAdmin(UserAdmin):
 
     @admin.action(description=django_delete_selected.short_description, permissions=["delete"])
     def delete_selected(self, request, queryset):
-        """Django's own, but never with the administrator's own account among the ticked ones."""
+        """Django's own, but never with the administrator's own account, or a superuser's, among the ticked ones."""
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(request, gettext("You cannot delete your own account."), messages.ERROR)
+            return None
+        if not all(accounts.may_manage(request.user, user) for user in queryset.filter(is_superuser=True)):
+            self.message_user(request, gettext("Only a superuser may change a superuser's account."), messages.ERROR)
             return None
         return django_delete_selected(self, request, queryset)
 

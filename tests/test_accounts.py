@@ -379,6 +379,23 @@ def test_only_a_superuser_makes_a_superuser(client, administrator):
     assert writer.is_superuser
 
 
+def test_an_administrator_cannot_take_over_or_remove_a_superusers_account(client, administrator):
+    chief = get_user_model().objects.create_superuser("editor-in-chief", "chief@example.org", PASSWORD)
+    change = reverse("admin:auth_user_change", args=[chief.pk])
+    password = reverse("admin:auth_user_password_change", args=[chief.pk])
+
+    assert client.get(change).status_code == 200  # seen, read-only
+    client.post(change, {"username": "editor-in-chief", "email": "mine@example.org"})
+    new_password = {"password1": "another-long-password", "password2": "another-long-password"}
+    assert client.post(password, new_password | {"usable_password": "true"}).status_code == 403
+    assert client.post(reverse("admin:auth_user_delete", args=[chief.pk]), {"post": "yes"}).status_code == 403
+    for action in ("delete_selected", "deactivate"):
+        client.post(CHANGELIST, {"action": action, "_selected_action": [chief.pk], "post": "yes"})
+
+    chief.refresh_from_db()
+    assert chief.is_active and chief.email == "chief@example.org" and chief.check_password(PASSWORD)
+
+
 # -- settings -------------------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
