@@ -491,6 +491,11 @@ def translated_into(language):
     return Q(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
 
+def address_slug(slug):
+    """The slug in a story's address: «article» for one stored without (a row written around save())."""
+    return slug or "article"
+
+
 class Article(models.Model):
     """A story. Writes go through save(): it cleans every edition's body and keeps the inline-photo rows in
     step with it, so a queryset .update() of a body would bypass both (and a photo's deletion protection)."""
@@ -678,12 +683,7 @@ class Article(models.Model):
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
     def get_absolute_url(self):
-        return reverse("article", kwargs={"pk": self.pk, "slug": self.address_slug})
-
-    @property
-    def address_slug(self):
-        """The slug in the story's address: «article» when it has none (a row written around save())."""
-        return self.slug or "article"
+        return reverse("article", kwargs={"pk": self.pk, "slug": address_slug(self.slug)})
 
     TEXT_FIELDS = ("headline", "summary", "body")
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
-from .models import Article, Person, Photo, Section, SupportAppeal, Tag, newsroom_midnight
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag, address_slug, newsroom_midnight
 from .search import SearchForm, add_snippets
 from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
@@ -121,7 +121,7 @@ def home(request):
 
 def article(request, pk, slug=None):
     story = get_object_or_404(Article.objects.for_readers().for_detail(), pk=pk)
-    if slug != story.address_slug:
+    if slug != address_slug(story.slug):
         return redirect(story, permanent=True)
     return render_article(request, story)
 
@@ -186,7 +186,7 @@ def person(request, slug):
         .distinct().order_by("-uploaded_at", "-pk")[:12]
     )
     for photo in photos:
-        photo.story_url = reverse("article", kwargs={"pk": photo.story_pk, "slug": photo.story_slug or "article"})
+        photo.story_url = reverse("article", kwargs={"pk": photo.story_pk, "slug": address_slug(photo.story_slug)})
     return render_page(
         request, "articles/person.html", {"person": contributor, "page": page, "photos": photos},
         editions_where(request, contributor),

@@ -377,7 +377,17 @@ def test_english_preview_of_an_untranslated_article_says_its_readers_cannot_see_
     with override("en"):
         english = client.get(reverse("article_preview_signed", args=[token])).content.decode()
 
-    assert "not translated into this edition" in english and "Readers cannot see this article" in english
+    assert "not translated into this edition" in english and "Readers can see" not in english
     with override("ar"):
         assert gettext("Readers can see this article.") in arabic
         assert "لم يُترجم هذا المقال" not in arabic
+
+
+@pytest.mark.django_db
+def test_english_preview_of_an_untranslated_scheduled_article_does_not_promise_it_to_english_readers(client):
+    article = article_in("scheduled")
+    with override("en"):
+        english = client.get(reverse("article_preview_signed", args=[preview.preview_token(article)])).text
+
+    assert "not translated into this edition" in english
+    assert "Scheduled" not in english

@@ -97,8 +97,6 @@ def test_rebuild_command_indexes_photos_stored_before_the_index(editor_client):
     assert autocomplete(editor_client, "lead_photo", "قلعه") == [photo.pk]
 
 
-
-
 def test_a_search_of_many_words_in_the_article_list_is_searched_not_an_error(editor_client):
     # The reader's search refuses more than MAX_QUERY_WORDS; the admin's box searches for the first of them.
     words = [f"w{number}x" for number in range(150)]
