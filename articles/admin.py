@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
 from newsroom.admin_site import IdsField
@@ -291,6 +292,11 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         label=_("new tags"), required=False, max_length=500,
         help_text=_("Tags that do not exist yet, separated by commas."),
     )
+    # The lead photo's last revision when the form was opened (photo_admin.last_revision): its credit and alt text
+    # are compared with what they were then, so words the photo desk saved meanwhile are not written back over.
+    opened_photo_revision = forms.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Article
@@ -313,6 +319,7 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         if photo:
             self.initial.setdefault("lead_photo_credit", photo.credit_ar)
             self.initial.setdefault("lead_photo_alt_text", photo.alt_text_ar)
+            self.initial.setdefault("opened_photo_revision", photo_admin.last_revision(photo))
             if "lead_photo" in self.fields:
                 # The saved photo and its words, for static/js/photo-picker.js to put back if it is picked again:
                 # a form drawn again after a refused save shows what was posted, not these. On the select itself,
@@ -330,14 +337,31 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         """{form field: (photo field, value)} of what this save writes onto the lead photo: only what was changed,
         and a blank field next to a newly chosen photo means "not typed", never "erase this photo's credit"."""
         changes = {}
+        shown = self._lead_photo_as_opened()
         for form_field, photo_field in [
             ("lead_photo_credit", f"credit_{settings.LANGUAGE_CODE}"),
             ("lead_photo_alt_text", f"alt_text_{settings.LANGUAGE_CODE}"),
         ]:
             value = (self.cleaned_data.get(form_field) or "").strip()
-            if form_field in self.changed_data and (value or "lead_photo" not in self.changed_data):
+            if form_field not in self.changed_data:
+                continue
+            if photo_field in shown and value == shown[photo_field]:
+                continue  # left as it was shown; the photo desk has saved other words since
+            if value or "lead_photo" not in self.changed_data:
                 changes[form_field] = (photo_field, value)
         return changes
+
+    def _lead_photo_as_opened(self):
+        """The same lead photo's words as the form showed them, where a later revision has changed them since;
+        otherwise nothing (what the form shows is what is saved, and changed_data already compares with it)."""
+        opened = self.cleaned_data.get("opened_photo_revision")
+        photo = self.cleaned_data.get("lead_photo")
+        if not opened or photo is None or "lead_photo" in self.changed_data:
+            return {}
+        if photo_admin.last_revision(photo) == opened:
+            return {}
+        version = Version.objects.get_for_object(photo).filter(revision_id=opened).first()
+        return version.field_dict if version else {}
 
     @cached_property
     def changed_data(self):

@@ -481,3 +481,36 @@ def test_two_photo_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch
     assert statuses == {"reem": 302, "samer": 200}
     photo.refresh_from_db()
     assert (photo.caption_ar, photo.credit_ar) == ("تعليق ريم", "عدسة ليلى")
+
+
+@pytest.mark.django_db
+def test_a_story_saved_from_a_form_opened_before_the_photo_desk_changed_its_credit_keeps_the_desks_credit(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد")
+    story = make_article("خبر", lead_photo=photo)
+    desk, _ = logged_in(client.__class__)
+    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), caption_ar="ساحة"))
+    editor, _ = logged_in(client.__class__)
+    story_form = admin_form_data(editor, change_url(story), headline_ar="خبر معدل")
+    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), credit_ar="عدسة سامر"))
+
+    assert editor.post(change_url(story), story_form).status_code == 302
+
+    photo.refresh_from_db()
+    story.refresh_from_db()
+    assert (story.headline_ar, photo.credit_ar, photo.alt_text_ar) == ("خبر معدل", "عدسة سامر", "حشد")
+
+
+@pytest.mark.django_db
+def test_a_credit_typed_in_the_story_after_the_photo_desk_saved_is_still_written(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    story = make_article("خبر", lead_photo=photo)
+    desk, _ = logged_in(client.__class__)
+    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), caption_ar="ساحة"))
+    editor, _ = logged_in(client.__class__)
+    story_form = admin_form_data(editor, change_url(story), lead_photo_credit="وكالة سانا")
+    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), alt_text_ar="حشد كبير"))
+
+    assert editor.post(change_url(story), story_form).status_code == 302
+
+    photo.refresh_from_db()
+    assert (photo.credit_ar, photo.alt_text_ar) == ("وكالة سانا", "حشد كبير")
