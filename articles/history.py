@@ -766,10 +766,11 @@ class VersionCheckedFormMixin:
             row["in_form"] = "theirs"
 
 
-def put_in_form(form, name, value):
+def put_in_form(form, name, value, *, as_shown=False):
     """Sets field ``name`` of a bound form to ``value`` (a column's value) as a browser would have posted it, so
-    the form drawn again shows it and saving it again keeps it."""
-    key = form.add_prefix(name)
+    the form drawn again shows it and saving it again keeps it; with ``as_shown``, the value the field's hidden
+    twin says was shown (a field with show_hidden_initial), against which the next save measures a change."""
+    key = form.add_initial_prefix(name) if as_shown else form.add_prefix(name)
     if isinstance(value, list):
         form.data.setlist(key, [str(pk) for pk in value])
     elif value is True:

@@ -269,11 +269,16 @@ class PhotoAdminForm(forms.ModelForm):
                       "what you changed and shows their version of the rest: check it, then save again."),
                     code="edit_conflict",
                 ))
-                untouched = [name for name in PHOTO_TAKEABLE if name in self.fields and name not in self.changed_data]
                 self.data = self.data.copy()
                 self.data[self.add_prefix("opened_revision")] = str(latest)
-                for name in untouched:  # self.instance is the photo as saved now, loaded for this save
-                    put_in_form(self, name, getattr(self.instance, Photo._meta.get_field(name).attname))
+                # The form is drawn again showing the photo as saved now (self.instance, loaded for this save): in
+                # what this person left alone, and as what the next save measures their own changes against.
+                for name in PHOTO_TAKEABLE:
+                    if name in self.fields:
+                        saved = getattr(self.instance, Photo._meta.get_field(name).attname)
+                        if name not in self.changed_data:
+                            put_in_form(self, name, saved)
+                        put_in_form(self, name, saved, as_shown=True)
         return cleaned
 
     def _post_clean(self):

@@ -1,10 +1,12 @@
 """Two people on one article: the second save is refused with what the first changed, and no one loses a word.
 On one photo likewise: the second save is refused, its words kept."""
 
+import json
 import threading
 import time
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
@@ -507,3 +509,23 @@ def test_a_story_opened_before_the_photo_desk_saved_writes_only_the_photo_words_
 
     photo.refresh_from_db()
     assert (photo.credit_ar, photo.alt_text_ar) == expected
+
+
+@pytest.mark.django_db
+def test_after_two_refused_photo_saves_the_next_keeps_everyone_elses_words_and_claims_only_its_own(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    url = photo_change_url(photo)
+    (reem, _), (samer, samer_user), (lina, _) = (logged_in(client.__class__) for _ in range(3))
+    reem_form = admin_form_data(reem, url, caption_ar="تعليق ريم", is_sensitive="on")
+    samer_form = admin_form_data(samer, url, credit_ar="عدسة سامر")
+
+    assert reem.post(url, reem_form).status_code == 302
+    refused = form_on_page(samer.post(url, samer_form))  # shows Reem's caption, keeps Samer's credit
+    assert lina.post(url, admin_form_data(lina, url, caption_ar="تعليق لينا")).status_code == 302
+    refused_again = form_on_page(samer.post(url, refused))
+    assert samer.post(url, refused_again).status_code == 302
+
+    photo.refresh_from_db()
+    assert (photo.caption_ar, photo.credit_ar, photo.is_sensitive) == ("تعليق لينا", "عدسة سامر", True)
+    samers_save = LogEntry.objects.filter(user=samer_user).latest("action_time")
+    assert len(json.loads(samers_save.change_message)[0]["changed"]["fields"]) == 1  # the credit, not the others'
