@@ -333,45 +333,50 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
     # Who is saving; set by ArticleAdmin.get_form, for the lead photo's rule.
     editing_user = None
 
+    # The lead photo box: each field and the photo's own field it is saved on.
+    LEAD_PHOTO_BOX = {
+        "lead_photo_credit": f"credit_{settings.LANGUAGE_CODE}",
+        "lead_photo_alt_text": f"alt_text_{settings.LANGUAGE_CODE}",
+    }
+
     def lead_photo_changes(self):
         """{form field: (photo field, value)} of what this save writes onto the lead photo: only what was changed,
         and a blank field next to a newly chosen photo means "not typed", never "erase this photo's credit"."""
         changes = {}
-        shown = self._lead_photo_as_opened()
-        for form_field, photo_field in [
-            ("lead_photo_credit", f"credit_{settings.LANGUAGE_CODE}"),
-            ("lead_photo_alt_text", f"alt_text_{settings.LANGUAGE_CODE}"),
-        ]:
+        for form_field, photo_field in self.LEAD_PHOTO_BOX.items():
             value = (self.cleaned_data.get(form_field) or "").strip()
-            if form_field not in self.changed_data:
-                continue
-            if photo_field in shown and value == shown[photo_field]:
-                continue  # left as it was shown; the photo desk has saved other words since
-            if value or "lead_photo" not in self.changed_data:
+            if form_field in self.changed_data and (value or "lead_photo" not in self.changed_data):
                 changes[form_field] = (photo_field, value)
         return changes
-
-    def _lead_photo_as_opened(self):
-        """The same lead photo's words as the form showed them, where a later revision has changed them since;
-        otherwise nothing (what the form shows is what is saved, and changed_data already compares with it)."""
-        opened = self.cleaned_data.get("opened_photo_revision")
-        photo = self.cleaned_data.get("lead_photo")
-        if not opened or photo is None or "lead_photo" in self.changed_data:
-            return {}
-        if photo_admin.last_revision(photo) == opened:
-            return {}
-        version = Version.objects.get_for_object(photo).filter(revision_id=opened).first()
-        return version.field_dict if version else {}
 
     @cached_property
     def changed_data(self):
         # The editor re-serialises a body it was only shown; compared after the cleaning every save applies, an
         # untouched body is unchanged, so the history does not claim an edit and conflicts merge it correctly.
-        return [
+        changed = [
             name for name in super().changed_data
-            if not name.startswith("body_")
-            or clean_body_html(self[name].data or "") != clean_body_html(self[name].initial or "")
+            if name != "opened_photo_revision" and (
+                not name.startswith("body_")
+                or clean_body_html(self[name].data or "") != clean_body_html(self[name].initial or "")
+            )
         ]
+        # A lead photo box left as it was shown is unchanged, though the photo desk has saved other words since.
+        shown, cleaned = self._lead_photo_as_opened(changed), getattr(self, "cleaned_data", {})
+        return [
+            name for name in changed
+            if self.LEAD_PHOTO_BOX.get(name) not in shown
+            or (cleaned.get(name) or "").strip() != shown[self.LEAD_PHOTO_BOX[name]]
+        ]
+
+    def _lead_photo_as_opened(self, changed):
+        """The same lead photo's words as the form showed them, where a later revision has changed them since;
+        otherwise nothing (what the form shows is what is saved, and changed_data compares with that)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        opened, photo = cleaned.get("opened_photo_revision"), cleaned.get("lead_photo")
+        if not opened or photo is None or "lead_photo" in changed or photo_admin.last_revision(photo) == opened:
+            return {}
+        version = Version.objects.get_for_object(photo).filter(revision_id=opened).first()
+        return version.field_dict if version else {}
 
     def clean_published_at(self):
         # The time inputs stop at the second, so a time left as it was would lose its microseconds at every save:

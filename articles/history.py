@@ -557,6 +557,15 @@ class PhotoHistoryMixin(RevisionHistoryAdmin):
         photo_restore(photo=obj, version=version, by=request.user)
 
 
+def keep_first_revision(obj, *, by, at):
+    """A story or photo saved only outside the admin so far (importer, demo loader, the photo upload screen)
+    gets its first revision when first opened, dated ``at``, so comparisons and conflicts have a start."""
+    if not Version.objects.get_for_object(obj).exists():
+        with revision(by, gettext("As it was before its first edit here.")):
+            reversion.set_date_created(at)
+            reversion.add_to_revision(obj)
+
+
 # Edit conflicts.
 
 OPENED_VERSION = "opened_version"
@@ -915,7 +924,11 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
         if request.method == "GET":
             article = self.get_object(request, unquote(object_id))
             if article is not None and self.has_view_or_change_permission(request, article):
-                self._keep_first_revision(article)
+                keep_first_revision(article, by=article.updated_by or article.created_by, at=article.updated_at)
+                if article.lead_photo_id:
+                    # The form compares the lead photo's words with this revision (opened_photo_revision).
+                    photo = article.lead_photo
+                    keep_first_revision(photo, by=photo.uploaded_by, at=photo.uploaded_at)
                 context.update(self._notices(request, article))
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
@@ -956,15 +969,6 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
                        "it. Your text is kept below as your unsaved copy; ask an editor to apply it.") % {
             "status": article.get_status_display(),
         }
-
-    @staticmethod
-    def _keep_first_revision(article):
-        """An article saved only outside the admin so far (importer, demo loader) gets its first revision when
-        first opened, dated from its last save, so comparisons and conflicts have something to start from."""
-        if not Version.objects.get_for_object(article).exists():
-            with revision(article.updated_by or article.created_by, gettext("As it was before its first edit here.")):
-                reversion.set_date_created(article.updated_at)
-                reversion.add_to_revision(article)
 
     def _notices(self, request, article):
         editing = self.has_change_permission(request, article) if article else self.has_add_permission(request)

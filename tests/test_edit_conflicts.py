@@ -497,11 +497,10 @@ def test_two_photo_saves_at_the_same_moment_cannot_both_pass(client, monkeypatch
 def test_a_story_opened_before_the_photo_desk_saved_writes_only_the_photo_words_typed_in_it(
     client, typed_in_story, saved_by_desk, expected
 ):
-    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد")
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد")  # as uploaded: no revision yet
     story = make_article("خبر", lead_photo=photo)
     desk, _ = logged_in(client.__class__)
-    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), caption_ar="ساحة"))
-    editor, _ = logged_in(client.__class__)
+    editor, editor_user = logged_in(client.__class__)
     story_form = admin_form_data(editor, change_url(story), **typed_in_story)
     desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), **saved_by_desk))
 
@@ -509,6 +508,9 @@ def test_a_story_opened_before_the_photo_desk_saved_writes_only_the_photo_words_
 
     photo.refresh_from_db()
     assert (photo.credit_ar, photo.alt_text_ar) == expected
+    # The story's history claims the one field typed, not the box it left alone nor the form's own bookkeeping.
+    saved = LogEntry.objects.filter(user=editor_user).latest("action_time")
+    assert len(json.loads(saved.change_message)[0]["changed"]["fields"]) == 1
 
 
 @pytest.mark.django_db
