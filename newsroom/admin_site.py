@@ -150,19 +150,22 @@ class ListScreenGuard:
         # A value given in the address (?published_at=…) goes to the form as it is, and a date-and-time field's
         # widget takes only a time: any text failed (a weakness of Django's). One that reads as a time is kept.
         initial = super().get_changeform_initial_data(request)
-        for name, value in list(initial.items()):
+        for name in [name for name in initial if isinstance(self._model_field(name), models.DateTimeField)]:
             try:
-                field = self.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if isinstance(field, models.DateTimeField):
-                try:
-                    initial[name] = parse_datetime(value) if isinstance(value, str) else None
-                except ValueError:
-                    initial[name] = None
-                if initial[name] is None:
-                    del initial[name]
+                moment = parse_datetime(initial[name]) if isinstance(initial[name], str) else None
+            except ValueError:  # reads as a time but is none: 2024-13-45T25:00
+                moment = None
+            if moment is None:
+                del initial[name]
+            else:
+                initial[name] = moment
         return initial
+
+    def _model_field(self, name):
+        try:
+            return self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", IdsField)
