@@ -49,6 +49,13 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Removing a superuser's app weakens their login as setting their password would: the same rule. Django's
+        # bulk delete asks this of every ticked app, and refuses the lot if one is refused.
+        if obj is not None and not accounts.may_manage(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def lookup_allowed(self, lookup, value, request):
         # Lists may be filtered by whose apps and whether they are set up, nothing else: ?key__startswith=
         # answered row by row would spell out the secret, as Django's user list guards ?password__.

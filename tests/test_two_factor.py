@@ -315,3 +315,24 @@ def test_the_devices_list_cannot_be_filtered_by_the_secret(client, lookup):
 
 def devices_page_filtered(client, query):
     return client.get(reverse("admin:articles_authenticatorapp_changelist"), query)
+
+
+def test_an_administrator_cannot_remove_a_superusers_app_but_another_superuser_can(client):
+    # Removing it weakens the superuser's login as setting their password would: only a superuser may.
+    root = make_user(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    device = turn_on(client, root)
+    boss = make_user(ROLE_ADMINISTRATOR, username="boss")
+    client.force_login(boss)
+    delete_page = reverse("admin:articles_authenticatorapp_delete", args=[device.pk])
+
+    assert client.post(delete_page, {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:articles_authenticatorapp_changelist"), {
+        "action": "delete_selected", "_selected_action": [device.pk], "post": "yes",
+    }).status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not AuditEntry.objects.filter(target_id=str(root.pk), actor=boss).exists()
+
+    client.force_login(make_user(username="root2", is_staff=True, is_superuser=True))
+    assert client.post(delete_page, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
