@@ -32,3 +32,7 @@ gettext_noop("No %s matches the given query.")
 
 # Wrong: Django's Arabic says "was added" for every change saved.
 gettext_noop("The {name} “{obj}” was changed successfully.")
+
+# Left in English by Django's Arabic: the labels of the password summary on an account's page.
+gettext_noop("salt")
+gettext_noop("hash")
