@@ -28,7 +28,7 @@ from newsroom.admin_site import IdsField
 
 from . import photo_admin
 from .audit import AuditEntry
-from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin
+from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin, put_in_form
 from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
@@ -378,6 +378,22 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         version = Version.objects.get_for_object(photo).filter(revision_id=opened).first()
         return version.field_dict if version else {}
 
+    def _box_follows_their_photo(self):
+        """After an edit conflict that put the other person's lead photo in the form, the box beside it shows that
+        photo's words wherever this person had left the first photo's as shown: saved again, the form must not
+        write the first photo's credit onto the second. Words typed stay, to be saved onto the photo now shown."""
+        taken = any(row["name"] == "lead_photo" and row["in_form"] == "theirs" for row in self.conflict["changes"])
+        first, theirs = self.cleaned_data.get("lead_photo"), self.instance.lead_photo
+        if not taken or first is None:
+            return
+        shown = self._lead_photo_as_opened(changed=[]) or {
+            photo_field: getattr(first, photo_field) for photo_field in self.LEAD_PHOTO_BOX.values()
+        }
+        for form_field, photo_field in self.LEAD_PHOTO_BOX.items():
+            if (self.cleaned_data.get(form_field) or "").strip() == (shown.get(photo_field) or "").strip():
+                put_in_form(self, form_field, getattr(theirs, photo_field) if theirs else "")
+        put_in_form(self, "opened_photo_revision", photo_admin.last_revision(theirs) if theirs else None)
+
     def clean_published_at(self):
         # The time inputs stop at the second, so a time left as it was would lose its microseconds at every save:
         # a change no one made, shown as one in the history and in an edit conflict.
@@ -394,6 +410,8 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.conflict and self.conflict["changes"]:
+            self._box_follows_their_photo()
         # A published article stays publishable: its section and lead photo cannot be removed.
         if self.instance.status in Article.TIMED:
             if "section" in cleaned and not cleaned.get("section"):
