@@ -99,10 +99,17 @@ def test_impossible_dates_are_not_found(client, url):
 
 
 @pytest.mark.django_db
-def test_a_valid_period_without_stories_is_an_empty_page(client):
+def test_a_valid_period_without_stories_is_an_empty_page_search_engines_leave_out(client):
     response = client.get("/archive/2024/2/29/")
     assert response.status_code == 200
     assert headlines(response) == []
+    assert '<meta name="robots" content="noindex">' in response.text
+
+
+@pytest.mark.django_db
+def test_a_period_with_stories_is_left_for_search_engines_to_index(client, stories):
+    response = client.get("/archive/2024/2/")
+    assert headlines(response) and "noindex" not in response.text
 
 
 @pytest.mark.django_db
