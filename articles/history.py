@@ -556,6 +556,14 @@ class PhotoHistoryMixin(RevisionHistoryAdmin):
     def restore(self, request, obj, version):
         photo_restore(photo=obj, version=version, by=request.user)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            photo = self.get_object(request, unquote(object_id))
+            if photo is not None and self.has_view_or_change_permission(request, photo):
+                # The form is opened at this revision: a refused save lists what changed since (photo_edit_conflict).
+                keep_first_revision(photo, by=photo.uploaded_by, at=photo.uploaded_at)
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 def keep_first_revision(obj, *, by, at):
     """A story or photo saved only outside the admin so far (importer, demo loader, the photo upload screen)
@@ -592,6 +600,19 @@ def edit_conflict(article, opened_version):
         "when": when,
         "opened_state": article_state_in(opened) if opened else None,
         "changes": compare(article_state_in(opened), article_state(article), ARTICLE_SHOWN) if opened else None,
+    }
+
+
+def photo_edit_conflict(photo, opened_revision):
+    """What happened to ``photo`` since its form was opened at revision ``opened_revision``: who saved it last and
+    when, and field by field what changed (None when the photo had no revision then, or it is no longer kept)."""
+    versions = Version.objects.get_for_object(photo).select_related("revision__user")
+    latest = versions.first()
+    opened = versions.filter(revision_id=opened_revision).first() if opened_revision else None
+    return {
+        "who": person_name(latest.revision.user) if latest else "",
+        "when": latest.revision.date_created if latest else None,
+        "changes": compare(photo_state_in(opened), photo_state(photo), PHOTO_SHOWN) if opened else None,
     }
 
 

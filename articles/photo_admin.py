@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.models import Version
 
-from .history import PHOTO_TAKEABLE, put_in_form
+from .history import PHOTO_TAKEABLE, photo_edit_conflict, put_in_form
 from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
 from .models import Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
@@ -249,6 +249,7 @@ class PhotoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflict = None
         if self.instance.pk:
             self.initial["opened_revision"] = last_revision(self.instance)
             # Each word as it was shown goes back with the form, so a refused save knows what was left alone.
@@ -269,16 +270,22 @@ class PhotoAdminForm(forms.ModelForm):
                       "what you changed and shows their version of the rest: check it, then save again."),
                     code="edit_conflict",
                 ))
+                self.conflict = photo_edit_conflict(self.instance, cleaned.get("opened_revision"))
                 self.data = self.data.copy()
                 self.data[self.add_prefix("opened_revision")] = str(latest)
                 # The form is drawn again showing the photo as saved now (self.instance, loaded for this save): in
                 # what this person left alone, and as what the next save measures their own changes against.
+                mine = [name for name in PHOTO_TAKEABLE if name in self.fields and name in self.changed_data]
                 for name in PHOTO_TAKEABLE:
                     if name in self.fields:
                         saved = getattr(self.instance, Photo._meta.get_field(name).attname)
-                        if name not in self.changed_data:
+                        if name not in mine:
                             put_in_form(self, name, saved)
                         put_in_form(self, name, saved, as_shown=True)
+                # The list of their changes says, for each, what the form now holds (reversion/diff_table.html).
+                for row in self.conflict["changes"] or []:
+                    taken = row["name"] in PHOTO_TAKEABLE and row["name"] in self.fields
+                    row["in_form"] = ("yours" if row["name"] in mine else "theirs") if taken else ""
         return cleaned
 
     def _post_clean(self):

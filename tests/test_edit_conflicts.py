@@ -433,6 +433,27 @@ def test_a_photo_saved_from_a_form_opened_before_someone_elses_save_is_refused_k
 
 
 @pytest.mark.django_db
+def test_a_refused_photo_save_lists_what_the_other_person_changed_and_what_the_form_now_holds(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
+    (reem, _), (samer, _) = logged_in(client.__class__, first_name="ريم"), logged_in(client.__class__)
+    url = photo_change_url(photo)
+    samer_form = admin_form_data(samer, url, caption_ar="ساحة المرجة", alt_text_ar="جسر فوق النهر")
+    reem_form = admin_form_data(reem, url, caption_ar="ساحة الأمويين مساءً", credit_ar="عدسة ريم")
+    assert reem.post(url, reem_form).status_code == 302
+
+    refused = samer.post(url, samer_form)
+
+    rows = {row["name"]: row for row in refused.context["adminform"].form.conflict["changes"]}
+    assert set(rows) == {"caption_ar", "credit_ar"}  # Reem's changes, not Samer's own
+    assert (rows["caption_ar"]["in_form"], rows["credit_ar"]["in_form"]) == ("yours", "theirs")
+    html = refused.content.decode()
+    assert "ريم" in html and "<ins>مساءً</ins>" in html and "<ins>ريم</ins>" in html
+    assert "حُدّث إلى النسخة المحفوظة" in html and "أُبقي نصك: راجعه" in html
+    page = form_on_page(refused)
+    assert (page["caption_ar"], page["credit_ar"], page["alt_text_ar"]) == ("ساحة المرجة", "عدسة ريم", "جسر فوق النهر")
+
+
+@pytest.mark.django_db
 def test_a_lead_photo_credit_typed_in_a_story_meanwhile_is_a_conflict_on_the_photo_screen(client):
     photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
     story = make_article("خبر", lead_photo=photo)

@@ -112,14 +112,15 @@ def test_photo_caption_and_credit_edits_are_revisions_wherever_they_are_typed(cl
     article = make_article(lead_photo=photo)
     save_through_admin(client, article, lead_photo_credit="عدسة منقحة")
 
+    # Opening the photo first kept it as uploaded; then the two edits.
     versions = revisions_of(photo)
-    assert [v.field_dict["caption_ar"] for v in versions] == ["تعليق منقح", "تعليق منقح"]
-    assert [v.field_dict["credit_ar"] for v in versions] == ["عدسة أولى", "عدسة منقحة"]
-    assert {v.revision.user for v in versions} == {editor}
-    # The photo's history lists both edits.
+    assert [v.field_dict["caption_ar"] for v in versions] == ["تعليق أول", "تعليق منقح", "تعليق منقح"]
+    assert [v.field_dict["credit_ar"] for v in versions] == ["عدسة أولى", "عدسة أولى", "عدسة منقحة"]
+    assert {v.revision.user for v in versions[1:]} == {editor}
+    # The photo's history lists both edits, after the photo as it was uploaded.
     history = client.get(reverse("admin:articles_photo_history", args=[photo.pk]))
     assert history.status_code == 200
-    assert len(history.context["action_list"]) == 2
+    assert len(history.context["action_list"]) == 3
 
 
 @pytest.mark.django_db
@@ -286,7 +287,7 @@ def test_restoring_a_photo_brings_back_its_credit(client, editor):
     for credit in ("عدسة سامر العلي", "عدسة خاطئة"):
         response = client.post(photo_url, admin_form_data(client, photo_url, credit_ar=credit))
         assert response.status_code == 302, response.content.decode()[:3000]
-    right = revisions_of(photo)[0]
+    right = revisions_of(photo)[1]  # after the photo as uploaded, kept when it was first opened
 
     response = client.post(restore_url(photo, right))
 
