@@ -242,6 +242,9 @@ news_sitemaps = {"news": NewsSitemap}
 
 
 def robots_txt(request):
+    # Past 1,000 addresses in 48 hours the news sitemap has further pages (?p=2…), which nothing else names.
+    news = request.build_absolute_uri(reverse("sitemap_news"))
+    news_pages = [news, *(f"{news}?p={page}" for page in range(2, NewsSitemap().paginator.num_pages + 1))]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
@@ -253,7 +256,7 @@ def robots_txt(request):
           for part in ("admin", "preview", "search")),
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap_news'))}",
+        *(f"Sitemap: {page}" for page in news_pages),
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

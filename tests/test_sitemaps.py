@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Tag
-from articles.sitemaps import ArticleSitemap, PersonSitemap, TagSitemap
+from articles.sitemaps import ArticleSitemap, NewsSitemap, PersonSitemap, TagSitemap
 
 from .factories import make_article, make_editor, make_person, make_photo, sitemap_page
 
@@ -223,6 +223,19 @@ def test_news_sitemap_lists_only_the_last_48_hours(client):
     assert by_language["ar"].find("news:news/news:publication/news:name", NS).text
     published = by_language["ar"].find("news:news/news:publication_date", NS).text
     assert timezone.datetime.fromisoformat(published) == fresh.published_at
+
+
+def test_every_page_of_a_busy_news_sitemap_is_named_in_robots_txt(client, monkeypatch):
+    # Google News reads 1,000 addresses a sitemap; two stand for them here.
+    monkeypatch.setattr(NewsSitemap, "limit", 2)
+    stories = [make_article(published=True) for _ in range(3)]
+
+    lines = client.get("/robots.txt").content.decode().splitlines()
+
+    pages = [line.removeprefix("Sitemap: http://testserver") for line in lines if "sitemap-news" in line]
+    assert pages == ["/sitemap-news.xml", "/sitemap-news.xml?p=2"]
+    listed = " ".join(loc for page in pages for loc in entries(client, page))
+    assert all(f"/article/{story.pk}/" in listed for story in stories)
 
 
 def test_robots_txt_points_at_both_sitemaps_and_keeps_out_admin_and_previews(client):
