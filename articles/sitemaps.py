@@ -3,8 +3,8 @@
 /sitemap.xml is an index naming one sitemap per kind of page (/sitemap-articles.xml and so on), each in pages of a
 thousand ids (?p=2 …, IdBlocks), so that no page lists more rows as the archive grows. Every sitemap lists only what
 readers can see. An English alternate appears only where the English page has something to show (a translated
-article; a tag named in English with one; a person with a byline on one or a credited photo in one), so crawlers
-get neither a 404 nor an empty page.
+article; a section holding one; a tag named in English with one; a person with a byline on one or a credited photo
+in one), so crawlers get neither a 404 nor an empty page.
 """
 
 from django.conf import settings
@@ -124,7 +124,17 @@ class SectionSitemap(_NewsroomSitemap):
     changefreq = "hourly"
 
     def items(self):
-        return Section.objects.all()
+        # As tags and people: a section is listed once readers see a story in it, in each edition that has one
+        # (an empty section page is marked noindex). Sections are few: one EXISTS a section and edition, each
+        # walking the section's own index as its page does.
+        sections = Section.objects.annotate(**{
+            f"in_{code}": Exists(Article.objects.for_readers(code).filter(section=OuterRef("pk")))
+            for code in LANGUAGE_CODES
+        })
+        sections = list(sections.filter(**{f"in_{settings.LANGUAGE_CODE}": True}))
+        for section in sections:
+            section.sitemap_languages = [code for code in LANGUAGE_CODES if getattr(section, f"in_{code}")]
+        return sections
 
 
 def _with_languages(rows, links, row_field, story_field):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Tag
 from articles.sitemaps import ArticleSitemap, NewsSitemap, PersonSitemap, TagSitemap
 
-from .factories import make_article, make_editor, make_person, make_photo, sitemap_page
+from .factories import make_article, make_editor, make_person, make_photo, make_section, sitemap_page
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,33 @@ def test_tags_and_people_only_when_readers_can_see_their_work(client):
     assert f"/tag/{shown_tag.slug}/" in locs and f"/tag/{hidden_tag.slug}/" not in locs
     assert f"/person/{writer.slug}/" in locs and f"/person/{photographer.slug}/" in locs
     assert f"/person/{idle.slug}/" not in locs
+
+
+def test_sections_only_with_a_story_readers_see_and_in_the_editions_that_have_one(client):
+    arabic, both, empty = make_section(), make_section(), make_section()
+    make_article(published=True, section=arabic)
+    make_article(published=True, section=both)
+    translate(make_article(published=True, section=both))
+    make_article(section=empty)  # a draft
+
+    listed = entries(client, "/sitemap-sections.xml")
+
+    assert set(listed) == {
+        f"http://testserver/section/{arabic.slug}/", f"http://testserver/section/{both.slug}/",
+        f"http://testserver/en/section/{both.slug}/",
+    }
+    assert set(listed[f"http://testserver/section/{arabic.slug}/"]) == {"ar", "x-default"}
+    assert set(listed[f"http://testserver/section/{both.slug}/"]) == {"ar", "en", "x-default"}
+
+
+def test_a_section_page_with_no_story_in_its_edition_asks_not_to_be_indexed(client):
+    desk = make_section()
+    make_article(published=True, section=desk)
+    arabic_url = f"/section/{desk.slug}/"
+
+    assert "noindex" not in client.get(arabic_url).text
+    english = client.get(f"/en/section/{desk.slug}/")
+    assert english.status_code == 200 and '<meta name="robots" content="noindex">' in english.text
 
 
 @pytest.mark.parametrize("edition_size", ["small", "large"])
