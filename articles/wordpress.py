@@ -20,6 +20,7 @@ is moved to the trash or unpublished here, and reported. Nothing is ever fetched
 import hashlib
 import json
 import logging
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -333,6 +334,8 @@ class Importer:
             if isinstance(item, BrokenItem):
                 self._broken(item)
                 continue
+            if item.post_type != "attachment":  # its type could not be told from the bytes alone
+                continue
             attachments += 1
             self._guard(Kind.ATTACHMENT, item.post_id, item.title, self.import_attachment, item)
             self.progress("attachments", attachments, None)
@@ -374,11 +377,13 @@ class Importer:
             with transaction.atomic():
                 function(*args)
             self._recorded.update(self._recording)  # committed: a later copy of it is a repeat
-        except Exception as error:  # noqa: BLE001 - one bad item must not stop the archive's import
+        except BaseException as error:  # noqa: BLE001 - one bad item must not stop the archive's import
             for cache, key in self._new_terms:  # rolled back with the item: not to be used by the next one
                 cache.pop(key, None)
             for photo in self._stored_files:
                 photo.image.storage.delete(photo.image.name)
+            if not isinstance(error, Exception):
+                raise  # Ctrl-C, or the process told to stop: the item's file has gone with its rolled-back row
             if isinstance(error, RepeatedItem):
                 self.report.skip(kind, original_id, title, "repeated")
                 return
@@ -389,12 +394,16 @@ class Importer:
                 detail = f"{type(error).__name__}: {error}"
             self.report.skip(kind, original_id, title, "error", detail=detail[:300])
 
-    def _record(self, kind, original_id, fingerprint, **target):
-        """Create or update the ImportedItem row linking a WordPress item to what it became. A second copy of an
-        item this run imported raises RepeatedItem, so what the copy wrote is rolled back with it."""
+    def _claim(self, kind, original_id):
+        """The item is this run's: a second copy of one the run has already imported, or found unchanged, raises
+        RepeatedItem, so what the copy wrote is rolled back with it and every run keeps the first copy."""
         if (kind, original_id) in self._recorded:
             raise RepeatedItem
         self._recording.append((kind, original_id))
+
+    def _record(self, kind, original_id, fingerprint, **target):
+        """Create or update the ImportedItem row linking a WordPress item to what it became (claimed first)."""
+        self._claim(kind, original_id)
         known = self.known.get((kind, original_id))
         if known:
             ImportedItem.objects.filter(pk=known["pk"]).update(
@@ -418,6 +427,7 @@ class Importer:
         if known and known["person_id"]:
             person = Person.objects.get(pk=known["person_id"])
             if known["fingerprint"] == fingerprint:
+                self._claim(Kind.AUTHOR, login)
                 self.report.count(Kind.AUTHOR, "unchanged")
             else:
                 setattr(person, f"name_{LANGUAGE}", name)
@@ -449,6 +459,7 @@ class Importer:
         if known and known[f"{target}_id"]:
             cache[key] = known[f"{target}_id"]
             if known["fingerprint"] == fingerprint:
+                self._claim(kind, key[:300])
                 self.report.count(kind, "unchanged")
                 return
             if kind == Kind.CATEGORY:
@@ -505,12 +516,17 @@ class Importer:
         if not path.is_file():
             self.report.missing(Kind.ATTACHMENT, item.post_id, title, "missing_file", path=relative[:200])
             return
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            # Never more than one byte past the photo limit: a file that large is refused by its size below,
+            # and an uploads folder may hold a video or a scan of several gigabytes under an image's name.
+            data = file.read(settings.NEWSROOM_PHOTO_MAX_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
         # The content, not the file's size and date: a re-copied uploads folder is the same export.
         exported = item.fingerprint(relative, hashlib.sha256(data).hexdigest())
         known = self.known.get((Kind.ATTACHMENT, item.post_id))
         if known and known["photo_id"]:
             if _same_export(known["fingerprint"], exported):
+                self._claim(Kind.ATTACHMENT, item.post_id)
                 self._remember_photo(item, relative, known["photo_id"])
                 self.report.count(Kind.ATTACHMENT, "unchanged")
                 return
@@ -521,7 +537,9 @@ class Importer:
                 self.report.skip(Kind.ATTACHMENT, item.post_id, title, "photo_edited_here")
                 return
         try:
-            prepared = prepare_upload(ContentFile(data, name=path.name))
+            upload = ContentFile(data, name=path.name)
+            upload.size = size  # the whole file's, which the refusal of one too large names
+            prepared = prepare_upload(upload)
         except ValidationError as error:
             self.report.skip(Kind.ATTACHMENT, item.post_id, title, "refused", detail="; ".join(error.messages))
             return
@@ -663,6 +681,7 @@ class Importer:
         restore = False
         if known and known["article_id"]:
             if _same_export(known["fingerprint"], exported):
+                self._claim(Kind.POST, item.post_id)
                 self.report.count(Kind.POST, "unchanged")
                 return
             if self._edited_here(known):
@@ -738,6 +757,7 @@ class Importer:
         """
         exported = item.fingerprint("withdrawn", code)
         if _same_export(known["fingerprint"], exported):
+            self._claim(Kind.POST, item.post_id)
             self.report.count(Kind.POST, "unchanged")
             return
         article = Article.objects.get(pk=known["article_id"])

@@ -9,6 +9,7 @@ Every parse goes through defusedxml with DTDs forbidden: a file that declares en
 refused before anything expands, and no external entity is ever fetched.
 """
 
+import codecs
 import hashlib
 import json
 import re
@@ -39,6 +40,9 @@ _RSS_START = re.compile(rb"<rss\b[^>]*>", re.S)
 _POST_ID = re.compile(rb"<wp:post_id>\s*(?:<!\[CDATA\[)?\s*(\d{1,20})")
 _TITLE = re.compile(rb"<title>\s*(?:<!\[CDATA\[)?([^<\]]{0,200})")
 _POST_TYPE = re.compile(rb"<wp:post_type>\s*(?:<!\[CDATA\[)?\s*([\w-]{1,40})")
+_DECLARED_ENCODING = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.-]{0,40})["']"""
+)
 
 
 class WXRError(Exception):
@@ -143,6 +147,7 @@ class WXRFile:
     def __init__(self, path):
         self.path = path
         self._declarations = b"<rss>"
+        self.encoding = "utf-8"
         self.namespaces = dict(KNOWN_NAMESPACES)
         self.site = self._read_header()
 
@@ -154,6 +159,7 @@ class WXRFile:
                 if not chunk:
                     break
                 buffer += chunk
+        self.encoding = _declared_encoding(buffer)
         start = buffer.find(_ITEM_START)
         header = buffer[:start] if start != -1 else buffer.split(b"</channel>")[0]
         rss = _RSS_START.search(header)
@@ -260,15 +266,20 @@ class WXRFile:
             if raw is None:
                 yield BrokenItem(number, "", "", "too_large")
                 continue
-            post_type = _guess(_POST_TYPE, raw)
+            post_type = _guess_type(raw)
             if want is not None and post_type and not want(post_type):
                 continue
-            for part in _split_unterminated(raw):
-                yield self._parse(number, part)
+            item = self._parse(number, raw)
+            parts = _split_unterminated(raw) if isinstance(item, BrokenItem) else [raw]
+            if len(parts) == 1:
+                yield item
+            else:
+                yield from (self._parse(number, part) for part in parts)
 
     def _parse(self, number, raw):
+        # Each item in the encoding the file declares (older Arabic sites exported windows-1256).
         wrapped = (
-            b'<?xml version="1.0" encoding="UTF-8"?>' + self._declarations + raw + b"</rss>"
+            f'<?xml version="1.0" encoding="{self.encoding}"?>'.encode() + self._declarations + raw + b"</rss>"
         )
         try:
             root = fromstring(wrapped, forbid_dtd=True)
@@ -278,7 +289,8 @@ class WXRFile:
             return self._item(number, element)
         except (DefusedXmlException, SyntaxError, ValueError, KeyError) as error:
             return BrokenItem(
-                number, _guess(_POST_ID, raw), _guess(_TITLE, raw), f"xml: {error}"[:300], _guess(_POST_TYPE, raw)
+                number, _guess(_POST_ID, raw), _guess(_TITLE, raw, self.encoding), f"xml: {error}"[:300],
+                _guess_type(raw),
             )
 
     def _item(self, number, element):
@@ -319,14 +331,39 @@ def _raw_text(element):
     return "" if element is None else element.text or ""
 
 
-def _guess(pattern, raw):
+def _guess(pattern, raw, encoding="utf-8"):
     """A field read from the bytes of an item that does not parse, to name it in the report."""
     match = pattern.search(raw or b"")
-    return match.group(1).decode("utf-8", "replace").strip() if match else ""
+    return match.group(1).decode(encoding, "replace").strip() if match else ""
+
+
+def _guess_type(raw):
+    """The item's post type read from its bytes, or "" when they name more than one: a post's own text may show
+    a <wp:post_type> (an article about WordPress), and only parsing it tells which is the item's."""
+    found = {match.strip() for match in _POST_TYPE.findall(raw or b"")}
+    return found.pop().decode() if len(found) == 1 else ""
+
+
+def _declared_encoding(head):
+    """The encoding the file's XML declaration names (UTF-8 without one). Items are cut from the bytes at their
+    ASCII tags, so an encoding that does not write ASCII as ASCII (UTF-16, UTF-32) is refused with what to do."""
+    declared = _DECLARED_ENCODING.match(head)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (declared is None and b"\x00" in head[:4]):
+        name = "UTF-16"
+    else:
+        name = declared.group(1).decode() if declared else "utf-8"
+    try:
+        ascii_compatible = codecs.lookup(name).encode("<item>")[0] == _ITEM_START
+    except LookupError:
+        raise WXRError(f"the export names an encoding Python does not know: {name}") from None
+    if not ascii_compatible:
+        raise WXRError(f"the export is in {name}: save it as UTF-8 (for example with iconv) and import that")
+    return name
 
 
 def _split_unterminated(raw):
-    """An item whose </item> is missing swallows the next one: give each its own chance to parse."""
+    """An item whose </item> is missing swallows the next one: give each its own chance to parse (only an item
+    that does not parse whole, so a post quoting "<item>" in its text stays one post)."""
     parts = raw.split(b"\n\t<item>")
     if len(parts) == 1:
         return [raw]

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import time
+import tracemalloc
 from io import StringIO
 from pathlib import Path
 from urllib.parse import unquote
@@ -106,6 +107,20 @@ def test_a_literal_end_of_item_inside_a_post_does_not_cut_the_post(tmp_path):
     path.write_text(text)
     post = next(item for item in WXRFile(path).items() if getattr(item, "post_id", "") == "108")
     assert "</item> in text" in post.content
+
+
+@pytest.mark.django_db
+def test_a_post_quoting_an_exports_own_tags_in_its_text_is_imported_as_the_post_it_is(tmp_path):
+    # An article about moving a site off WordPress: its text shows the markup of an export.
+    quoted = "<pre>\n\t<item>\n\t<wp:post_type>attachment</wp:post_type></pre><p>"
+    text = SITE.read_text().replace("<p>فقرة ثانية تبقى.</p>", f"{quoted}فقرة ثانية تبقى.</p>")
+    path = tmp_path / "quoting.xml"
+    path.write_text(text)
+
+    report = run_import(path)
+
+    assert "فقرة ثانية تبقى." in article(108).body_ar  # imported whole, as a post
+    assert not [problem for problem in report.skipped if problem.original_id == "108"]
 
 
 # Importing ----------------------------------------------------------------------------------------------------
@@ -639,8 +654,7 @@ def test_a_post_made_a_draft_again_in_wordpress_is_unpublished_on_record(media_d
 def test_a_nul_slug_a_repeated_item_and_a_post_id_past_any_integer_are_reported_not_failed(media_dir, tmp_path):
     # Each ended as a database error in English on PostgreSQL (a NUL in text, a duplicate row, varchar(300)).
     text = SITE.read_text()
-    first_post = text[text.index("\t<item>\n\t\t<title><![CDATA[البلدية تركّب"):]
-    first_post = first_post[: first_post.index("\t</item>\n") + len("\t</item>\n")]
+    first_post = post_100(text)
     overlong = first_post.replace("<wp:post_id>100</wp:post_id>", f"<wp:post_id>{'9' * 400}</wp:post_id>")
     text = text.replace(first_post, first_post + first_post + overlong)
     text = text.replace("<![CDATA[culture]]></wp:category_nicename>", "<![CDATA[cul%00ture]]></wp:category_nicename>")
@@ -656,6 +670,88 @@ def test_a_nul_slug_a_repeated_item_and_a_post_id_past_any_integer_are_reported_
     assert Article.objects.filter(headline_ar__startswith="البلدية تركّب").count() == 1
     assert Section.objects.filter(slug="culture").exists()
     assert not [item for item in ImportedItem.objects.all() if "\x00" in item.original_id]
+
+
+@pytest.mark.django_db
+def test_an_upload_too_large_for_the_photo_limit_is_refused_by_its_size_without_being_read(media_dir, settings):
+    settings.NEWSROOM_PHOTO_MAX_BYTES = 2**20
+    with open(media_dir / "2019/03/tank.jpg", "r+b") as huge:
+        huge.truncate(50 * 2**20)  # a JPEG's start, then 50 MB of nothing; sparse, so the disk holds little
+    tracemalloc.start()
+    try:
+        report = run_import(media_dir=media_dir)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    [refused] = [problem for problem in report.skipped if problem.original_id == "10"]  # tank.jpg's attachment
+    assert refused.code == "refused" and "50" in refused.reason
+    assert not Photo.objects.filter(caption_ar__contains="خزان").exists()
+    assert peak < 20 * 2**20  # the whole file read would be 50 MB, twice over with its copy
+
+
+@pytest.mark.django_db
+def test_an_export_in_windows_1256_imports_as_its_utf8_copy_does(tmp_path):
+    # Older Arabic WordPress sites exported in the Windows Arabic code page, and said so in the declaration.
+    text = SITE.read_text().replace('encoding="UTF-8"', 'encoding="windows-1256"')
+    path = tmp_path / "cp1256.xml"
+    path.write_bytes(text.encode("cp1256"))
+
+    report = run_import(path)
+    again_in_utf8 = run_import(SITE)
+
+    # The same export: every post found unchanged, the same broken item reported in the same words.
+    assert report.counts["post"]["created"] == again_in_utf8.counts["post"]["unchanged"] > 0
+    assert reasons(report) == reasons(again_in_utf8)
+    assert article(100).headline_ar.startswith("البلدية تركّب")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_an_export_in_utf16_is_refused_saying_to_save_it_as_utf8(tmp_path, encoding):
+    path = tmp_path / "utf16.xml"
+    text = SITE.read_text().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path.write_bytes(text.encode(encoding))
+
+    with pytest.raises(WXRError, match="UTF-8"):
+        WXRFile(path)
+
+
+@pytest.mark.django_db
+def test_an_import_stopped_by_ctrl_c_leaves_no_photo_file_without_its_row(media_dir, media_in_tmp, monkeypatch):
+    record = Importer._record
+
+    def stopped_at_the_first_photos_record(importer, kind, *args, **kwargs):
+        if kind == "attachment":
+            raise KeyboardInterrupt  # after the photo's file was stored, before its item commits
+        return record(importer, kind, *args, **kwargs)
+
+    monkeypatch.setattr(Importer, "_record", stopped_at_the_first_photos_record)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(media_dir=media_dir)
+
+    assert Photo.objects.count() == 0
+    assert [path for path in media_in_tmp.rglob("*") if path.is_file()] == []
+
+
+def post_100(text):
+    """The export's first post, whole: «البلدية تركّب…», post 100."""
+    post = text[text.index("\t<item>\n\t\t<title><![CDATA[البلدية تركّب"):]
+    return post[: post.index("\t</item>\n") + len("\t</item>\n")]
+
+
+@pytest.mark.django_db
+def test_an_export_naming_a_post_twice_keeps_the_first_copy_at_every_run(tmp_path):
+    text = SITE.read_text()
+    first = post_100(text)
+    path = tmp_path / "twice.xml"
+    path.write_text(text.replace(first, first + first.replace("البلدية تركّب", "نسخة أخرى تركّب")))
+
+    for _run in range(3):
+        report = run_import(path)
+        assert article(100).headline_ar.startswith("البلدية تركّب")
+        assert [problem.code for problem in report.skipped if problem.original_id == "100"] == ["repeated"]
+    assert report.counts["post"]["updated"] == 0
 
 
 @pytest.mark.django_db
