@@ -274,8 +274,9 @@ def restore_backup(path, *, using=DEFAULT_DB_ALIAS, storage=None, confirm=None):
             with transaction.atomic(using=using):
                 try:
                     call_command("loaddata", dump, database=using, verbosity=0)
-                except (DatabaseError, DeserializationError) as error:
-                    # A row this database cannot hold (SQLite keeps a NUL or an overlong text PostgreSQL refuses).
+                except (DatabaseError, DeserializationError, OverflowError) as error:
+                    # A row this database cannot hold (SQLite keeps a NUL or an overlong text PostgreSQL refuses;
+                    # SQLite's driver refuses a number past 64 bits before the database sees it).
                     raise BackupError(
                         f"This database refused a row of the backup, so nothing was restored: {error}"
                     ) from error
@@ -511,7 +512,10 @@ def _restore_file(archive, member, name, entry, storage, written):
     with buffer:
         _copy_checked(archive.extractfile(member), buffer, entry["sha256"], name)
         buffer.seek(0)
-        stored = storage.save(name, File(buffer, name=posixpath.basename(name)))
+        try:
+            stored = storage.save(name, File(buffer, name=posixpath.basename(name)))
+        except OSError as error:  # a name too long for this file system, a full disk
+            raise BackupError(f"The storage could not write {name} ({error}), so nothing was restored.") from error
         written.append(stored)
         if stored != name:
             raise BackupError(f"The storage stored {name} as {stored}; refused.")

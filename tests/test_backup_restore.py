@@ -173,7 +173,7 @@ def test_a_failure_midway_keeps_the_database_as_it_was_and_removes_the_media_wri
     # A real fault: "renditions" is a plain file, so writing the photo's original works and the next file fails.
     (media_in_tmp / "renditions").write_bytes(b"in the way")
 
-    with pytest.raises(NotADirectoryError):
+    with pytest.raises(CommandError, match="could not write renditions/9/x/card-400.jpg .* nothing was restored"):
         call_command("restore", str(archive), yes=True, verbosity=0)
 
     assert not Article.objects.exists()
@@ -476,6 +476,32 @@ def test_restore_lists_the_staff_accounts_before_asking(db, media_in_tmp, tmp_pa
     assert not get_user_model().objects.exists()
 
 
+def test_restore_asked_with_no_one_to_answer_is_cancelled(db, media_in_tmp, tmp_path, monkeypatch):
+    make_article()
+    archive = tmp_path / "backup.tar.gz"
+    backup.write_backup(archive)
+    empty_everything(media_in_tmp)
+
+    def stdin_closed(prompt):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", stdin_closed)
+
+    with pytest.raises(CommandError, match="cancelled.*--yes"):
+        call_command("restore", str(archive))
+    assert not Article.objects.exists()
+
+
+def test_a_media_name_too_long_for_the_file_system_is_a_clear_error_and_restores_nothing(
+    db, nothing_written_outside
+):
+    [row] = section_rows(nothing_written_outside)
+    name = "media/photos/" + "ص" * 200 + ".jpg"  # 400 bytes: past the 255 a file name may have
+    path = build_archive(nothing_written_outside / "long.tar.gz", [(name, b"jpeg")], rows=[row])
+    assert_refused(path, "could not write .* so nothing was restored")
+    assert not Section.objects.exists()
+
+
 def test_a_lockout_expiration_does_not_make_the_backup_unrestorable(db, media_in_tmp, tmp_path):
     from axes.models import AccessAttempt, AccessAttemptExpiration
 
@@ -503,7 +529,7 @@ def test_restore_refuses_a_malformed_manifest_before_writing_anything(db, nothin
     assert_refused(path, "malformed")
 
 
-@pytest.mark.parametrize("bad", ["not a number", "one address twice", "NUL"])
+@pytest.mark.parametrize("bad", ["not a number", "a number past 64 bits", "one address twice", "NUL"])
 def test_a_row_this_database_refuses_is_a_clear_error_and_restores_nothing(db, tmp_path, nothing_written_outside,
                                                                             bad):
     [row] = section_rows(nothing_written_outside)
@@ -514,6 +540,8 @@ def test_a_row_this_database_refuses_is_a_clear_error_and_restores_nothing(db, t
         if connection.vendor != "postgresql":
             pytest.skip("SQLite keeps a NUL in text; only PostgreSQL refuses it")
         row["fields"]["name_ar"] = "قسم\x00مخفي"  # a backup of SQLite may hold one, from an old import
+    elif bad == "a number past 64 bits":
+        row["fields"]["order"] = 10**30
     else:
         row["fields"]["order"] = "الأول"
     path = build_archive(nothing_written_outside / "refused.tar.gz", [("media/photos/a.jpg", b"jpeg")], rows=rows)

@@ -24,7 +24,10 @@ class Command(BaseCommand):
             self.stdout.write(self.describe_staff(staff_accounts))
             if options["yes"]:
                 return
-            answer = input(f"Restore {options['archive']} into the database {options['database']!r}? [y/N] ")
+            try:
+                answer = input(f"Restore {options['archive']} into the database {options['database']!r}? [y/N] ")
+            except EOFError:  # no one to ask (cron, a script): no answer is no
+                raise CommandError("Restore cancelled: no answer to the question (use --yes to restore unasked).")
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Restore cancelled.")
 
