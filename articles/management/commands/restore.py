@@ -27,7 +27,7 @@ class Command(BaseCommand):
             try:
                 answer = input(f"Restore {options['archive']} into the database {options['database']!r}? [y/N] ")
             except EOFError:  # no one to ask (cron, a script): no answer is no
-                raise CommandError("Restore cancelled: no answer to the question (use --yes to restore unasked).")
+                raise CommandError("Restore cancelled: no answer (use --yes to restore unasked).") from None
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("Restore cancelled.")
 
