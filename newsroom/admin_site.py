@@ -6,6 +6,8 @@ Django's list screens admit a lookup on any of a model's own fields, with any va
   ?at__year=9999 or ?at__day=2147483648 while the list was set up; a date in year 1 (?published_at__gte=0001-01-01)
   when SQLite's adapter moved it to UTC, before any date Python holds;
 - a NUL character, which PostgreSQL's text cannot hold, in a filter or a search (the list's or an autocomplete's);
+  and a search of a thousand words, each one more condition nested in the query (SQLite's expression tree
+  overflowed, PostgreSQL took seconds): the words past the reader's search's limit are left out;
 - lookups that fail on what they are given: a regular expression that does not compile, a range that is no pair,
   functions or JSON operations one database or the other lacks;
 - a value the field cannot hold: an id past the database's integers (?id__in=, ?user=), an address that is no
@@ -27,6 +29,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, FieldError, SuspiciousOperation, ValidationError
 from django.db import models
 from django.utils.dateparse import parse_datetime
+from django.utils.text import smart_split
 from django.utils.translation import gettext
 
 # The values a date part may take. A year keeps one year of margin at both ends of what datetime holds: its first
@@ -36,6 +39,8 @@ DATE_PARTS = {
     "quarter": (1, 4), "month": (1, 12), "week": (1, 53), "day": (1, 31), "week_day": (1, 7),
     "iso_week_day": (1, 7), "hour": (0, 23), "minute": (0, 59), "second": (0, 59),
 }
+# The words a list's search or an autocomplete takes, as many as the reader's search (articles.search.MAX_QUERY_WORDS).
+SEARCH_WORDS = 20
 # A lookup comparing a field with the value as it is given.
 COMPARISONS = {"exact", "iexact", "in", "gt", "gte", "lt", "lte"}
 # No list screen offers these, and a query string can make each of them fail in the database.
@@ -182,8 +187,10 @@ class ListScreenGuard:
         return formfield
 
     def get_search_results(self, request, queryset, search_term):
-        # No word holds a NUL; searching without it finds what the rest of the words find.
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+        # No word holds a NUL; searching without it finds what the rest of the words find. Each distinct word (or
+        # "quoted phrase", as Django splits them) once, and no more of them than the reader's search takes.
+        words = dict.fromkeys(smart_split(search_term.replace("\x00", "")))
+        return super().get_search_results(request, queryset, " ".join(list(words)[:SEARCH_WORDS]))
 
     def response_action(self, request, queryset, *args, **kwargs):
         if not field_holds(self.model._meta.pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
