@@ -605,7 +605,8 @@ class PersonAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
 
 def tags_merge(*, keep, tags, by):
     """Fold ``tags`` into ``keep``: every article tagged with any of them ends up tagged with ``keep`` (once),
-    and the others are deleted. Returns the names of the tags merged away."""
+    and the others are deleted. Returns the names of the tags merged away; raises ValidationError if the tag to
+    keep, or every other one, is gone by the time the rows are locked."""
     if by is not None and not (by.has_perm("articles.change_tag") and by.has_perm("articles.delete_tag")):
         raise PermissionDenied(_("Only editors may merge tags."))
     others = [tag.pk for tag in tags if tag.pk != keep.pk]
@@ -614,6 +615,12 @@ def tags_merge(*, keep, tags, by):
         # Locked (in a fixed order), so an article tagged with one of them meanwhile waits rather than being lost.
         rows = Tag.objects.select_for_update().filter(pk__in=[keep.pk, *others]).order_by("pk")
         locked = {tag.pk: tag for tag in rows}
+        if keep.pk not in locked or not set(others) & set(locked):
+            # Another editor merged (or deleted) these tags between the list and this merge.
+            raise ValidationError(_(
+                "These tags changed while you were choosing: another merge or a deletion removed some of them. "
+                "Nothing was merged; select the tags again."
+            ), code="changed_meanwhile")
         kept, merged = locked[keep.pk], [locked[pk] for pk in others if pk in locked]
         names = sorted(tag.name for tag in merged)
         already_kept = TaggedArticle.objects.filter(tag=keep).values("content_object_id")
@@ -685,7 +692,11 @@ class TagAdmin(TabbedTranslationAdmin):
         form = TagMergeForm(request.POST if "post" in request.POST else None, tags=tags, initial={"keep": tags[0]})
         if form.is_valid():
             keep = form.cleaned_data["keep"]
-            merged = tags_merge(keep=keep, tags=tags, by=request.user)
+            try:
+                merged = tags_merge(keep=keep, tags=tags, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                return None
             self.message_user(
                 request,
                 ngettext(

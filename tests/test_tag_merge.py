@@ -130,3 +130,28 @@ def test_tags_merge_refuses_someone_who_may_not_delete_tags(tagged):
         tags_merge(keep=keep, tags=[keep, *merged], by=make_user(ROLE_WRITER))
 
     assert Tag.objects.count() == 4
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("meanwhile", ["kept tag merged away", "every other tag merged away"])
+def test_a_merge_crossing_another_editors_says_so_and_changes_nothing_more(client, tagged, monkeypatch, meanwhile):
+    # Two editors merge the same tags, choosing different ones to keep: the second finds the rows changed.
+    keep, (first, second), _other, articles = tagged
+    client.force_login(make_user(ROLE_EDITOR))
+
+    def the_other_editor_first(*, keep, tags, by):
+        if meanwhile == "kept tag merged away":
+            tags_merge(keep=first, tags=[keep, first, second], by=None)
+        else:
+            tags_merge(keep=keep, tags=[keep, first, second], by=None)
+        return tags_merge(keep=keep, tags=tags, by=by)
+
+    monkeypatch.setattr("articles.admin.tags_merge", the_other_editor_first)
+
+    response = merge(client, [keep, first, second], keep=keep)
+
+    assert response.status_code == 200
+    assert "تغيّرت هذه الوسوم" in response.content.decode()
+    assert Tag.objects.filter(name__in=["دمشق", "مدينة دمشق", "دمشق القديمة"]).count() == 1
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.TAGS_MERGED).count() == 1  # the other editor's
+    assert all(tags_of(article) for article in articles.values())
