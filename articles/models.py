@@ -839,10 +839,22 @@ class Article(models.Model):
     def _record(self, action, by, detail=""):
         AuditEntry.record(action, self, actor=by, detail=detail)
 
-    # Transitions: each checks who may do it first, then acts, then records who and when.
+    # Transitions: each locks the row and reads its state afresh, checks who may do it, then acts, then records who
+    # and when. Two sent at once (two editors' list actions, a double click) run one after the other, and the
+    # second sees what the first did: no second audit entry, no version bumped once for two saves.
 
+    WORKFLOW_STATE = ["status", "published_at", "deleted_at", "deleted_by", "created_by", "version"]
+
+    def _lock(self):
+        """Within a transaction: lock this article's row until it ends, and read its workflow state as saved."""
+        if self.pk is None:
+            return
+        self.refresh_from_db(fields=self.WORKFLOW_STATE, from_queryset=Article._base_manager.select_for_update())
+
+    @transaction.atomic
     def publish(self, *, by, at=None):
         """Publish now, or schedule for ``at`` if that is in the future; the checklist must be complete."""
+        self._lock()
         self._require(self.may_publish(by) and self.deleted_at is None)
         now = timezone.now()
         live = self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= now
@@ -854,55 +866,59 @@ class Article(models.Model):
         if blockers:
             raise ValidationError(blockers)
         when = at or (self.published_at if self.status in self.TIMED else None) or now
-        with transaction.atomic():
-            self.status = self.Status.SCHEDULED if when > now else self.Status.PUBLISHED
-            self.published_at = when
-            self.updated_by = by
-            self.save()
-            if self.status == self.Status.SCHEDULED:
-                self._record("scheduled", by, detail=when.isoformat())
-            else:
-                self._record("published", by)
+        self.status = self.Status.SCHEDULED if when > now else self.Status.PUBLISHED
+        self.published_at = when
+        self.updated_by = by
+        self.save()
+        if self.status == self.Status.SCHEDULED:
+            self._record("scheduled", by, detail=when.isoformat())
+        else:
+            self._record("published", by)
 
+    @transaction.atomic
     def submit_for_review(self, *, by):
+        self._lock()
         self._require(self.may_edit(by) and self.status in (self.Status.DRAFT, self.Status.UNPUBLISHED))
-        with transaction.atomic():
-            self.status = self.Status.IN_REVIEW
-            self.updated_by = by
-            self.save(update_fields=["status", "updated_by", "updated_at"])
-            self._record("submitted", by)
+        self.status = self.Status.IN_REVIEW
+        self.updated_by = by
+        self.save(update_fields=["status", "updated_by", "updated_at"])
+        self._record("submitted", by)
 
+    @transaction.atomic
     def unpublish(self, *, by):
+        self._lock()
         self._require(self.may_publish(by) and self.status in self.TIMED)
-        with transaction.atomic():
-            self.status = self.Status.UNPUBLISHED
-            self.updated_by = by
-            self.save(update_fields=["status", "updated_by", "updated_at"])
-            self._record("unpublished", by)
+        self.status = self.Status.UNPUBLISHED
+        self.updated_by = by
+        self.save(update_fields=["status", "updated_by", "updated_at"])
+        self._record("unpublished", by)
 
+    @transaction.atomic
     def move_to_trash(self, *, by):
         """Deleting an article only moves it to the trash; an editor can restore it."""
+        self._lock()
         self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is None)
-        with transaction.atomic():
-            self.deleted_at, self.deleted_by = timezone.now(), by
-            self.save(update_fields=["deleted_at", "deleted_by"])
-            self._record("trashed", by)
+        self.deleted_at, self.deleted_by = timezone.now(), by
+        self.save(update_fields=["deleted_at", "deleted_by"])
+        self._record("trashed", by)
 
+    @transaction.atomic
     def restore_from_trash(self, *, by):
+        self._lock()
         self._require((by is None or by.has_perm("articles.delete_article")) and self.deleted_at is not None)
-        with transaction.atomic():
-            self.deleted_at, self.deleted_by, self.updated_by = None, None, by
-            # updated_at too: the story is back before readers, and a partner reading the ninjs feed since it was
-            # withdrawn must get it again.
-            self.save(update_fields=["deleted_at", "deleted_by", "updated_at", "updated_by"])
-            self._record("restored", by)
+        self.deleted_at, self.deleted_by, self.updated_by = None, None, by
+        # updated_at too: the story is back before readers, and a partner reading the ninjs feed since it was
+        # withdrawn must get it again.
+        self.save(update_fields=["deleted_at", "deleted_by", "updated_at", "updated_by"])
+        self._record("restored", by)
 
+    @transaction.atomic
     def delete_for_good(self, *, by):
         """Only from the trash, and only for those who may empty it (administrators)."""
+        self._lock()
         self._require((by is None or by.has_perm("articles.empty_trash")) and self.deleted_at is not None)
-        with transaction.atomic():
-            self._record("purged", by)
-            self.delete()
+        self._record("purged", by)
+        self.delete()
 
     @classmethod
     def publish_due(cls, at=None):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.audit import AuditEntry
 from articles.models import Article
+from tests.concurrency import run_at_once
 from tests.factories import make_article, make_person, make_user
 from tests.test_admin_flow import admin_form_data
 from tests.test_edit_conflicts import form_on_page
@@ -161,3 +162,32 @@ def test_a_form_without_its_version_comes_back_saveable_after_a_byline_was_delet
     article.refresh_from_db()
     assert article.summary_ar == "ملخص سامر"
     assert list(article.articleauthor_set.order_by("order").values_list("person", flat=True)) == [kept.pk, dropped.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("action", "recorded", "trashed"), [
+    ("publish_selected", "published", False), ("move_to_trash_selected", "trashed", False),
+    ("restore_selected", "restored", True),
+])
+def test_one_list_action_sent_by_two_editors_at_once_is_done_and_recorded_once(
+    database_threads_can_wait_on, action, recorded, trashed
+):
+    article = make_article("خبر يتداوله محرران", published=False)
+    if trashed:
+        article.move_to_trash(by=None)
+    version = Article._base_manager.get(pk=article.pk).version
+    sessions = [editor_client().cookies for _ in range(2)]
+    handed = iter(sessions)
+
+    def act():
+        browser = Client()
+        browser.cookies = next(handed)
+        return browser.post(reverse("admin:articles_article_changelist") + ("?trash=1" if trashed else ""), {
+            "action": action, "_selected_action": [article.pk],
+        }).status_code
+
+    statuses, errors = run_at_once(act)
+
+    assert errors == [] and all(status in (200, 302, 403) for status in statuses)
+    assert AuditEntry.objects.filter(action=recorded, target_id=str(article.pk)).count() == 1
+    assert Article._base_manager.get(pk=article.pk).version == version + 1  # one save, counted once
