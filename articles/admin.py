@@ -34,7 +34,7 @@ from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
-from .text import clean_body_html, whole_number
+from .text import clean_body_html, tag_name, whole_number
 from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
 
@@ -402,8 +402,8 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
 
     def clean_new_tags(self):
         # Writers type the Arabic comma as often as the Latin one.
-        names = [name.strip() for name in re.split("[,،]", self.cleaned_data["new_tags"])]
-        names = [name for name in names if name]
+        names = [tag_name(name) for name in re.split("[,،]", self.cleaned_data["new_tags"])]
+        names = list(dict.fromkeys(name for name in names if name))
         if any(len(name) > 100 for name in names):
             raise ValidationError(_("A tag may be at most 100 characters long."))
         return names

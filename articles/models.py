@@ -19,7 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .audit import AuditEntry
-from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, unicode_slug
+from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, tag_name, unicode_slug
 
 # The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
 # any date Python holds (and year 9999's last hours after it, from a zone behind), and SQLite's adapter fails there.
@@ -257,10 +257,10 @@ class TagQuerySet(models.QuerySet):
         return self.filter(Q(*[(f"{field}__iexact", name) for field in TAG_NAME_FIELDS], _connector=Q.OR))
 
     def for_names(self, names):
-        """The tags a writer typed by name (called()), one per name, each made with that name as its Arabic name
-        where no tag has it."""
+        """The tags a writer typed by name (called()), one per name (text.tag_name: names that look alike are one),
+        each made with that name as its Arabic name where no tag has it."""
         tags = {}
-        for name in names:
+        for name in filter(None, map(tag_name, names)):
             tag = self.called(name).order_by("pk").first() or self.get_or_create(name_ar=name)[0]
             tags[tag.pk] = tag
         return list(tags.values())

@@ -47,6 +47,14 @@ def unicode_slug(text, max_length=200):
     return slugify(text, allow_unicode=True)[:max_length].strip("-")
 
 
+def tag_name(text):
+    """A tag's name as typed, in one spelling: Unicode's compatible forms (NFKC: «ﻻ» is «لا», a letter and its
+    combining accent one letter), no invisible format character (direction marks, zero-width joiners), spaces
+    collapsed. Names that look alike are then one name, and one that shows nothing is no name."""
+    text = "".join(char for char in unicodedata.normalize("NFKC", str(text)) if unicodedata.category(char) != "Cf")
+    return " ".join(text.split())
+
+
 def free_slug(model, text, max_length):
     """A slug for ``text`` that no row of ``model`` has yet: «سامر-العلي», else «سامر-العلي-2»…"""
     base = unicode_slug(text, max_length - 6) or model._meta.model_name

@@ -174,6 +174,20 @@ def test_a_new_tag_typed_by_its_english_name_finds_the_tag_and_a_new_name_makes_
 
 
 @pytest.mark.django_db
+def test_new_tags_that_look_alike_are_one_tag_and_an_invisible_one_is_none(editor_client, story):
+    # «ﻻ» is the lam-alef ligature as some keyboards type it; «é» a letter and its combining accent; then direction
+    # and zero-width marks that show nothing at all.
+    typed = "\ufefb نافذة, لا نافذة, cafe\u0301, café, \u200f, \u200b\u200c , حلب\u200f"
+
+    response = editor_client.post(ARTICLE_ADD, article_payload(editor_client, new_tags=typed))
+
+    assert response.status_code == 302
+    article = Article.objects.exclude(pk=story.pk).get()
+    assert sorted(tag.name_ar for tag in article.tags.all()) == sorted(["لا نافذة", "café", "حلب"])
+    assert Tag.objects.count() == 5  # the story's two, and these three
+
+
+@pytest.mark.django_db
 def test_the_tag_list_shows_each_editions_name_and_searches_both(editor_client, story):
     changelist = editor_client.get("/admin/articles/tag/").text
     assert "Syria" in changelist and "الطاقة" in changelist
