@@ -849,7 +849,10 @@ class Article(models.Model):
         """Within a transaction: lock this article's row until it ends, and read its workflow state as saved."""
         if self.pk is None:
             return
-        self.refresh_from_db(fields=self.WORKFLOW_STATE, from_queryset=Article._base_manager.select_for_update())
+        try:
+            self.refresh_from_db(fields=self.WORKFLOW_STATE, from_queryset=Article._base_manager.select_for_update())
+        except Article.DoesNotExist:  # deleted for good meanwhile, from the trash: nothing left to act on
+            raise PermissionDenied(_("You may not do this to this article.")) from None
 
     @transaction.atomic
     def publish(self, *, by, at=None):

@@ -1,6 +1,7 @@
 """Edges of the workflow found in review: forged versions and ids, re-timed stories, repeated publishing."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -191,3 +192,14 @@ def test_one_list_action_sent_by_two_editors_at_once_is_done_and_recorded_once(
     assert errors == [] and all(status in (200, 302, 403) for status in statuses)
     assert AuditEntry.objects.filter(action=recorded, target_id=str(article.pk)).count() == 1
     assert Article._base_manager.get(pk=article.pk).version == version + 1  # one save, counted once
+
+
+@pytest.mark.django_db
+def test_restoring_a_story_deleted_for_good_meanwhile_is_refused_not_a_server_error():
+    article = make_article("خبر في سلة المحذوفات")
+    article.move_to_trash(by=None)
+    opened_by_another_editor = Article._base_manager.get(pk=article.pk)
+    article.delete_for_good(by=None)
+
+    with pytest.raises(PermissionDenied):
+        opened_by_another_editor.restore_from_trash(by=None)
