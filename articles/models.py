@@ -853,6 +853,8 @@ class Article(models.Model):
             self.refresh_from_db(fields=self.WORKFLOW_STATE, from_queryset=Article._base_manager.select_for_update())
         except Article.DoesNotExist:  # deleted for good meanwhile, from the trash: nothing left to act on
             raise PermissionDenied(_("You may not do this to this article.")) from None
+        # Whether this save takes the story off the site is measured from the state just read (save(), signals).
+        self._loaded_live_or_scheduled = self.is_live_or_scheduled
 
     @transaction.atomic
     def publish(self, *, by, at=None):

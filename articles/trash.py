@@ -123,11 +123,8 @@ class TrashMixin:
 
     @admin.action(description=_("Move the selected articles to the trash"), permissions=["delete"])
     def move_to_trash_selected(self, request, queryset):
-        articles = list(queryset.not_in_trash())
         with transaction.atomic():
-            for article in articles:
-                self._move_to_trash(request, article)
-        count = len(articles)
+            count = self._each(request, queryset.not_in_trash(), self._move_to_trash)
         self.message_user(
             request,
             ngettext(
@@ -138,11 +135,8 @@ class TrashMixin:
 
     @admin.action(description=_("Restore the selected articles from the trash"), permissions=["restore"])
     def restore_selected(self, request, queryset):
-        articles = list(queryset.in_trash())
         with transaction.atomic():
-            for article in articles:
-                self._restore(request, article)
-        count = len(articles)
+            count = self._each(request, queryset.in_trash(), self._restore)
         self.message_user(
             request,
             ngettext(
@@ -183,8 +177,7 @@ class TrashMixin:
             obj.delete_for_good(by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for article in queryset.not_in_trash():
-            self._move_to_trash(request, article)
+        self._each(request, queryset.not_in_trash(), self._move_to_trash)
 
     def response_delete(self, request, obj_display, obj_id):
         if self.opts.model.objects.filter(pk=obj_id).exists():
@@ -224,10 +217,11 @@ class TrashMixin:
             return redirect("admin:articles_article_changelist")
         if article.deleted_at is not None:
             with revision(request.user, _("Restored from the trash.")):
-                self._restore(request, article)
-            self.message_user(
-                request, format_html(_("«{}» was restored from the trash."), article), messages.SUCCESS
-            )
+                restored = self._each(request, [article], self._restore)
+            if restored:
+                self.message_user(
+                    request, format_html(_("«{}» was restored from the trash."), article), messages.SUCCESS
+                )
         return redirect("admin:articles_article_change", article.pk)
 
     def empty_trash_view(self, request):
@@ -252,6 +246,20 @@ class TrashMixin:
 
     # Each one goes through the model's transition, and leaves a line in the admin's own history too.
 
+    @staticmethod
+    def _each(request, articles, act):
+        """``act(request, article)`` on each article; returns how many were done. One that another editor moved
+        meanwhile (trashed, restored, deleted for good: the transition, once it has locked the row, refuses) is
+        left out, rather than refusing the rest with it."""
+        done = 0
+        for article in articles:
+            try:
+                act(request, article)
+            except PermissionDenied:
+                continue
+            done += 1
+        return done
+
     def _move_to_trash(self, request, article):
         article.move_to_trash(by=request.user)
         self.log_change(request, article, gettext("Moved to the trash."))
@@ -261,12 +269,13 @@ class TrashMixin:
         self.log_change(request, article, gettext("Restored from the trash."))
 
     def _delete_for_good(self, request, articles):
-        articles = list(articles)
-        with transaction.atomic():
-            self.log_deletions(request, articles)
-            for article in articles:
+        def delete(request, article):
+            with transaction.atomic():  # its line in the admin's history goes with it if it is refused
+                self.log_deletions(request, [article])
                 article.delete_for_good(by=request.user)
-        count = len(articles)
+
+        with transaction.atomic():
+            count = self._each(request, list(articles), delete)
         self.message_user(
             request,
             ngettext("%(count)d article deleted for good.", "%(count)d articles deleted for good.", count)
