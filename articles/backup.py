@@ -17,6 +17,7 @@ database) runs before anything is written; the rows are loaded in one transactio
 media files it wrote are removed again if anything fails before that transaction commits.
 """
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -515,6 +516,9 @@ def _restore_file(archive, member, name, entry, storage, written):
         try:
             stored = storage.save(name, File(buffer, name=posixpath.basename(name)))
         except OSError as error:  # a name too long for this file system, a full disk
+            # The storage may leave what it wrote before failing; the name was free (_media_to_write), so it is ours.
+            with contextlib.suppress(OSError):
+                storage.delete(name)
             raise BackupError(f"The storage could not write {name} ({error}), so nothing was restored.") from error
         written.append(stored)
         if stored != name:

@@ -1,6 +1,7 @@
 """manage.py backup and restore (articles/backup.py): the demo newsroom survives a round trip row for row and byte
 for byte, a database with content is refused, and damaged or hostile archives are refused with nothing written."""
 
+import errno
 import hashlib
 import io
 import json
@@ -500,6 +501,30 @@ def test_a_media_name_too_long_for_the_file_system_is_a_clear_error_and_restores
     path = build_archive(nothing_written_outside / "long.tar.gz", [(name, b"jpeg")], rows=[row])
     assert_refused(path, "could not write .* so nothing was restored")
     assert not Section.objects.exists()
+
+
+class DiskFillsUp(FileSystemStorage):
+    """Writes the first few bytes of a file, then the disk is full: as FileSystemStorage leaves such a file."""
+
+    def _save(self, name, content):
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as partial:
+            partial.write(content.read(3))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_disk_filling_up_midway_is_a_clear_error_and_leaves_no_partial_file(db, media_in_tmp, tmp_path):
+    make_article()
+    archive = tmp_path / "backup.tar.gz"
+    backup.write_backup(archive)
+    empty_everything(media_in_tmp)
+
+    with pytest.raises(backup.BackupError, match="No space left on device.*nothing was restored"):
+        backup.restore_backup(archive, storage=DiskFillsUp(location=media_in_tmp))
+
+    assert not Article.objects.exists()
+    assert [path for path in media_in_tmp.rglob("*") if path.is_file()] == []
 
 
 def test_a_lockout_expiration_does_not_make_the_backup_unrestorable(db, media_in_tmp, tmp_path):
