@@ -290,6 +290,9 @@ class Tag(TagBase):
         # name must lead to one tag. Only a name being changed is asked, so tags that shared a name before this
         # rule (an import, or "COVID" beside "covid") can still be saved, and merged.
         super().clean()
+        self.normalise_names()
+        if not self.name_ar:  # typed, but only marks that show nothing
+            raise ValidationError({"name_ar": self._meta.get_field("name_ar").error_messages["blank"]})
         stored = (Tag.objects.filter(pk=self.pk).values(*TAG_NAME_FIELDS).first() if self.pk else None) or {}
         for field in TAG_NAME_FIELDS:
             name = getattr(self, field)
@@ -300,12 +303,20 @@ class Tag(TagBase):
         # Arabic is the source: a tag made by name while another language is active (Tag(name=…), which
         # django-modeltranslation gives that language) takes the name as its Arabic one too. (Writers' typed names
         # go through TagQuerySet.for_names, which finds a tag by any edition's name first.)
+        self.normalise_names()
         if not self.name_ar:
             self.name_ar = next(iter(self.names()), "")
         # taggit's own name column is unique and the slug is made from it: both keep the Arabic name, whichever
         # edition's language the save runs in (django-modeltranslation would write the active language's).
         with override(settings.LANGUAGE_CODE):
             return super().save(*args, **kwargs)
+
+    def normalise_names(self):
+        """Each edition's name in one spelling (text.tag_name), however it was typed or imported: names that look
+        alike are one name, which TagQuerySet.called then finds; a name of invisible marks alone is none."""
+        for field in TAG_NAME_FIELDS:
+            if name := getattr(self, field):
+                setattr(self, field, tag_name(name) or None)
 
     def names(self):
         """The tag's names in the editions that have one, the source edition's first."""
