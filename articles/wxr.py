@@ -40,6 +40,7 @@ _RSS_START = re.compile(rb"<rss\b[^>]*>", re.S)
 _POST_ID = re.compile(rb"<wp:post_id>\s*(?:<!\[CDATA\[)?\s*(\d{1,20})")
 _TITLE = re.compile(rb"<title>\s*(?:<!\[CDATA\[)?([^<\]]{0,200})")
 _POST_TYPE = re.compile(rb"<wp:post_type>\s*(?:<!\[CDATA\[)?\s*([\w-]{1,40})")
+_XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
 _DECLARED_ENCODING = re.compile(
     rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.-]{0,40})["']"""
 )
@@ -170,7 +171,8 @@ class WXRFile:
         for prefix, uri in _NAMESPACE.findall(self._declarations):
             self.namespaces[prefix.decode()] = uri[1:-1].decode("utf-8", "replace")
         try:
-            root = fromstring(header + b"</channel></rss>", forbid_dtd=True)
+            header = _XML_DECLARATION.sub(b"", header, count=1)
+            root = fromstring(self._xml(header + b"</channel></rss>"), forbid_dtd=True)
         except (DefusedXmlException, SyntaxError, ValueError) as error:
             raise WXRError(f"the export's header cannot be read: {error}") from None
         return self._site(root)
@@ -276,11 +278,13 @@ class WXRFile:
             else:
                 yield from (self._parse(number, part) for part in parts)
 
+    def _xml(self, fragment):
+        """A part of the file, as a document in the encoding the file declares (older Arabic sites exported
+        windows-1256), under the name Python gives it ("utf8" is "utf-8", which expat reads itself)."""
+        return f'<?xml version="1.0" encoding="{self.encoding}"?>'.encode() + fragment
+
     def _parse(self, number, raw):
-        # Each item in the encoding the file declares (older Arabic sites exported windows-1256).
-        wrapped = (
-            f'<?xml version="1.0" encoding="{self.encoding}"?>'.encode() + self._declarations + raw + b"</rss>"
-        )
+        wrapped = self._xml(self._declarations + raw + b"</rss>")
         try:
             root = fromstring(wrapped, forbid_dtd=True)
             element = root.find("item")
@@ -353,12 +357,12 @@ def _declared_encoding(head):
     else:
         name = declared.group(1).decode() if declared else "utf-8"
     try:
-        ascii_compatible = codecs.lookup(name).encode("<item>")[0] == _ITEM_START
+        codec = codecs.lookup(name)
     except LookupError:
         raise WXRError(f"the export names an encoding Python does not know: {name}") from None
-    if not ascii_compatible:
+    if codec.encode("<item>")[0] != _ITEM_START:
         raise WXRError(f"the export is in {name}: save it as UTF-8 (for example with iconv) and import that")
-    return name
+    return codec.name
 
 
 def _split_unterminated(raw):

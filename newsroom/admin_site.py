@@ -39,8 +39,6 @@ DATE_PARTS = {
     "quarter": (1, 4), "month": (1, 12), "week": (1, 53), "day": (1, 31), "week_day": (1, 7),
     "iso_week_day": (1, 7), "hour": (0, 23), "minute": (0, 59), "second": (0, 59),
 }
-# The words a list's search or an autocomplete takes, as many as the reader's search (articles.search.MAX_QUERY_WORDS).
-SEARCH_WORDS = 20
 # A lookup comparing a field with the value as it is given.
 COMPARISONS = {"exact", "iexact", "in", "gt", "gte", "lt", "lte"}
 # No list screen offers these, and a query string can make each of them fail in the database.
@@ -189,8 +187,11 @@ class ListScreenGuard:
     def get_search_results(self, request, queryset, search_term):
         # No word holds a NUL; searching without it finds what the rest of the words find. Each distinct word (or
         # "quoted phrase", as Django splits them) once, and no more of them than the reader's search takes.
+        # (Imported here: this module is loaded with the app list, before any model can be.)
+        from articles.search import MAX_QUERY_WORDS
+
         words = dict.fromkeys(smart_split(search_term.replace("\x00", "")))
-        return super().get_search_results(request, queryset, " ".join(list(words)[:SEARCH_WORDS]))
+        return super().get_search_results(request, queryset, " ".join(list(words)[:MAX_QUERY_WORDS]))
 
     def response_action(self, request, queryset, *args, **kwargs):
         if not field_holds(self.model._meta.pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):

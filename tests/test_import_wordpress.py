@@ -706,6 +706,18 @@ def test_an_export_in_windows_1256_imports_as_its_utf8_copy_does(tmp_path):
     assert article(100).headline_ar.startswith("البلدية تركّب")
 
 
+@pytest.mark.django_db
+def test_an_export_naming_utf8_without_its_hyphen_imports_as_one_naming_utf_8_does(tmp_path):
+    path = tmp_path / "utf8.xml"
+    path.write_text(SITE.read_text().replace('encoding="UTF-8"', 'encoding="utf8"'))
+
+    report = run_import(path)
+
+    assert WXRFile(path).site.title == WXRFile(SITE).site.title
+    assert reasons(report) == reasons(run_import(SITE))
+    assert article(100).headline_ar.startswith("البلدية تركّب")
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
 def test_an_export_in_utf16_is_refused_saying_to_save_it_as_utf8(tmp_path, encoding):
     path = tmp_path / "utf16.xml"
