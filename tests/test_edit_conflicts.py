@@ -554,25 +554,29 @@ def test_after_two_refused_photo_saves_the_next_keeps_everyone_elses_words_and_c
     assert len(json.loads(samers_save.change_message)[0]["changed"]["fields"]) == 1  # the credit, not the others'
 
 
-@pytest.mark.django_db
-def test_a_lead_photo_changed_meanwhile_keeps_its_own_credit_through_the_returned_form(client):
+def lead_photo_changed_while_samer_types(client, **typed):
+    """Samer opens a story and types ``typed``; Reem, meanwhile, gives it another lead photo. Returns the story,
+    its first and second photos, Samer's browser and the form his refused save came back with."""
     first = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد")
     second = make_photo(caption="سوق الحميدية", credit="وكالة سانا", alt_text="متاجر")
     story = make_article("خبر", lead_photo=first)
     url = change_url(story)
     reem, _ = logged_in(client.__class__)
     samer, _ = logged_in(client.__class__)
-    samer_form = admin_form_data(samer, url, summary_ar="ملخص سامر")
+    samer_form = admin_form_data(samer, url, **typed)
     assert reem.post(url, admin_form_data(reem, url, lead_photo=str(second.pk))).status_code == 302
+    return story, first, second, samer, form_on_page(samer.post(url, samer_form))
 
-    refused = samer.post(url, samer_form)
+
+@pytest.mark.django_db
+def test_a_lead_photo_changed_meanwhile_keeps_its_own_credit_through_the_returned_form(client):
+    story, first, second, samer, page = lead_photo_changed_while_samer_types(client, summary_ar="ملخص سامر")
 
     # Reem's photo comes back beside its own words, not beside the first photo's...
-    page = form_on_page(refused)
     assert page["lead_photo"] == str(second.pk)
     assert (page["lead_photo_credit"], page["lead_photo_alt_text"]) == ("وكالة سانا", "متاجر")
     # ...so saving it again writes the first photo's words onto neither photo.
-    assert samer.post(url, page).status_code == 302
+    assert samer.post(change_url(story), page).status_code == 302
     story.refresh_from_db()
     first.refresh_from_db()
     second.refresh_from_db()
@@ -583,16 +587,7 @@ def test_a_lead_photo_changed_meanwhile_keeps_its_own_credit_through_the_returne
 
 @pytest.mark.django_db
 def test_a_credit_typed_for_the_first_photo_is_not_written_onto_the_photo_chosen_meanwhile(client):
-    first = make_photo(credit="عدسة ليلى")
-    second = make_photo(credit="وكالة سانا")
-    story = make_article("خبر", lead_photo=first)
-    url = change_url(story)
-    reem, _ = logged_in(client.__class__)
-    samer, _ = logged_in(client.__class__)
-    samer_form = admin_form_data(samer, url, lead_photo_credit="عدسة سامر")
-    assert reem.post(url, admin_form_data(reem, url, lead_photo=str(second.pk))).status_code == 302
-
-    page = form_on_page(samer.post(url, samer_form))
+    _story, first, second, _samer, page = lead_photo_changed_while_samer_types(client, lead_photo_credit="عدسة سامر")
 
     # The typed credit stays in the form, where Samer sees it beside Reem's photo before saving it there.
     assert (page["lead_photo"], page["lead_photo_credit"]) == (str(second.pk), "عدسة سامر")
