@@ -873,6 +873,14 @@ def _opened_before(opened, article):
         return False
 
 
+def _was_theirs_to_edit(user, article):
+    """Whether ``user`` could edit ``article`` in some state of it (Article.may_edit without the state): an editor
+    any story, a writer their own."""
+    return user.has_perm("articles.edit_any_article") or (
+        user.has_perm("articles.change_article") and article.created_by_id == user.pk
+    )
+
+
 def unsaved_copy_fields(autosave):
     """The texts of an autosaved copy as (label, text) pairs, bodies as the reader reads them."""
     shown = []
@@ -934,11 +942,13 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
                 article is not None and self.has_view_permission(request, article)
                 and not self.has_change_permission(request, article)
                 and _opened_before(request.POST.get(OPENED_VERSION), article)
+                and _was_theirs_to_edit(request.user, article)
             ):
                 # It stopped being editable while this person typed (published, trashed): the save is refused,
                 # but a bare 403 would lose the text. Keep it as their autosaved copy and show the article
                 # read-only, saying why, with that copy beside it. A post from a form opened at the current
-                # version (or without one: forged) was never editable, and stays a plain 403.
+                # version (or without one), or to a colleague's story a writer could never edit, is forged, and
+                # stays a plain 403.
                 kept = self._keep_refused_post(request, article)
                 context["history_not_saved"] = self._not_saved_reason(article, kept)
                 request.method = "GET"

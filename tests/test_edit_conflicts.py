@@ -282,6 +282,20 @@ def test_a_writer_whose_draft_is_published_while_they_type_gets_their_text_back_
 
 
 @pytest.mark.django_db
+def test_a_writer_posting_to_a_colleagues_draft_gets_a_plain_403_whatever_version_the_form_names(client):
+    # Never theirs to edit: a forged post, not a story that stopped being editable while they typed.
+    author, author_user = logged_in(type(client), "writer")
+    colleague, colleague_user = logged_in(type(client), "writer")
+    article = make_article("مسودة زميلة", created_by=author_user)
+    url = change_url(article)
+    forged = admin_form_data(author, url, body_ar="<p>نص مدسوس.</p>")
+    author.post(url, admin_form_data(author, url, summary_ar="ملخص جديد"))  # the form's version is now older
+
+    assert colleague.post(url, forged).status_code == 403
+    assert not ArticleAutosave.objects.filter(user=colleague_user).exists()
+
+
+@pytest.mark.django_db
 def test_a_refused_text_too_long_to_keep_is_never_said_to_be_kept(client):
     # Over what an autosave keeps (2 MB), under what a form may send (5 MB).
     writer, writer_user, article, url, typed = published_while_a_writer_types(
