@@ -272,6 +272,8 @@ class WXRFile:
             if want is not None and post_type and not want(post_type):
                 continue
             item = self._parse(number, raw)
+            if want is not None and not post_type and getattr(item, "post_type", "") and not want(item.post_type):
+                continue  # its bytes named two types; parsed, it is one of those not wanted
             parts = _split_unterminated(raw) if isinstance(item, BrokenItem) else [raw]
             if len(parts) == 1:
                 yield item

@@ -121,6 +121,20 @@ def test_a_post_quoting_an_exports_own_tags_in_its_text_is_imported_as_the_post_
 
     assert "فقرة ثانية تبقى." in article(108).body_ar  # imported whole, as a post
     assert not [problem for problem in report.skipped if problem.original_id == "108"]
+    assert report.counts["post"]["created"] == 7  # and counted, as the others are
+
+
+@pytest.mark.django_db
+def test_a_page_quoting_a_posts_markup_in_its_text_is_still_a_page_left_out(tmp_path):
+    text = SITE.read_text().replace(
+        "<p>موقع إخباري محلي.</p>", "<pre><wp:post_type>post</wp:post_type></pre><p>موقع إخباري محلي.</p>"
+    )
+    path = tmp_path / "page.xml"
+    path.write_text(text)
+
+    report = run_import(path)
+
+    assert report.ignored["page"] == 1 and report.counts["post"]["created"] == 7
 
 
 # Importing ----------------------------------------------------------------------------------------------------
