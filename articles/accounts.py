@@ -85,6 +85,15 @@ class InviteForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
+        try:
+            # What mail servers are given (Django writes the domain in IDNA): «سارة@مثالexample.org», Arabic and
+            # Latin letters mixed in one domain, passes the address's own check and fails there.
+            email.rpartition("@")[2].encode("idna")
+        except UnicodeError:
+            raise ValidationError(
+                _("This address's domain cannot be used for mail: check it for a stray or mixed-script letter."),
+                code="domain",
+            ) from None
         if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
             raise ValidationError(_("An account with this email address already exists."), code="duplicate")
         return email
@@ -156,7 +165,7 @@ def send_invitation(user, *, request):
     body = render_to_string("registration/invitation_email.txt", context)
     try:
         send_mail(subject, body, None, [user.email])
-    except OSError:  # smtplib's errors are OSErrors too
+    except (OSError, ValueError):  # smtplib's errors are OSErrors; an address no mail can carry, a ValueError
         logger.exception("Invitation mail to user %s failed", user.pk)
         messages.error(request, gettext(
             "The account for %(email)s is ready, but the invitation could not be sent. Use the action "
@@ -301,8 +310,15 @@ class LoginForm(AdminAuthenticationForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        # Invited accounts are named by their lower-cased email; phones like to capitalise its first letter.
-        return username.lower() if "@" in username else username
+        if "@" not in username:
+            return username
+        # Invited accounts are named by their lower-cased email, and phones like to capitalise its first letter;
+        # an account made otherwise (createsuperuser, a WordPress import) may keep capitals. However it is typed,
+        # the name becomes the account's own, and so does the lockout's count of failures.
+        stored = list(User.objects.filter(username__iexact=username).values_list("username", flat=True)[:2])
+        if username in stored:
+            return username
+        return stored[0] if len(stored) == 1 else username.lower()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

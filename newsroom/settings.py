@@ -293,6 +293,9 @@ if NEWSROOM_PREVIEW_LINK_HOURS < 1:
 TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its ?next= is refused or missing: every account here is staff (Django's default,
+# /accounts/profile/, is a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- Email ---------------------------------------------------------------------------------------------
 # Invitations are the only mail the newsroom sends. One switch: EMAIL_HOST turns on SMTP; otherwise

@@ -20,8 +20,19 @@ from django.views.static import serve
 from articles import accounts, ninjs, roles, sitemaps
 from newsroom.outage import language_of_address
 
+
+def switch_language(request):
+    """Django's language switch, for this site's editions only: Django takes any language it has a translation
+    for, and a request for French set a French cookie and sent the reader to /fr/, a 404. Another language is
+    left out of the request, and Django then only returns the reader to the page."""
+    if request.method == "POST" and request.POST.get("language") not in dict(settings.LANGUAGES):
+        request.POST = request.POST.copy()
+        request.POST.pop("language", None)
+    return set_language(request)
+
+
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     # Language-neutral: the sitemaps list every edition, with hreflang alternates. /sitemap.xml is their index.
     path(
         "sitemap.xml", sitemap_index, {"sitemaps": sitemaps.sitemaps, "sitemap_url_name": "sitemap_part"},

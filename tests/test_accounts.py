@@ -251,6 +251,48 @@ def test_mail_server_failure_leaves_the_account_and_tells_the_administrator(clie
     assert gettext("Send a new invitation link") in shown[0]
 
 
+@pytest.mark.parametrize("email", ["sara@مثالexample.org", "sara@ex\u0640ample.org"])
+def test_an_address_whose_domain_no_mail_can_carry_is_a_form_error_and_creates_nothing(
+    client, administrator, django_capture_on_commit_callbacks, email
+):
+    # Arabic and Latin letters in one domain, a tatweel: easy slips on an Arabic keyboard. The address's own check
+    # lets them through; writing the domain for the mail server (IDNA) fails.
+    response = invite(client, django_capture_on_commit_callbacks, email=email)
+
+    assert response.status_code == 200
+    assert "لا يصلح نطاق هذا العنوان للبريد" in response.content.decode()
+    assert not User.objects.filter(email__iexact=email).exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.ACCOUNT_INVITED).exists()
+
+
+def test_an_account_named_by_an_email_with_capitals_logs_in_however_the_name_is_typed(client):
+    # createsuperuser and the WordPress import keep a name as written; invitations lower-case theirs.
+    User.objects.create_superuser("Admin@Example.com", "admin@example.com", PASSWORD)
+
+    for typed in ("Admin@Example.com", "admin@example.com", "ADMIN@EXAMPLE.COM"):
+        browser = Client()
+        assert login(browser, typed, PASSWORD).status_code == 302, typed
+        assert browser.get("/admin/").status_code == 200
+
+
+def test_a_login_whose_next_address_is_refused_lands_in_the_admin(client):
+    make_user(ROLE_EDITOR, username="nour")
+
+    for next_address in ("https://evil.example/", "", "//evil.example/"):
+        response = client.post(reverse("admin:login"), {"username": "nour", "password": PASSWORD, "next": next_address})
+        assert response.status_code == 302 and response.url == reverse("admin:index"), next_address
+
+
+@pytest.mark.parametrize("language", ["fr", "de-DE", "ar-eg", "en-us"])
+def test_the_language_switch_offers_only_the_sites_editions(client, language):
+    response = client.post("/i18n/setlang/", {"language": language, "next": "/"})
+
+    assert response.status_code == 302 and client.get(response.url).status_code == 200
+    assert "django_language" not in response.cookies
+    english = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert english.url == "/en/" and english.cookies["django_language"].value == "en"
+
+
 # -- deactivation ------------------------------------------------------------------------------------------------
 
 
