@@ -3,9 +3,11 @@
 The stories read like news (Arabic sentences built from real words, a fifth of them translated into English), are
 spread over ten years, and carry what a story saved through the admin carries: bylines, tags, a section, a lead
 photo, both editions' search documents; a fifth place a photo in the body, a tenth have hand-picked related
-stories. Inserts go in batches (Article.objects.bulk_create skips save() and the signals), so what save() and the
-signals would have done is done here by hand, once per batch: slugs, version, text_changed_at, the body's photo
-rows, search documents; and one new page generation at the end.
+stories. As in a newsroom, each lead photo is a photo of its own, taken by one of a few staff photographers, so a
+photographer's page lists thousands; its picture is one of a small pool's, whose files (image and renditions) it
+shares, and body photos are the pool's own archive pictures. Inserts go in batches (Article.objects.bulk_create
+skips save() and the signals), so what save() and the signals would have done is done here by hand, once per
+batch: slugs, version, text_changed_at, the body's photo rows, search documents; and one new page generation at the end.
 
 Everything is drawn from one random.Random(seed), so a seed (with the same batch size: hand-picked related stories
 are drawn as each batch is written) gives the same stories on any database.
@@ -19,6 +21,7 @@ from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import connections, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -34,7 +37,7 @@ SECTIONS = [
     ("رياضة", "Sport"), ("علوم وتكنولوجيا", "Science and technology"), ("صحة", "Health"), ("رأي", "Opinion"),
 ]
 
-# People: every first name with every family name gives the byline pool.
+# People: every first name with every family name gives the byline pool. The staff photographers are apart.
 FIRST_NAMES = [
     ("سامر", "Samer"), ("ليلى", "Layla"), ("عمر", "Omar"), ("رنا", "Rana"), ("خالد", "Khaled"), ("هند", "Hind"),
     ("يوسف", "Youssef"), ("مريم", "Maryam"), ("طارق", "Tarek"), ("نور", "Nour"),
@@ -118,6 +121,8 @@ TOPICS = [
     ("البيئة", "environment"), ("السياحة", "tourism"), ("الآثار", "antiquities"), ("الكهرباء", "electricity"),
     ("الاتصالات", "telecoms"),
 ]
+PHOTOGRAPHERS = [("جود الصالح", "Joud Al-Saleh"), ("باسل قاسم", "Basel Qassem"), ("دانة يونس", "Dana Younes"),
+                 ("كريم فارس", "Karim Fares")]
 TAG_POOL_SIZE = 500
 BATCH_SIZE = 1000
 YEARS = 10
@@ -161,6 +166,7 @@ class Generated(NamedTuple):
     authors: list
     tags: set
     photo_in_body: Photo | None
+    lead_photo: Photo
     hand_picked: int  # how many related stories the editor picked
 
 
@@ -186,6 +192,13 @@ class Generator:
                 defaults={"name_ar": f"{first} {family}", "name_en": f"{first_en} {family_en}"},
             )[0]
             for first, first_en in FIRST_NAMES for family, family_en in FAMILY_NAMES
+        ]
+        self.photographers = [
+            Person.objects.get_or_create(
+                slug=unicode_slug(name, max_length=150),
+                defaults={"name_ar": name, "name_en": name_en, "role": Person.Role.PHOTOGRAPHER},
+            )[0]
+            for name, name_en in PHOTOGRAPHERS
         ]
         names = tag_names()
         # Bulk, so its slug is set here (Tag.save() would have): a name already there is kept as it is.
@@ -271,8 +284,9 @@ class Generator:
                 "slug_en": f"{unicode_slug(story['headline_en'], max_length=190)}-{number}",
                 "summary_en": story["summary_en"], "body_en": story["body_en"], "text_changed_at_en": published_at,
             }
+        lead_photo = self.story_photo(self.rng.choice(self.photos), self.rng.choice(self.photographers), number)
         article = Article(
-            section=self.rng.choice(self.sections), lead_photo=self.rng.choice(self.photos),
+            section=self.rng.choice(self.sections),
             status=Article.Status.PUBLISHED, published_at=published_at, is_top_story=self.rng.random() < 0.02,
             version=1, **fields,
         )
@@ -280,7 +294,17 @@ class Generator:
         tags = {self.tags[i] for i in self.rng.choices(
             range(len(self.tags)), cum_weights=self.tag_weights, k=self.rng.randint(1, 5))}
         picks = self.rng.randint(1, 3) if self.rng.random() < HAND_PICKED_SHARE else 0
-        return Generated(article, authors, tags, photo, picks)
+        return Generated(article, authors, tags, photo, lead_photo, picks)
+
+    def story_photo(self, picture, photographer, number):
+        """A photo row of the story's own, showing a pool ``picture`` (its files, not copies of them)."""
+        place, place_en = self.rng.choice(PLACES)
+        return Photo(
+            image=picture.image.name, width=picture.width, height=picture.height, renditions=picture.renditions,
+            source_digest=picture.source_digest, credit_person=photographer,
+            caption_ar=f"من موقع الحدث في {place} ({number})", caption_en=f"At the scene in {place_en} ({number})",
+            alt_text_ar=f"أبنية {place} تحت السماء", alt_text_en=f"Buildings of {place_en} under the sky",
+        )
 
     # -- the run ---------------------------------------------------------------------------------------
 
@@ -312,7 +336,14 @@ class Generator:
     def insert(self, batch, earlier):
         """Write a batch; a story's hand-picked related stories come from those generated before it (``earlier``:
         the ids of earlier batches), as an editor links a new story to ones already out."""
+        Photo.objects.bulk_create([story.lead_photo for story in batch])
+        for story in batch:
+            story.article.lead_photo = story.lead_photo
         articles = Article.objects.bulk_create([story.article for story in batch])
+        # uploaded_at is auto_now_add, which bulk_create fills with the present: a photo was taken for its story.
+        Photo.objects.filter(pk__in=[story.lead_photo.pk for story in batch]).update(
+            uploaded_at=Subquery(Article.objects.filter(lead_photo=OuterRef("pk")).values("published_at")[:1])
+        )
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=story.article, person=person, order=order)
             for story in batch for order, person in enumerate(story.authors)

@@ -18,7 +18,14 @@ def delete_files_of_deleted_photo(sender, instance, **kwargs):
     # Only once the deletion commits: a rolled-back delete must find its files still there. A copy, because
     # Django clears the instance's pk after the signal, and the rendition folder is named after it.
     photo = copy.copy(instance)
-    transaction.on_commit(lambda: delete_photo_files(photo), robust=True)
+
+    def delete_files():
+        # A picture another photo still shows stays, renditions and all (generate_articles gives each story's
+        # photo the files of a pool picture): `manage.py cleanup_media` takes them once no photo names them.
+        if not (photo.image.name and Photo.objects.filter(image=photo.image.name).exists()):
+            delete_photo_files(photo)
+
+    transaction.on_commit(delete_files, robust=True)
 
 
 # --- The page cache -----------------------------------------------------------------------------------------

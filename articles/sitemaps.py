@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -199,7 +199,9 @@ class PersonSitemap(_BlockSitemap):
         # photos once in such a story. A photographer has a page in each edition that shows a story with their
         # photo, bylines or not. Every edition's stories are in the source edition too, so it names everyone listed.
         photos = {
-            f"photos_in_{code}": Exists(Photo.objects.shown_in(code).filter(credit_person=OuterRef("pk")))
+            f"photos_in_{code}": Q(*[
+                Exists(half.filter(credit_person=OuterRef("pk"))) for half in Photo.objects.shown_ways(code)
+            ], _connector=Q.OR)
             for code in LANGUAGE_CODES
         }
         people = Person.objects.shown_in(settings.LANGUAGE_CODE).annotate(**photos).filter(

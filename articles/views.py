@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
@@ -22,6 +21,8 @@ from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_
 PAGE_SIZE = 20
 # How far past the requested page a listing is counted: far enough for its neighbours' links.
 PAGES_AHEAD = 2
+# A photographer's newest photos on their page.
+PHOTOS_ON_PERSON_PAGE = 12
 
 
 class ListingPaginator(Paginator):
@@ -176,15 +177,7 @@ def person(request, slug):
     )
     page = paginate(request, Article.objects.for_readers().for_listing().by(contributor))
     # Each photo with the newest story readers can read it in, so the page leads from the photo to its story.
-    its_story = (
-        Article.objects.for_readers().filter(Q(lead_photo=OuterRef("pk")) | Q(inline_photos=OuterRef("pk")))
-        .order_by("-published_at", "-pk")
-    )
-    photos = list(
-        Photo.objects.shown_in().select_related("credit_person").filter(credit_person=contributor)
-        .annotate(**{f"story_{name}": Subquery(its_story.values(name)[:1]) for name in ("pk", "slug", "headline")})
-        .distinct().order_by("-uploaded_at", "-pk")[:12]
-    )
+    photos = list(Photo.objects.credited_to(contributor, PHOTOS_ON_PERSON_PAGE).select_related("credit_person"))
     for photo in photos:
         photo.story_url = reverse("article", kwargs={"pk": photo.story_pk, "slug": address_slug(photo.story_slug)})
     return render_page(

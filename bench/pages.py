@@ -12,7 +12,8 @@ DATABASE_URL at import) renders every page with Django's test Client: production
 cache off (NEWSROOM_PAGE_CACHE_SECONDS=0: the middleware computes no cache key, so every request renders). Each
 page is requested BENCH_WARMUP times, then BENCH_REQUESTS times timed (median and 90th percentile); its queries are
 counted (CaptureQueriesContext) on separate requests, so capturing SQL does not slow the timed ones. The article
-page rotates over many published stories, the person page over the WRITERS writers with the most stories; the
+page rotates over many published stories, the person page over the WRITERS writers with the most stories, the
+photographer page over the generator's staff photographers (each with a quarter of the archive's lead photos); the
 tag page and its feed are the most used tag's, the date archive a year five before the newest story's, the article
 sitemap its last full page (a thousand stories at every size).
 
@@ -50,8 +51,8 @@ SUPERUSER = "bench-admin"
 # How many writers the person page rotates over, at every size: as many as have a full page at 1,000 articles.
 WRITERS = 20
 # Pages the growth target (≤ 50 %, no new query) is about; the admin rows have their own target.
-PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "search", "feed", "tag feed", "archive", "ninjs",
-                "sitemap index", "sitemap, articles", "sitemap, tags", "sitemap, people"]
+PUBLIC_PAGES = ["home", "article", "section", "tag", "person", "photographer", "search", "feed", "tag feed",
+                "archive", "ninjs", "sitemap index", "sitemap, articles", "sitemap, tags", "sitemap, people"]
 ADMIN_PAGES = ["admin list", "admin list, filtered", "admin list, searched"]
 PAGES = PUBLIC_PAGES + ADMIN_PAGES
 TARGETS = {
@@ -177,6 +178,9 @@ def page_addresses(rotation=100):
     people = writers.filter(bylines__gt=PAGE_SIZE).order_by("-bylines", "pk")[:WRITERS]
     if len(people) < WRITERS:
         people = writers.order_by("-bylines", "pk")[:WRITERS]
+    # Whoever took the most photos readers see: the generator's staff photographers, thousands each at 100,000.
+    photographers = Person.objects.annotate(photos=Count("credited_photos")).filter(photos__gt=0)
+    photographers = photographers.order_by("-photos", "pk")[:4]
     # The most used tag and the section with most stories: the biggest listings, the worst case.
     tag = Tag.objects.annotate(uses=Count("tagged_articles")).order_by("-uses", "pk").first()
     section = Section.objects.annotate(stories=Count("articles")).order_by("-stories", "pk").first()
@@ -190,6 +194,7 @@ def page_addresses(rotation=100):
         "section": [section.get_absolute_url()],
         "tag": [tag.get_absolute_url()],
         "person": [person.get_absolute_url() for person in people],
+        "photographer": [person.get_absolute_url() for person in photographers],
         "search": [f"/search/?q={quote(SEARCH_WORD)}"],
         "feed": ["/feed/"],
         "tag feed": [f"{tag.get_absolute_url()}feed/"],
