@@ -28,6 +28,7 @@ from PIL import Image, ImageDraw
 from . import page_cache
 from .intake import create_photo, prepare_upload
 from .models import Article, ArticleAuthor, InlinePhoto, Person, Photo, Section, Tag, TaggedArticle
+from .renditions import ensure_renditions
 from .search import index_articles
 from .text import unicode_slug
 
@@ -228,6 +229,8 @@ class Generator:
                     credit_ar="أرشيف الجريدة", credit_en="Newspaper archive",
                     alt_text_ar=f"أبنية {place} تحت السماء", alt_text_en=f"Buildings of {place_en} under the sky",
                 )
+            # Now rather than after the commit (inside a transaction, as in tests): the stories' photos copy them.
+            ensure_renditions(photo)
             pool.append(photo)
         return pool
 

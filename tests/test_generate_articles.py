@@ -49,9 +49,18 @@ def test_generated_articles_are_complete_and_visible_to_readers(client, django_c
         assert article.publish_blockers() == []
         assert article.body_ar == clean_body_html(article.body_ar)  # what save() would have stored
         assert article.version == 1 and not article.was_updated
-    # The pool was made through the editors' intake, renditions and all.
-    photos = {article.lead_photo for article in readable.select_related("lead_photo")}
-    assert len(photos) == 3 and all(photo.renditions for photo in photos)
+    # Each story's lead photo is its own, taken by a staff photographer the day the story came out, and shows one
+    # of the pool's pictures, made through the editors' intake, renditions and all.
+    leads = [article.lead_photo for article in readable.select_related("lead_photo__credit_person")]
+    assert len({photo.pk for photo in leads}) == 50
+    assert {photo.image.name for photo in leads} == {photo.image.name for photo in Photo.objects.filter(
+        credit_person=None)} and len({photo.image.name for photo in leads}) == 3
+    assert all(photo.renditions and photo.credit_line for photo in leads)
+    photographers = {photo.credit_person for photo in leads}
+    assert 1 < len(photographers) <= 4 and {person.role for person in photographers} == {"photographer"}
+    assert all(photo.uploaded_at == photo.lead_of.get().published_at for photo in leads)
+    busiest = max(photographers, key=lambda person: person.credited_photos.count())
+    assert client.get(busiest.get_absolute_url()).text.count("photo-grid__story") == 12
     # Several years, and some stories in English too.
     years = {article.published_at.year for article in readable}
     assert len(years) >= 5
@@ -123,8 +132,10 @@ def test_running_twice_adds_as_many_again_without_slug_collisions():
     assert len(set(slugs)) == 100 and all(slugs)
     english = [slug for slug in Article.objects.values_list("slug_en", flat=True) if slug]
     assert len(set(english)) == len(english)
-    # The pools are found again, not made twice.
-    assert Photo.objects.count() == 3
+    # The pools are found again, not made twice: three pictures, four photographers, a photo for each story.
+    assert Photo.objects.filter(credit_person=None).count() == 3
+    assert Photo.objects.values("credit_person").distinct().count() == 1 + 4
+    assert Photo.objects.count() == 3 + 100
     assert ArticleAuthor.objects.values("person").distinct().count() <= 80
     assert TaggedArticle.objects.values("tag").distinct().count() <= 500
 

@@ -1,9 +1,12 @@
 """A contributor's page and feed: public in an edition once readers of it can see their work (a byline, or a
 credited photo in a story), and unknown to readers before that."""
 
-import pytest
+import re
 
-from articles.models import Person
+import pytest
+from django.utils import timezone
+
+from articles.models import Person, Photo
 from articles.roles import ROLE_WRITER
 from tests.factories import make_article, make_person, make_photo, make_user
 
@@ -73,3 +76,53 @@ def test_a_photographers_page_leads_from_each_photo_to_its_story_in_that_edition
     assert f'href="/en/article/{story.pk}/' in english and ">The siege of the city</a>" in english
     # Only photos: no empty list of articles under them.
     assert "photo-grid__story" in arabic and "<h2>مقالات</h2>" not in arabic
+
+
+def photo_by(photographer, caption, days_ago):
+    """A photo of ``photographer`` uploaded ``days_ago`` days ago (uploaded_at is set on save, so changed after)."""
+    photo = make_photo(caption=caption, credit_person=photographer)
+    Photo.objects.filter(pk=photo.pk).update(uploaded_at=timezone.now() - timezone.timedelta(days=days_ago))
+    return photo
+
+
+def in_body(photo):
+    return f'<p>نص الخبر.</p><figure data-photo-id="{photo.pk}"></figure>'
+
+
+def shown_captions(client, person):
+    page = client.get(f"/person/{person.slug}/").text
+    return [caption for caption in re.findall(r"<span>(صورة رقم \d+)</span>", page)]
+
+
+def test_a_photographers_page_shows_their_newest_photos_readers_see_newest_first(client):
+    photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
+    for number in range(1, 14):  # 13 photos, each the lead of a published story; photo 1 the newest
+        make_article(published=True, lead_photo=photo_by(photographer, f"صورة رقم {number}", days_ago=number))
+    # Newer than all of them: one only in a draft, which readers must not see, and one only in a published
+    # story's body, which they see.
+    make_article(published=False, lead_photo=photo_by(photographer, "صورة رقم 100", days_ago=0))
+    inline = photo_by(photographer, "صورة رقم 200", days_ago=0)
+    make_article(published=True, body_ar=in_body(inline))
+
+    assert shown_captions(client, photographer) == ["صورة رقم 200", *[f"صورة رقم {n}" for n in range(1, 12)]]
+
+
+def test_each_photo_leads_to_the_newest_story_readers_can_read_it_in_as_lead_or_in_the_body(client):
+    photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
+    days = timezone.timedelta(days=1)
+    body_is_newer = photo_by(photographer, "صورة رقم 1", days_ago=1)
+    make_article("خبر قديم بالصورة في رأسه", published=True, lead_photo=body_is_newer,
+                 published_at=timezone.now() - 3 * days)
+    newer = make_article("خبر أحدث بالصورة في متنه", published=True, body_ar=in_body(body_is_newer),
+                         published_at=timezone.now() - days)
+    make_article("مسودة أحدث منهما", lead_photo=body_is_newer)  # a draft: readers cannot follow the link
+    lead_is_newer = photo_by(photographer, "صورة رقم 2", days_ago=2)
+    make_article("خبر قديم بالصورة في متنه", published=True, body_ar=in_body(lead_is_newer),
+                 published_at=timezone.now() - 3 * days)
+    newest = make_article("خبر أحدث بالصورة في رأسه", published=True, lead_photo=lead_is_newer,
+                          published_at=timezone.now() - days)
+
+    page = client.get(f"/person/{photographer.slug}/").text
+
+    links = re.findall(r'photo-grid__story">[^<]*<a href="/article/(\d+)/[^"]*">([^<]*)</a>', page)
+    assert links == [(str(newer.pk), "خبر أحدث بالصورة في متنه"), (str(newest.pk), "خبر أحدث بالصورة في رأسه")]

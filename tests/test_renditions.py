@@ -485,6 +485,24 @@ def test_deleting_a_photo_removes_its_image_and_renditions_once_committed(django
 
 
 @pytest.mark.django_db
+def test_a_picture_another_photo_still_shows_outlives_the_deleted_photo(django_capture_on_commit_callbacks):
+    """generate_articles gives each story a photo row of its own showing a pool picture's files."""
+    photo = photo_from(jpeg(900, 600))
+    ensure_renditions(photo)
+    files = stored(f"renditions/{photo.pk}") | {photo.image.name}
+    twin = Photo.objects.create(image=photo.image.name, renditions=photo.renditions, caption_ar="نسخة")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
+    assert all(default_storage.exists(name) for name in files)
+    assert thumbnail_url(twin).endswith(".jpg") and default_storage.exists(twin.image.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert not default_storage.exists(twin.image.name)
+
+
+@pytest.mark.django_db
 def test_delete_photo_files_tolerates_a_photo_without_renditions():
     photo = photo_from(jpeg(300, 200))
     delete_photo_files(photo)
