@@ -21,7 +21,7 @@ from reversion.models import Version
 
 from .history import PHOTO_TAKEABLE, photo_edit_conflict, put_in_form
 from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
-from .models import Article, InlinePhoto, Person, Photo
+from .models import MISSING_ALT_TEXT, MISSING_CREDIT, Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url
 
 # Each photo is re-encoded and its renditions made inside the request (about 1 s for a 24-megapixel JPEG on
@@ -65,10 +65,6 @@ def prefilled_labels(photo):
 # List filters
 
 
-def _blank(field):
-    return Q(**{field: ""}) | Q(**{f"{field}__isnull": True})
-
-
 class MissingCreditFilter(admin.SimpleListFilter):
     title = _("credit")
     parameter_name = "credit"
@@ -77,11 +73,10 @@ class MissingCreditFilter(admin.SimpleListFilter):
         return [("missing", _("Missing credit")), ("present", _("Credited"))]
 
     def queryset(self, request, queryset):
-        no_credit = _blank(f"credit_{settings.LANGUAGE_CODE}") & Q(credit_person__isnull=True)
         if self.value() == "missing":
-            return queryset.filter(no_credit)
+            return queryset.filter(MISSING_CREDIT)
         if self.value() == "present":
-            return queryset.exclude(no_credit)
+            return queryset.exclude(MISSING_CREDIT)
         return queryset
 
 
@@ -93,11 +88,10 @@ class MissingAltTextFilter(admin.SimpleListFilter):
         return [("missing", _("Missing alt text")), ("present", _("With alt text"))]
 
     def queryset(self, request, queryset):
-        no_alt_text = _blank(f"alt_text_{settings.LANGUAGE_CODE}")
         if self.value() == "missing":
-            return queryset.filter(no_alt_text)
+            return queryset.filter(MISSING_ALT_TEXT)
         if self.value() == "present":
-            return queryset.exclude(no_alt_text)
+            return queryset.exclude(MISSING_ALT_TEXT)
         return queryset
 
 
