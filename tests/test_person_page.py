@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Person, Photo, bylines_shown_in
 from articles.roles import ROLE_WRITER
 from tests.factories import make_article, make_person, make_photo, make_user
+from tests.plans import query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -142,19 +143,12 @@ def test_a_photographers_newest_photos_are_read_in_order_from_their_own_index():
     halves = [query["sql"] for query in queries.captured_queries[:2]]
     assert all('"credit_person_id" =' in sql for sql in halves)
     for sql in halves:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-                plan = [row[-1] for row in cursor.fetchall()]
-                assert any("photo_by_photographer_idx" in step for step in plan), plan
-                assert not any("ORDER BY" in step for step in plan), plan  # USE TEMP B-TREE FOR ORDER BY
-            else:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute("SET LOCAL enable_sort = off")
-                cursor.execute(f"EXPLAIN {sql}")
-                plan = [row[0] for row in cursor.fetchall()]
-                assert any("photo_by_photographer_idx" in step for step in plan), plan
-                assert not any("Sort" in step for step in plan), plan
+        plan = query_plan(sql, allow_sort=False)
+        assert any("photo_by_photographer_idx" in step for step in plan), plan
+        if connection.vendor == "sqlite":
+            assert not any("ORDER BY" in step for step in plan), plan  # USE TEMP B-TREE FOR ORDER BY
+        else:
+            assert not any("Sort" in step for step in plan), plan
 
 
 def test_whether_someone_has_a_story_in_an_edition_is_asked_from_their_own_bylines():
@@ -166,16 +160,10 @@ def test_whether_someone_has_a_story_in_an_edition_is_asked_from_their_own_bylin
     photographer = make_person("عدسة سامي", role=Person.Role.PHOTOGRAPHER)
     make_article(published=True, lead_photo=make_photo(credit_person=photographer))
     for code in ("ar", "en"):
-        sql, params = Person.objects.filter(bylines_shown_in(code), pk=photographer.pk).query.sql_with_params()
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-                plan = [row[-1] for row in cursor.fetchall()]
-                assert any(step.startswith("CORRELATED SCALAR SUBQUERY") for step in plan), plan
-                assert any(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY", step) for step in plan[1:]), plan
-            else:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(f"EXPLAIN {sql}", params)
-                plan = [row[0] for row in cursor.fetchall()]
-                assert any(re.search(r'\(id = "\w+"\.article_id\)', step) for step in plan), plan
+        plan = query_plan(*Person.objects.filter(bylines_shown_in(code), pk=photographer.pk).query.sql_with_params())
+        if connection.vendor == "sqlite":
+            assert any(step.startswith("CORRELATED SCALAR SUBQUERY") for step in plan), plan
+            assert any(re.match(r"SEARCH \w+ USING INTEGER PRIMARY KEY", step) for step in plan[1:]), plan
+        else:
+            assert any(re.search(r'\(id = "\w+"\.article_id\)', step) for step in plan), plan
         assert any("byline_by_person_idx" in step for step in plan), plan

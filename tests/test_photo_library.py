@@ -20,6 +20,7 @@ from articles.models import Article, InlinePhoto, Photo
 from articles.renditions import ensure_renditions, thumbnail_url
 from articles.roles import ROLE_WRITER
 from tests.factories import make_article, make_editor, make_person, make_photo, make_user
+from tests.plans import query_plan
 from tests.test_admin_flow import admin_form_data
 
 CHANGELIST = "/admin/articles/photo/"
@@ -619,15 +620,9 @@ def test_each_page_of_the_library_and_its_worklists_is_read_in_order_from_an_ind
         assert editor_client.get(CHANGELIST + query).status_code == 200
     [sql] = [q["sql"] for q in queries.captured_queries if 'ORDER BY "articles_photo"."uploaded_at" DESC' in q["sql"]]
     sql += " LIMIT 100"  # as each page asks once the library holds more than one page (list_per_page)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-            plan = [row[-1] for row in cursor.fetchall()]
-            assert not any("ORDER BY" in step for step in plan), plan  # USE TEMP B-TREE FOR ORDER BY
-        else:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = [row[0] for row in cursor.fetchall()]
-            assert not any("Sort" in step for step in plan), plan
+    plan = query_plan(sql, allow_sort=False)
+    if connection.vendor == "sqlite":
+        assert not any("ORDER BY" in step for step in plan), plan  # USE TEMP B-TREE FOR ORDER BY
+    else:
+        assert not any("Sort" in step for step in plan), plan
     assert any(index in step for step in plan for index in indexes), plan

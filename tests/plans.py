@@ -1,0 +1,18 @@
+"""The query plan a database would follow, as a list of its steps, for tests that an index serves a query."""
+
+from django.db import connection
+
+
+def query_plan(sql, params=(), *, allow_sort=True):
+    """SQLite's EXPLAIN QUERY PLAN details, or PostgreSQL's EXPLAIN lines. PostgreSQL is told not to read whole
+    tables (and, unless allow_sort, not to sort), which with a test's handful of rows it rightly would; it still
+    does when no index serves, so the plan shows whether one does. Run inside the test's transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return [row[-1] for row in cursor.fetchall()]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        if not allow_sort:
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return [row[0] for row in cursor.fetchall()]
