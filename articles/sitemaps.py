@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
-from .models import MANY_STORIES, Article, ArticleAuthor, Person, Section, Tag, TaggedArticle, photos_shown_in
+from .models import MANY_STORIES, Article, ArticleAuthor, Person, Section, Tag, TaggedArticle, any_of, photos_shown_ways
 from .text import xml_text
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -198,7 +198,7 @@ class PersonSitemap(_BlockSitemap):
         # The same rule as the person page (Person.objects.shown_in): their stories readers see, and their credited
         # photos once in such a story. A photographer has a page in each edition that shows a story with their
         # photo, bylines or not. Every edition's stories are in the source edition too, so it names everyone listed.
-        photos = {f"photos_in_{code}": photos_shown_in(code) for code in LANGUAGE_CODES}
+        photos = {f"photos_in_{code}": any_of(*photos_shown_ways(code)) for code in LANGUAGE_CODES}
         people = Person.objects.shown_in(settings.LANGUAGE_CODE).annotate(**photos).filter(
             pk__range=(first, last),
         ).order_by("pk")

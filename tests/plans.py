@@ -20,3 +20,22 @@ def query_plan(sql, params=(), *, allow_sort=True):
             cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def sqlite_steps(read):
+    """How many steps (in hundreds of virtual machine instructions) SQLite takes to answer what read() asks: its
+    work, counted the same on any machine, for tests that it does not grow with rows a query need not read."""
+    steps = 0
+
+    def count():
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(count, 100)
+    try:
+        read()
+    finally:
+        connection.connection.set_progress_handler(None, 100)
+    return steps

@@ -2,6 +2,7 @@
 credited photo in a story), and unknown to readers before that."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.utils import timezone
 from articles.models import Person, Photo, bylines_shown_in
 from articles.roles import ROLE_WRITER
 from tests.factories import make_article, make_person, make_photo, make_user
-from tests.plans import query_plan
+from tests.plans import query_plan, sqlite_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +155,58 @@ def test_a_photographers_newest_photos_are_read_in_order_from_their_own_index():
             assert not any("ORDER BY" in step for step in plan), plan  # USE TEMP B-TREE FOR ORDER BY
         else:
             assert not any("Sort" in step for step in plan), plan
+
+
+def add_older_photos(photographer, count):
+    """``count`` photos of ``photographer`` from a month ago, in no story: the bulk of a working photographer's."""
+    older = Photo.objects.bulk_create(
+        Photo(image="photos/library.jpg", width=1200, height=800, credit_person=photographer) for _ in range(count)
+    )
+    a_month_ago = timezone.now() - timezone.timedelta(days=30)
+    Photo.objects.filter(pk__in=[photo.pk for photo in older]).update(uploaded_at=a_month_ago)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own steps")
+def test_a_photographers_page_and_the_people_sitemap_read_no_more_of_their_photos_than_they_need(client):
+    # Both ask whether each edition shows a person's work (with_editions, the sitemap's photos_in_<language>).
+    # SQLite asked every one of a photographer's photos whether a story's body shows it, in both editions, though
+    # their newest photo, a story's lead, had already answered: 38 ms for their page at 100,000 stories, and more
+    # for the sitemap (README "Performance"). A few hundred older photos in the library must not add to the work.
+    photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
+    make_article(published=True, lead_photo=make_photo(credit_person=photographer),
+                 headline_en="The siege of the city", body_en="<p>Text.</p>")
+    lookup = Person.objects.select_related("photo").with_editions().filter(in_ar=True, slug=photographer.slug)
+    assert lookup.values_list("in_ar", "in_en").get() == (True, True)
+
+    def steps():
+        return sqlite_steps(lambda: list(lookup.all())), sqlite_steps(lambda: client.get("/sitemap-people.xml"))
+
+    add_older_photos(photographer, 20)
+    with_few = steps()
+    add_older_photos(photographer, 400)
+    with_many = steps()
+    # Counted in hundreds of instructions: give or take a couple.
+    assert all(many <= few + 2 for few, many in zip(with_few, with_many, strict=True)), (with_few, with_many)
+    assert quote(f"/en/person/{photographer.slug}/") in client.get("/sitemap-people.xml").text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own steps")
+def test_a_photographers_newest_dozen_is_found_without_reading_their_older_photos():
+    # Their page shows their newest dozen, as a story's lead or in its body (credited_to). Once a dozen leads are
+    # found, no older photo can be among them; but the body half went on asking every older photo of a
+    # photographer whose photos are all leads whether a body shows it (17 ms at 25,000 photos).
+    photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
+    for number in range(12):
+        make_article(published=True, lead_photo=make_photo(caption=f"صورة {number}", credit_person=photographer))
+
+    def steps():
+        return sqlite_steps(lambda: list(Photo.objects.credited_to(photographer, 12)))
+
+    add_older_photos(photographer, 20)
+    with_few = steps()
+    add_older_photos(photographer, 400)
+    assert steps() <= with_few + 2, with_few  # counted in hundreds of instructions: give or take a couple
+    assert len(Photo.objects.credited_to(photographer, 12)) == 12
 
 
 def test_whether_someone_has_a_story_in_an_edition_is_asked_from_their_own_bylines():
