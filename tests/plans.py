@@ -1,4 +1,7 @@
-"""The query plan a database would follow, as a list of its steps, for tests that an index serves a query."""
+"""What a database does to answer a query: the plan it would follow, for tests that an index serves the query,
+and, on SQLite, how much work it did, for tests that the work does not grow with rows it need not read."""
+
+import re
 
 from django.db import connection
 
@@ -14,7 +17,8 @@ def query_plan(sql, params=(), *, allow_sort=True):
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return [row[-1] for row in cursor.fetchall()]
-        cursor.execute("ANALYZE")  # It samples the test's own rows, uncommitted as they are.
+        tables = ", ".join(sorted(set(re.findall(r'(?:FROM|JOIN) ("\w+")', sql))))
+        cursor.execute(f"ANALYZE {tables}")  # It samples the test's own rows, uncommitted as they are.
         cursor.execute("SET LOCAL enable_seqscan = off")
         if not allow_sort:
             cursor.execute("SET LOCAL enable_sort = off")
@@ -22,20 +26,20 @@ def query_plan(sql, params=(), *, allow_sort=True):
         return [row[0] for row in cursor.fetchall()]
 
 
-def sqlite_steps(read):
-    """How many steps (in hundreds of virtual machine instructions) SQLite takes to answer what read() asks: its
-    work, counted the same on any machine, for tests that it does not grow with rows a query need not read."""
-    steps = 0
+def sqlite_instructions(read):
+    """How many virtual machine instructions SQLite runs to answer what read() asks: its work, the same from run
+    to run, which a test compares as rows are added."""
+    instructions = 0
 
     def count():
-        nonlocal steps
-        steps += 1
+        nonlocal instructions
+        instructions += 1
         return 0  # go on
 
     connection.ensure_connection()
-    connection.connection.set_progress_handler(count, 100)
+    connection.connection.set_progress_handler(count, 1)
     try:
         read()
     finally:
-        connection.connection.set_progress_handler(None, 100)
-    return steps
+        connection.connection.set_progress_handler(None, 1)
+    return instructions
