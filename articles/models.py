@@ -108,9 +108,7 @@ def photos_shown_ways(language=None):
 
 def any_of(*conditions):
     """True where one of the conditions holds, each asked only while none before it has: a value for a SELECT
-    list. There SQLite works out every side of an OR, so a photographer's page asked each of their photos whether
-    a story's body shows it, in both editions, though their first photo had already answered (at 100,000 stories,
-    25,000 photos: 38 ms of SQLite's time on every page of theirs, and the people sitemap's)."""
+    list, where SQLite works out every side of an OR (README "At archive scale": the photographer's page)."""
     return models.Case(*[models.When(condition, then=True) for condition in conditions], default=False)
 
 
