@@ -132,6 +132,13 @@ def test_each_photo_leads_to_the_newest_story_readers_can_read_it_in_as_lead_or_
     assert links == [(str(newer.pk), "خبر أحدث بالصورة في متنه"), (str(newest.pk), "خبر أحدث بالصورة في رأسه")]
 
 
+def library_photos(photographer, count):
+    """``count`` photos credited to ``photographer``, in no story, made at once (their file is never read)."""
+    return Photo.objects.bulk_create(
+        Photo(image="photos/library.jpg", width=1200, height=800, credit_person=photographer) for _ in range(count)
+    )
+
+
 def test_a_photographers_newest_photos_are_read_in_order_from_their_own_index():
     # A photographer's page sorted all their photos before taking a dozen (README "Performance"). It stays fast
     # only while each half of credited_to()'s choice walks photo_by_photographer_idx in its order and stops, with
@@ -141,9 +148,7 @@ def test_a_photographers_newest_photos_are_read_in_order_from_their_own_index():
     photographer = make_person("عدسة ليلى", role=Person.Role.PHOTOGRAPHER)
     make_article(published=True, lead_photo=make_photo(credit_person=photographer))
     colleague = make_person("عدسة سامي", role=Person.Role.PHOTOGRAPHER)
-    Photo.objects.bulk_create(
-        Photo(image="photos/library.jpg", width=1200, height=800, credit_person=colleague) for _ in range(300)
-    )
+    library_photos(colleague, 300)
     with CaptureQueriesContext(connection) as queries:
         list(Photo.objects.credited_to(photographer, 12))
     halves = [query["sql"] for query in queries.captured_queries[:2]]
@@ -159,14 +164,12 @@ def test_a_photographers_newest_photos_are_read_in_order_from_their_own_index():
 
 def add_older_photos(photographer, count):
     """``count`` photos of ``photographer`` from a month ago, in no story: the bulk of a working photographer's."""
-    older = Photo.objects.bulk_create(
-        Photo(image="photos/library.jpg", width=1200, height=800, credit_person=photographer) for _ in range(count)
-    )
+    older = library_photos(photographer, count)
     a_month_ago = timezone.now() - timezone.timedelta(days=30)
     Photo.objects.filter(pk__in=[photo.pk for photo in older]).update(uploaded_at=a_month_ago)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own steps")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own instructions")
 def test_a_photographers_page_and_the_people_sitemap_read_no_more_of_their_photos_than_they_need(client):
     # Both ask whether each edition shows a person's work (with_editions, the sitemap's photos_in_<language>).
     # SQLite asked every one of a photographer's photos whether a story's body shows it, in both editions, though
@@ -191,7 +194,7 @@ def test_a_photographers_page_and_the_people_sitemap_read_no_more_of_their_photo
     assert quote(f"/en/person/{photographer.slug}/") in client.get("/sitemap-people.xml").text
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own steps")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own instructions")
 def test_a_photographers_newest_dozen_is_found_without_reading_their_older_photos():
     # Their page shows their newest dozen, as a story's lead or in its body (credited_to). Once a dozen leads are
     # found, no older photo can be among them; but the body half went on asking every older photo of a
