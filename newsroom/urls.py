@@ -42,7 +42,10 @@ urlpatterns = [
         "sitemap-news.xml", sitemap, {"sitemaps": sitemaps.news_sitemaps, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.sitemaps}, name="sitemap_part"),
+    path(
+        "sitemap-<slug:section>.xml", sitemap,
+        {"sitemaps": sitemaps.sitemaps, "template_name": "sitemaps/sitemap.xml"}, name="sitemap_part",
+    ),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     # Browsers ask every site for /favicon.ico whatever its pages link to. The icon is a static file, looked up
     # per request (lazily), because its fingerprinted name exists only once collectstatic has run.
