@@ -511,8 +511,9 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(translated_into(language))
 
-    def for_readers(self, language=None):
-        return self.published().in_edition(language).order_by("-published_at", "-pk")
+    def for_readers(self, language=None, at=None):
+        """What readers of an edition see, newest first; as they saw it at ``at`` (default: now)."""
+        return self.published(at).in_edition(language).order_by("-published_at", "-pk")
 
     def tagged(self, tag):
         """The stories with this tag, read the way that stays fast for its number of stories (_linked())."""

@@ -211,10 +211,14 @@ def _neighbouring_periods(first, last, month, day):
     """{"previous"/"next": (address, label)}: the nearest period of the same length before and after this one that
     holds a story, so the links step over empty stretches and end where the archive does (a link to every
     calendar day would lead crawlers through centuries of empty pages)."""
-    readers_see = Article.objects.for_readers()
+    # The story just before the period is the newest readers saw at its last microsecond, asked as one bound: beside
+    # for_readers()' "up to now" SQLite walked its index down from now to the period (8 ms for a year five years
+    # back at 100,000 stories), as published_on_days() says.
+    before = newsroom_midnight(first) - datetime.timedelta(microseconds=1)
     nearest = {
-        "previous": readers_see.filter(published_at__lt=newsroom_midnight(first)).order_by("-published_at"),
-        "next": readers_see.filter(published_at__gte=newsroom_midnight(last, after=1)).order_by("published_at"),
+        "previous": Article.objects.for_readers(at=min(before, timezone.now())).order_by("-published_at"),
+        "next": Article.objects.for_readers().filter(published_at__gte=newsroom_midnight(last, after=1))
+                .order_by("published_at"),
     }
     periods = {}
     for key, stories in nearest.items():
