@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Tag
+from articles.models import Article, Tag
 from articles.sitemaps import ArticleSitemap, NewsSitemap, PersonSitemap, TagSitemap
 
 from .factories import make_article, make_editor, make_person, make_photo, make_section, sitemap_page
@@ -88,13 +88,12 @@ def test_translated_article_has_english_alternate_both_ways(client):
         assert "/en/" not in alternates["x-default"]
 
 
-
 def test_each_edition_of_a_story_carries_the_date_its_own_text_last_changed(client):
     # A crawler re-reads an edition only when its own text changed: an English correction today leaves the Arabic
     # page's date where it was, ten days back.
     article = translate(make_article(published=True))
     arabic_changed, english_changed = timezone.now() - timezone.timedelta(days=10), timezone.now()
-    type(article).objects.filter(pk=article.pk).update(
+    Article.objects.filter(pk=article.pk).update(
         text_changed_at_ar=arabic_changed, text_changed_at_en=english_changed,
     )
     dates = {}
@@ -104,6 +103,7 @@ def test_each_edition_of_a_story_carries_the_date_its_own_text_last_changed(clie
             dates["en" if "/en/" in loc else "ar"] = node.find("s:lastmod", NS).text
     local = timezone.localtime
     assert dates == {"ar": f"{local(arabic_changed):%Y-%m-%d}", "en": f"{local(english_changed):%Y-%m-%d}"}
+
 
 def test_tags_and_people_only_when_readers_can_see_their_work(client):
     shown_tag, hidden_tag = Tag.objects.create(name="سوريا"), Tag.objects.create(name="مسودة")
