@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info, override
 
-from .models import Article, Person, Photo, Section, SupportAppeal, Tag, address_slug, newsroom_midnight
+from .models import Article, Person, Photo, Section, SupportAppeal, Tag, address_slug, instant_before, newsroom_midnight
 from .search import SearchForm, add_snippets
 from .structured_data import article_metadata
 from .templatetags.newsroom import newsroom_date, newsroom_hijri_date, newsroom_month, newsroom_number
@@ -211,10 +211,10 @@ def _neighbouring_periods(first, last, month, day):
     """{"previous"/"next": (address, label)}: the nearest period of the same length before and after this one that
     holds a story, so the links step over empty stretches and end where the archive does (a link to every
     calendar day would lead crawlers through centuries of empty pages)."""
-    # The story just before the period is the newest readers saw at its last microsecond, asked as one bound: beside
+    # The story just before the period is the newest readers saw the instant before it, asked as one bound: beside
     # for_readers()' "up to now" SQLite walked its index down from now to the period (8 ms for a year five years
     # back at 100,000 stories), as published_on_days() says.
-    before = newsroom_midnight(first) - datetime.timedelta(microseconds=1)
+    before = instant_before(newsroom_midnight(first))
     nearest = {
         "previous": Article.objects.for_readers(at=min(before, timezone.now())).order_by("-published_at"),
         "next": Article.objects.for_readers().filter(published_at__gte=newsroom_midnight(last, after=1))
