@@ -311,9 +311,14 @@ class Photo(models.Model):
     def is_on_site(self):
         """Whether readers see it, or will without anyone acting: the lead or in the body of a published or
         scheduled story, or a person's portrait."""
+        # Each use asked apart, from its own index: asked as one query, PostgreSQL hashed every live story first
+        # (13 ms at 10,000 stories, and more as the archive grows), after each save of a photo (articles/signals.py).
         on_site = Article.objects.live_or_scheduled()
-        uses = Q(lead_of__in=on_site) | Q(inline_in__in=on_site) | Exists(Person.objects.filter(photo=OuterRef("pk")))
-        return Photo.objects.filter(uses, pk=self.pk).exists()
+        return (
+            on_site.filter(lead_photo=self.pk).exists()
+            or on_site.filter(inline_photos=self.pk).exists()
+            or Person.objects.filter(photo=self.pk).exists()
+        )
 
     def may_change(self, user):
         """Anyone who may change photos may change this one until readers see it; from then on only the photo desk

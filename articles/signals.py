@@ -4,7 +4,6 @@ photo's files go, and a change that can show on a public page empties the page c
 import copy
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -45,26 +44,39 @@ def pages_changed(sender=None, **kwargs):
     transaction.on_commit(page_cache.new_generation, robust=True)
 
 
-def pages_changed_if_shown(*shown):
-    """A new generation, once the transaction commits, if any of the querysets ``shown`` then finds something:
-    asked after the commit, so it sees what readers will see, and the save itself costs no query. Inside
+def pages_changed_if_shown(shown):
+    """A new generation, once the transaction commits, if ``shown()`` then says readers see what changed: asked
+    after the commit, so it sees what readers will see, and the save itself costs no query. Inside
     page_cache.one_generation() the generation to come will cover it anyway: no query then."""
     if page_cache.deferring():
         page_cache.new_generation()
         return
 
     def check():
-        if any(queryset.exists() for queryset in shown):
+        if shown():
             page_cache.new_generation()
     transaction.on_commit(check, robust=True)
 
 
-# The sections (in every page's navigation), people, tags and the support box show on public pages whatever
-# their state.
-for _model in [Section, Person, Tag, SupportAppeal]:
+# The sections (in every page's navigation), people and the support box show on public pages whatever their
+# state.
+for _model in [Section, Person, SupportAppeal]:
     _name = _model._meta.label_lower
     post_save.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_save_{_name}")
     post_delete.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_delete_{_name}")
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="pages_follow_save_articles.tag")
+def tag_changed(sender, instance, created, **kwargs):
+    # Writers name new tags on their drafts all day. A tag shows only on a story readers can see, and putting it on
+    # one starts its own generation (story_parts_changed); a tag renamed, or named in another edition, changes
+    # pages only if it is on one already.
+    if not created:
+        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(tags=instance.pk).exists)
+
+
+# A tag that goes (merged into another, say) takes its links along: asked afterwards, no story would name it.
+post_delete.connect(pages_changed, sender=Tag, dispatch_uid="pages_follow_delete_articles.tag")
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_follow_save_articles.article")
@@ -88,7 +100,8 @@ STORY_PARTS = {
 
 def story_part_changed(sender, instance, **kwargs):
     # A row deleted along with its published story needs nothing here: the story's own deletion counts.
-    pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk=getattr(instance, STORY_PARTS[sender])))
+    story = getattr(instance, STORY_PARTS[sender])
+    pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk=story).exists)
 
 
 def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -102,7 +115,7 @@ def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
         # photo.inline_in.clear() and the like: which stories lost it is no longer known.
         pages_changed(sender)
     else:
-        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk__in=pk_set))
+        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk__in=pk_set).exists)
 
 
 for _model in STORY_PARTS:
@@ -113,21 +126,14 @@ for _model in STORY_PARTS:
 
 
 @receiver(post_save, sender=Photo, dispatch_uid="pages_follow_save_articles.photo")
-def photo_changed(sender, instance, created, update_fields, **kwargs):
-    if created:
-        # A photo shows only once a story or a person uses it, and that change starts the generation.
-        return
-    if update_fields is not None and set(update_fields) == {"renditions"}:
-        # New rendition files (after an upload, a new focal point or image, or regenerate_renditions): only the
-        # pages of stories and people that show the photo change. They are written after the edit that asked
-        # for them committed, so a page rendered in between must not outlive them.
-        pk = instance.pk
-        pages_changed_if_shown(
-            Article.objects.live_or_scheduled().filter(Q(lead_photo=pk) | Q(inline_photos=pk)),
-            Person.objects.filter(photo=pk),
-        )
-        return
-    pages_changed(sender)
+def photo_changed(sender, instance, created, **kwargs):
+    # Whether readers see a photo is up to the stories and people that use it, not to its own fields: so a photo
+    # captioned or credited in the library (the photo desk's day) or a draft's lead changes no public page, and any
+    # change to one readers see does, new rendition files included (written after the edit that asked for them
+    # committed, so a page rendered in between must not outlive them). The use that puts a photo on a page starts
+    # a generation of its own, and a new photo has none yet.
+    if not created:
+        pages_changed_if_shown(instance.is_on_site)
 
 
 post_delete.connect(pages_changed, sender=Photo, dispatch_uid="pages_follow_delete_articles.photo")

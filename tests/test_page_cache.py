@@ -326,6 +326,20 @@ def recaption_inline_photo(story):
     return "الجسر القديم بعد الترميم"
 
 
+def credit_lead_photo(story):
+    photo = story.lead_photo
+    photo.credit_ar = "عدسة مازن الشامي"
+    photo.save()
+    return "عدسة مازن الشامي"
+
+
+def rename_tag(story):
+    tag = story.tags.get(name="سوريا")
+    tag.name_ar = "سورية"
+    tag.save()
+    return "سورية"
+
+
 def add_byline(story):
     story.authors.add(make_person("نور الهدى"), through_defaults={"order": 1})
     return "نور الهدى"
@@ -351,7 +365,10 @@ def rename_author(story):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "change",
-    [rename_section, retell_appeal, recaption_inline_photo, add_byline, add_tag, pick_related, rename_author],
+    [
+        rename_section, retell_appeal, recaption_inline_photo, credit_lead_photo, rename_tag, add_byline, add_tag,
+        pick_related, rename_author,
+    ],
 )
 def test_change_to_what_the_story_page_shows_appears_at_once(
     client, page_cache_on, newsroom, change, django_capture_on_commit_callbacks
@@ -360,6 +377,22 @@ def test_change_to_what_the_story_page_shows_appears_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         wanted = change(newsroom)
     assert wanted in client.get(newsroom.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_new_description_of_a_writers_portrait_shows_at_once_on_their_page(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    writer = newsroom.authors.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.photo = make_photo(alt_text="صورة الكاتبة")
+        writer.save()
+    assert "صورة الكاتبة" in client.get(writer.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        writer.photo.alt_text_ar = "الكاتبة ريم الحلبي في مكتبها"
+        writer.photo.save()
+    assert "الكاتبة ريم الحلبي في مكتبها" in client.get(writer.get_absolute_url()).text
 
 
 @pytest.mark.django_db
@@ -533,6 +566,40 @@ def test_uploading_a_photo_leaves_cached_pages_cached(
         )
     assert response.status_code == 302
     assert Photo.objects.latest("pk").renditions["sizes"]  # its renditions were written too
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
+@pytest.mark.django_db
+def test_captioning_photos_no_public_page_shows_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    # The photo desk's day: a batch uploaded, then each photo captioned and credited in the library; and a draft's
+    # lead photo, which readers do not see before the story is published.
+    pages = cached_pages(client, newsroom)
+    editor = Client()
+    editor.force_login(make_editor())
+    for photo in [make_photo(caption=""), draft.lead_photo]:
+        url = f"/admin/articles/photo/{photo.pk}/change/"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor.post(url, admin_form_data(editor, url, caption_ar="سد الفرات", credit_ar="عدسة رامي"))
+        assert response.status_code == 302
+        assert Photo.objects.get(pk=photo.pk).caption_ar == "سد الفرات"
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
+@pytest.mark.django_db
+def test_writer_naming_a_new_tag_on_a_draft_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    pages = cached_pages(client, newsroom)
+    writer = Client()
+    writer.force_login(draft.created_by)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = writer.post(change_url(draft), admin_form_data(writer, change_url(draft), new_tags="سد الفرات"))
+    assert response.status_code == 302
+    assert Tag.objects.get(name="سد الفرات") in Article.objects.get(pk=draft.pk).tags.all()
     for url in pages:
         assert queries_for(client, url)[1] == 0, url
 
