@@ -70,13 +70,10 @@ for _model in [Section, Person, SupportAppeal]:
 def tag_changed(sender, instance, created, **kwargs):
     # Writers name new tags on their drafts all day. A tag shows only on a story readers can see, and putting it on
     # one starts its own generation (story_parts_changed); a tag renamed, or named in another edition, changes
-    # pages only if it is on one already.
+    # pages only if it is on one already. A tag deleted (merged into another, say) takes its links along, and
+    # each link's deletion is a change to its story (story_part_changed).
     if not created:
         pages_changed_if_shown(Article.objects.live_or_scheduled().filter(tags=instance.pk).exists)
-
-
-# A tag that goes (merged into another, say) takes its links along: asked afterwards, no story would name it.
-post_delete.connect(pages_changed, sender=Tag, dispatch_uid="pages_follow_delete_articles.tag")
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_follow_save_articles.article")
@@ -131,9 +128,7 @@ def photo_changed(sender, instance, created, **kwargs):
     # captioned or credited in the library (the photo desk's day) or a draft's lead changes no public page, and any
     # change to one readers see does, new rendition files included (written after the edit that asked for them
     # committed, so a page rendered in between must not outlive them). The use that puts a photo on a page starts
-    # a generation of its own, and a new photo has none yet.
+    # a generation of its own, and a new photo has none yet. Nor does deleting one change a page: stories and
+    # portraits protect the photos they use (on_delete=PROTECT), so only a photo readers do not see can go.
     if not created:
         pages_changed_if_shown(instance.is_on_site)
-
-
-post_delete.connect(pages_changed, sender=Photo, dispatch_uid="pages_follow_delete_articles.photo")
