@@ -16,6 +16,10 @@ every field it holds (the CSRF token and the version the form was opened at incl
 one with a counter and post the form, as the browser would. A 302 is the server acknowledging the save. After
 the run each editor's last acknowledged headline must be what the database holds: otherwise an edit was lost.
 
+With --photo-editors N, N photographers (role «مصور») do the same to the caption of a photo of their own in the
+library, which no story uses: the photo desk's day after an upload. No public page shows such a photo, so readers
+should not notice them (articles/signals.py); --editors 0 --photo-editors 5 --name load-photo-desk measures that.
+
 Figures go to bench/results/load.json and load.md. The load generator runs on the same machine as gunicorn and
 PostgreSQL and competes with them for its cores: the figures are a floor for what the site does on its own.
 bench/outage_drill.py reuses the pieces below.
@@ -172,6 +176,29 @@ def prepare_site(editors, extra_articles=LOAD_EXTRA_ARTICLES):
     return pages, accounts
 
 
+def prepare_photo_desk(count):
+    """Photographers (role «مصور»), each with a photo of their own in the library that no story uses: a row sharing
+    a demo photo's files, as a fresh upload would be. Returns, for each, (username, photo id, first caption)."""
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Photo
+    from articles.roles import ROLE_PHOTOGRAPHER, assign_role
+
+    picture = Photo.objects.exclude(renditions={}).order_by("pk").first()
+    accounts = []
+    for number in range(1, count + 1):
+        user = get_user_model().objects.create_user(username=f"load-photographer-{number}", password=EDITOR_PASSWORD)
+        assign_role(user, ROLE_PHOTOGRAPHER)
+        caption = f"صورة في المكتبة يشرحها المصور {number}"
+        photo = Photo.objects.create(
+            image=picture.image.name, width=picture.width, height=picture.height, renditions=picture.renditions,
+            source_digest=picture.source_digest, caption_ar=caption, credit_ar=f"عدسة المصور {number}",
+            alt_text_ar=picture.alt_text_ar or caption, uploaded_by=user,
+        )
+        accounts.append((user.username, photo.pk, caption))
+    return accounts
+
+
 def start_gunicorn(env, port, workdir, workers=2):
     log = open(workdir / "gunicorn.log", "w")
     process = subprocess.Popen(  # noqa: S603 - a fixed command line: this virtualenv's own gunicorn
@@ -308,14 +335,17 @@ def reader(recorder, port, pages, stop):
 
 
 class Editor:
-    """One editor: logs in through the admin login page, then keeps saving one story through its change form."""
+    """One editor: logs in through the admin login page, then keeps saving one story's headline through its change
+    form."""
 
-    def __init__(self, username, article_id, headline, recorder, port, pause):
-        self.username, self.article_id, self.base = username, article_id, headline
+    model, field, kinds = "article", HEADLINE_FIELD, ("admin form", "admin save")
+
+    def __init__(self, username, object_id, text, recorder, port, pause):
+        self.username, self.object_id, self.base = username, object_id, text
         self.recorder, self.port, self.pause = recorder, port, pause
         self.cookies = {}
         self.attempted = self.succeeded = self.counter = 0
-        self.acknowledged = headline  # what the server last said it saved
+        self.acknowledged = text  # what the server last said it saved
         self.failures = defaultdict(int)
 
     def log_in(self):
@@ -330,24 +360,25 @@ class Editor:
             raise RuntimeError(f"{self.username} could not log in (HTTP {status})")
 
     def save_once(self):
-        path = f"/admin/articles/article/{self.article_id}/change/"
-        result = self.recorder.timed("admin form", self.port, "GET", path, cookies=self.cookies)
+        path = f"/admin/articles/{self.model}/{self.object_id}/change/"
+        opened, saved = self.kinds
+        result = self.recorder.timed(opened, self.port, "GET", path, cookies=self.cookies)
         if result is None or result[0] != 200:
             self.failures[f"form {result[0] if result else 'unreachable'}"] += 1
             return
-        fields = [(name, value) for name, value in form_fields(_text(result[2]), "article_form")
-                  if name != HEADLINE_FIELD]
+        fields = [(name, value) for name, value in form_fields(_text(result[2]), f"{self.model}_form")
+                  if name != self.field]
         self.counter += 1
-        headline = f"{self.base} — {self.counter}"
-        fields += [(HEADLINE_FIELD, headline), ("_save", "حفظ")]
+        text = f"{self.base} — {self.counter}"
+        fields += [(self.field, text), ("_save", "حفظ")]
         self.attempted += 1
         result = self.recorder.timed(
-            "admin save", self.port, "POST", path, body=urlencode(fields), cookies=self.cookies,
+            saved, self.port, "POST", path, body=urlencode(fields), cookies=self.cookies,
             headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": self._origin(path)},
         )
         if result is not None and result[0] == 302:
             self.succeeded += 1
-            self.acknowledged = headline
+            self.acknowledged = text
         else:
             status = result[0] if result else "unreachable"
             reason = _form_error(_text(result[2])) if result and result[0] == 200 else ""
@@ -360,6 +391,17 @@ class Editor:
 
     def _origin(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def in_database(self):
+        from django.apps import apps
+
+        return apps.get_model("articles", self.model).objects.values_list(self.field, flat=True).get(pk=self.object_id)
+
+
+class PhotoEditor(Editor):
+    """One of the photo desk: keeps captioning a photo of the library that no story uses yet, as after an upload."""
+
+    model, field, kinds = "photo", "caption_ar", ("photo form", "photo save")
 
 
 def _text(body):
@@ -418,7 +460,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--editors", type=int, default=5)
+    parser.add_argument("--photo-editors", type=int, default=0, help="photographers captioning library photos")
     parser.add_argument("--editor-pause", type=float, default=1.0, help="seconds an editor waits between saves")
+    parser.add_argument("--name", default="load", help="results file name: bench/results/NAME.json and NAME.md")
     options = parser.parse_args()
 
     database_url = os.environ.get("LOAD_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -432,32 +476,33 @@ def main():
         setup_django(env)
         print(f"Preparing {urlsplit(database_url).path.lstrip('/')}: migrate, demo content, editors, static files")
         pages, accounts = prepare_site(options.editors)
+        photo_desk = prepare_photo_desk(options.photo_editors)
         from django.db import connections
 
         connections.close_all()
         port = free_port()
         gunicorn = start_gunicorn(env, port, workdir)
-        print(f"gunicorn on 127.0.0.1:{port}; {options.readers} readers and {options.editors} editors for "
-              f"{options.seconds:g} s")
-        report = drive(port, pages, accounts, options)
+        print(f"gunicorn on 127.0.0.1:{port}; {options.readers} readers, {options.editors} editors and "
+              f"{options.photo_editors} photo editors for {options.seconds:g} s")
+        report = drive(port, pages, accounts, options, photo_desk)
         report["gunicorn_restarted"] = gunicorn.poll() is not None
+        report["command"] = " ".join([".venv/bin/python bench/load.py", *sys.argv[1:]]) if sys.argv[1:] else "make load"
     finally:
         if gunicorn is not None:
             stop_gunicorn(gunicorn)
         drop_database(database_url)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_results(report)
-    print(f"Wrote {RESULTS / 'load.md'}")
+    write_results(report, options.name)
+    print(f"Wrote {RESULTS / options.name}.md")
     print(markdown(report))
     failed = report["server_errors"] or report["lost_edits"] or not report["editors_total"]["succeeded"]
     sys.exit(1 if failed else 0)
 
 
-def drive(port, pages, accounts, options):
-    from articles.models import Article
-
+def drive(port, pages, accounts, options, photo_desk=()):
     recorder = Recorder()
     editors = [Editor(*account, recorder, port, options.editor_pause) for account in accounts]
+    editors += [PhotoEditor(*account, recorder, port, options.editor_pause) for account in photo_desk]
     for editor in editors:
         editor.log_in()
     stop = threading.Event()
@@ -472,25 +517,24 @@ def drive(port, pages, accounts, options):
         thread.join()
     elapsed = time.monotonic() - recorder.started
 
-    held = dict(Article.objects.filter(pk__in=[editor.article_id for editor in editors])
-                .values_list("pk", HEADLINE_FIELD))
-    per_editor = [
-        {
+    per_editor = []
+    for editor in editors:
+        held = editor.in_database()
+        per_editor.append({
             "username": editor.username,
             "attempted": editor.attempted,
             "succeeded": editor.succeeded,
             "failures": dict(editor.failures),
             "last_acknowledged": editor.acknowledged,
-            "in_database": held[editor.article_id],
-            "lost": held[editor.article_id] != editor.acknowledged,
-        }
-        for editor in editors
-    ]
+            "in_database": held,
+            "lost": held != editor.acknowledged,
+        })
     kinds = summarise(recorder.samples, elapsed)
     return {
         "seconds": round(elapsed, 1),
         "readers": options.readers,
         "editors": options.editors,
+        "photo_editors": len(photo_desk),
         "editor_pause_seconds": options.editor_pause,
         "gunicorn": "2 sync workers, DEBUG off, page cache on (per-process memory cache, no Redis)",
         "machine": machine(),
@@ -513,18 +557,20 @@ def markdown(report):
     lines = [
         "# Load test",
         "",
-        f"{report['readers']} readers and {report['editors']} editors for {report['seconds']} s against gunicorn "
+        f"{report['readers']} readers, {report['editors']} editors saving their published stories and "
+        f"{report.get('photo_editors', 0)} photo editors captioning library photos for {report['seconds']} s against "
+        "gunicorn "
         f"({report['gunicorn']}) on PostgreSQL, loopback. Machine: {report['machine']['cpus']} cores, Python "
         f"{report['machine']['python']}, load average {report['machine']['load_average']} at the end; "
         f"{report['machine']['note']}, so these figures are a floor.",
-        "Written by `make load` (bench/load.py).",
+        f"Written by `{report.get('command', 'make load')}` (bench/load.py).",
         "",
         f"- requests: {report['requests']} ({report['requests'] / report['seconds']:.0f}/s)",
         f"- 5xx answers: **{report['server_errors']}**; connection errors: {report['connection_errors']}",
-        f"- editor saves: {report['editors_total']['succeeded']} acknowledged of "
+        f"- saves: {report['editors_total']['succeeded']} acknowledged of "
         f"{report['editors_total']['attempted']} attempted (one every {report['editor_pause_seconds']:g} s "
         "at most per editor, each after a fresh GET of the form)",
-        f"- lost edits: **{report['lost_edits']}** (last acknowledged headline ≠ database, per editor)",
+        f"- lost edits: **{report['lost_edits']}** (last acknowledged headline or caption ≠ database, per editor)",
         f"- app restarted during the run: {'yes' if report['gunicorn_restarted'] else 'no'}",
         "",
         "| kind | requests | per s | statuses | p50 ms | p95 ms | p99 ms | max ms |",
@@ -543,10 +589,10 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
-def write_results(report):
+def write_results(report, name="load"):
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    (RESULTS / "load.md").write_text(markdown(report))
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(report))
 
 
 if __name__ == "__main__":
