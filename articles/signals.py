@@ -131,4 +131,5 @@ def photo_changed(sender, instance, created, **kwargs):
     # a generation of its own, and a new photo has none yet. Nor does deleting one change a page: stories and
     # portraits protect the photos they use (on_delete=PROTECT), so only a photo readers do not see can go.
     if not created:
-        pages_changed_if_shown(instance.is_on_site)
+        # A copy: deleted later in the same transaction, the instance would have lost its pk by the commit.
+        pages_changed_if_shown(copy.copy(instance).is_on_site)

@@ -463,7 +463,10 @@ class Importer:
                 self.report.count(kind, "unchanged")
                 return
             if kind == Kind.CATEGORY:
-                Section.objects.filter(pk=known["section_id"]).update(**{f"name_{LANGUAGE}": name})
+                # Saved, not update()d: every public page names the sections, and a save starts a page generation.
+                renamed = Section.objects.get(pk=known["section_id"])
+                setattr(renamed, f"name_{LANGUAGE}", name)
+                renamed.save()
             elif not Tag.objects.called(name).exclude(pk=known["tag_id"]).exists():
                 renamed = Tag.objects.get(pk=known["tag_id"])
                 renamed.name_ar = name

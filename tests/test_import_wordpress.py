@@ -424,6 +424,35 @@ def test_the_page_cache_starts_one_new_generation_when_the_import_ends(monkeypat
     assert started == [1, 1]
 
 
+@pytest.mark.django_db
+def test_a_category_renamed_in_a_newer_export_is_renamed_at_once_on_cached_pages(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # A category no post uses yet: renaming one that posts use re-imports them, and their saves would refresh the
+    # pages anyway. The navigation names every section all the same.
+    category = (
+        "<wp:category><wp:term_id>90</wp:term_id><wp:category_nicename><![CDATA[sport]]></wp:category_nicename>"
+        "<wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[%s]]></wp:cat_name></wp:category>"
+    )
+    first, newer = tmp_path / "first.xml", tmp_path / "newer.xml"
+    site = SITE.read_text()
+    anchor = site.index("\t<wp:category>")
+    first.write_text(site[:anchor] + "\t" + category % "ملاعب" + "\n" + site[anchor:])
+    newer.write_text(site[:anchor] + "\t" + category % "رياضة" + "\n" + site[anchor:])
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(first)
+    assert ">ملاعب<" in client.get("/").text  # the home page is cached now, its navigation with it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(newer)
+    assert report.counts["category"]["updated"] == 1
+    assert report.counts["post"]["updated"] == 0
+    page = client.get("/").text
+    assert ">ملاعب<" not in page
+    assert ">رياضة<" in page
+
+
 def test_an_oversized_item_is_skipped_without_being_kept_and_the_next_one_is_read(tmp_path, monkeypatch):
     from articles import wxr
 

@@ -599,6 +599,20 @@ def test_captioning_photos_no_public_page_shows_leaves_cached_pages_cached(
 
 
 @pytest.mark.django_db
+def test_renaming_a_tag_only_drafts_carry_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    draft.tags.add("سد الفرات")
+    pages = cached_pages(client, newsroom)
+    tag = Tag.objects.get(name="سد الفرات")
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name_ar, tag.name_en = "سد الطبقة", "Tabqa Dam"
+        tag.save()
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
+@pytest.mark.django_db
 def test_deleting_a_photo_no_public_page_shows_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
