@@ -538,6 +538,11 @@ def cached_pages(client, story):
     return pages
 
 
+def assert_still_cached(client, pages):
+    for url in pages:
+        assert queries_for(client, url)[1] == 0, url
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", ["save", "submit for review"])
 def test_writer_saving_a_draft_leaves_cached_pages_cached(
@@ -557,8 +562,7 @@ def test_writer_saving_a_draft_leaves_cached_pages_cached(
     saved = Article.objects.get(pk=draft.pk)
     assert saved.headline_ar == "مسودة ثانية عن السدود"
     assert saved.status == (Article.Status.IN_REVIEW if button else Article.Status.DRAFT)
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
@@ -575,8 +579,7 @@ def test_uploading_a_photo_leaves_cached_pages_cached(
         )
     assert response.status_code == 302
     assert Photo.objects.latest("pk").renditions["sizes"]  # its renditions were written too
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
@@ -594,8 +597,7 @@ def test_captioning_photos_no_public_page_shows_leaves_cached_pages_cached(
             response = editor.post(url, admin_form_data(editor, url, caption_ar="سد الفرات", credit_ar="عدسة رامي"))
         assert response.status_code == 302
         assert Photo.objects.get(pk=photo.pk).caption_ar == "سد الفرات"
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
@@ -608,8 +610,7 @@ def test_renaming_a_tag_only_drafts_carry_leaves_cached_pages_cached(
     with django_capture_on_commit_callbacks(execute=True):
         tag.name_ar, tag.name_en = "سد الطبقة", "Tabqa Dam"
         tag.save()
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
@@ -628,8 +629,7 @@ def test_deleting_a_photo_no_public_page_shows_leaves_cached_pages_cached(
     assert not Photo.objects.filter(pk=duplicate.pk).exists()
     assert refused.status_code == 200
     assert Photo.objects.filter(pk=newsroom.lead_photo_id).exists()
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
@@ -643,8 +643,7 @@ def test_writer_naming_a_new_tag_on_a_draft_leaves_cached_pages_cached(
         response = writer.post(change_url(draft), admin_form_data(writer, change_url(draft), new_tags="سد الفرات"))
     assert response.status_code == 302
     assert Tag.objects.get(name="سد الفرات") in Article.objects.get(pk=draft.pk).tags.all()
-    for url in pages:
-        assert queries_for(client, url)[1] == 0, url
+    assert_still_cached(client, pages)
 
 
 @pytest.mark.django_db
