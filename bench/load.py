@@ -558,12 +558,12 @@ def markdown(report):
         "# Load test",
         "",
         f"{report['readers']} readers, {report['editors']} editors saving their published stories and "
-        f"{report.get('photo_editors', 0)} photo editors captioning library photos for {report['seconds']} s against "
+        f"{report['photo_editors']} photo editors captioning library photos for {report['seconds']} s against "
         "gunicorn "
         f"({report['gunicorn']}) on PostgreSQL, loopback. Machine: {report['machine']['cpus']} cores, Python "
         f"{report['machine']['python']}, load average {report['machine']['load_average']} at the end; "
         f"{report['machine']['note']}, so these figures are a floor.",
-        f"Written by `{report.get('command', 'make load')}` (bench/load.py).",
+        f"Written by `{report['command']}` (bench/load.py).",
         "",
         f"- requests: {report['requests']} ({report['requests'] / report['seconds']:.0f}/s)",
         f"- 5xx answers: **{report['server_errors']}**; connection errors: {report['connection_errors']}",
