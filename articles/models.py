@@ -157,6 +157,18 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("person", kwargs={"slug": self.slug})
 
+    def is_on_site(self):
+        """Whether readers see this person, or will without anyone acting: a byline on a published or scheduled
+        story, or the credit of a photo one shows. Only then do their name, page and portrait reach a reader
+        (PersonQuerySet.shown_in); a contributor just invited has none of them."""
+        # Each way asked apart, as Photo.is_on_site() does, so none hashes the whole archive first.
+        on_site = Article.objects.live_or_scheduled()
+        return (
+            on_site.filter(authors=self.pk).exists()
+            or on_site.filter(lead_photo__credit_person=self.pk).exists()
+            or on_site.filter(inline_photos__credit_person=self.pk).exists()
+        )
+
 
 class PhotoQuerySet(models.QuerySet):
     def shown_in(self, language=None):
@@ -317,6 +329,8 @@ class Photo(models.Model):
         return (
             on_site.filter(lead_photo=self.pk).exists()
             or on_site.filter(inline_photos=self.pk).exists()
+            # Any portrait, shown or not yet: no editor looks at it again when its person's first story comes out,
+            # so may_change() keeps it from writers all along.
             or Person.objects.filter(photo=self.pk).exists()
         )
 

@@ -58,12 +58,22 @@ def pages_changed_if_shown(shown):
     transaction.on_commit(check, robust=True)
 
 
-# The sections (in every page's navigation), people and the support box show on public pages whatever their
-# state.
-for _model in [Section, Person, SupportAppeal]:
+# The sections (in every page's navigation) and the support box show on public pages whatever their state.
+for _model in [Section, SupportAppeal]:
     _name = _model._meta.label_lower
     post_save.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_save_{_name}")
     post_delete.connect(pages_changed, sender=_model, dispatch_uid=f"pages_follow_delete_{_name}")
+# A person deleted may take their credit off photos readers see (on_delete=SET_NULL, which sends no signal).
+post_delete.connect(pages_changed, sender=Person, dispatch_uid="pages_follow_delete_articles.person")
+
+
+@receiver(post_save, sender=Person, dispatch_uid="pages_follow_save_articles.person")
+def person_changed(sender, instance, **kwargs):
+    # A contributor just invited, or one whose work is all still in drafts, has no page and no name on one: their
+    # biography or portrait written in the admin changes nothing readers see. The byline or credit that puts them
+    # on a page starts its own generation. Nothing in a person's own row decides whether readers see them, so
+    # asking after the commit cannot miss a person a save takes off the site.
+    pages_changed_if_shown(copy.copy(instance).is_on_site)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="pages_follow_save_articles.tag")

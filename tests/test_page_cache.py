@@ -18,12 +18,14 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import page_cache, preview
 from articles.admin import tags_merge
-from articles.models import Article, Photo, SupportAppeal, Tag
+from articles.models import Article, Person, Photo, SupportAppeal, Tag
 from articles.renditions import ensure_renditions
+from articles.roles import ROLE_ADMINISTRATOR, ROLE_WRITER
 from tests.factories import (
     image_upload,
     make_article,
@@ -362,12 +364,29 @@ def rename_author(story):
     return "ريم الحلبي الخطيب"
 
 
+def rename_photographer(story, photo):
+    # The photo is credited to its photographer in a way no signal sees, so only the rename can refresh the page.
+    photographer = make_person("رامي الحوراني", role=Person.Role.PHOTOGRAPHER)
+    Photo.objects.filter(pk=photo.pk).update(credit_person=photographer, credit_ar="", credit_en="")
+    photographer.name_ar = "رامي الحوراني الابن"
+    photographer.save()
+    return "رامي الحوراني الابن"
+
+
+def rename_lead_photographer(story):
+    return rename_photographer(story, story.lead_photo)
+
+
+def rename_body_photographer(story):
+    return rename_photographer(story, story.inline_photos.get())
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "change",
     [
         rename_section, retell_appeal, recaption_inline_photo, credit_lead_photo, rename_tag, add_byline, add_tag,
-        pick_related, rename_author,
+        pick_related, rename_author, rename_lead_photographer, rename_body_photographer,
     ],
 )
 def test_change_to_what_the_story_page_shows_appears_at_once(
@@ -643,6 +662,31 @@ def test_writer_naming_a_new_tag_on_a_draft_leaves_cached_pages_cached(
         response = writer.post(change_url(draft), admin_form_data(writer, change_url(draft), new_tags="سد الفرات"))
     assert response.status_code == 302
     assert Tag.objects.get(name="سد الفرات") in Article.objects.get(pk=draft.pk).tags.all()
+    assert_still_cached(client, pages)
+
+
+@pytest.mark.django_db
+def test_inviting_a_contributor_or_describing_one_readers_do_not_meet_yet_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    # Readers meet a person with their first published byline or credit, which starts its own generation.
+    second_author = make_person("سامر الديري")
+    draft.authors.add(second_author, through_defaults={"order": 1})
+    pages = cached_pages(client, newsroom)
+    administrator = Client()
+    administrator.force_login(make_user(ROLE_ADMINISTRATOR))
+    invitation = {
+        "email": "sara@example.org", "name_ar": "سارة حداد", "name_en": "Sara Haddad", "role": ROLE_WRITER,
+        "person_role": Person.Role.REPORTER, "person": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = administrator.post("/admin/auth/user/invite/", invitation)
+    url = reverse("admin:articles_person_change", args=[second_author.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        described = administrator.post(url, admin_form_data(administrator, url, bio_ar="مراسل من دير الزور"))
+    assert invited.status_code == described.status_code == 302
+    assert Person.objects.filter(name_ar="سارة حداد").exists()
+    assert Person.objects.get(pk=second_author.pk).bio_ar == "مراسل من دير الزور"
     assert_still_cached(client, pages)
 
 
