@@ -194,11 +194,6 @@ _CREDIT = re.compile(
 _SERIALISED_CREDIT = re.compile(r'"credit";s:\d+:"([^"]{1,200})";')
 
 
-def credit_from_caption(caption):
-    match = _CREDIT.search(caption or "")
-    return match.group(1).strip() if match else ""
-
-
 def split_credit(caption):
     """(the caption without its credit line, the credit): «الخزان (تصوير: ريما)» → («الخزان», «ريما»), so a page
     that prints caption and credit does not print the credit twice."""

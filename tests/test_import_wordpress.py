@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from articles.audit import AuditEntry
 from articles.models import Article, ImportedItem, OldAddress, Person, Photo, Section, Tag
-from articles.wordpress import Importer, credit_from_caption, media_key, safe_media_file, split_credit
+from articles.wordpress import Importer, media_key, safe_media_file, split_credit
 from articles.wxr import BrokenItem, WXRError, WXRFile
 from tests import imagefiles
 
@@ -347,15 +347,9 @@ def test_sized_and_scaled_copies_point_at_their_upload():
     assert media_key("https://sawt.example/wp-content/uploads/2019/03/%D8%B3%D9%88%D9%82.jpg") == "2019/03/سوق.jpg"
 
 
-def test_a_credit_is_read_from_the_end_of_a_caption():
-    assert credit_from_caption("الخزان الجديد (تصوير: ريما الشامي)") == "ريما الشامي"
-    assert credit_from_caption("Protesters downtown. Photo: Sami Haddad") == "Sami Haddad"
-    assert credit_from_caption("© Reuters") == "Reuters"
-    assert credit_from_caption("سوق الخضار") == ""
-
-
 def test_a_credit_taken_from_a_caption_leaves_the_caption():
     assert split_credit("الخزان الجديد (تصوير: ريما الشامي)") == ("الخزان الجديد", "ريما الشامي")
+    assert split_credit("Protesters downtown. Photo: Sami Haddad") == ("Protesters downtown.", "Sami Haddad")
     assert split_credit("Protesters downtown. — Photo: Sami Haddad") == ("Protesters downtown.", "Sami Haddad")
     assert split_credit("© Reuters") == ("", "Reuters")
     assert split_credit("سوق الخضار") == ("سوق الخضار", "")
