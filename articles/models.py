@@ -157,16 +157,17 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("person", kwargs={"slug": self.slug})
 
-    def is_on_site(self):
-        """Whether readers see this person, or will without anyone acting: a byline on a published or scheduled
-        story, or the credit of a photo one shows. Only then do their name, page and portrait reach a reader
-        (PersonQuerySet.shown_in); a contributor just invited has none of them."""
+    def is_shown(self):
+        """Whether readers see this person now: a byline on a story they can read, or the credit of a photo one
+        shows. Only then do their name, page and portrait reach a reader (PersonQuerySet.shown_in); a contributor
+        just invited has none of them, and one whose first story is scheduled meets readers at its time, when the
+        page generation ends anyway (page_cache.current_generation())."""
         # Each way asked apart, as Photo.is_on_site() does, so none hashes the whole archive first.
-        on_site = Article.objects.live_or_scheduled()
+        shown = Article.objects.published()
         return (
-            on_site.filter(authors=self.pk).exists()
-            or on_site.filter(lead_photo__credit_person=self.pk).exists()
-            or on_site.filter(inline_photos__credit_person=self.pk).exists()
+            shown.filter(authors=self.pk).exists()
+            or shown.filter(lead_photo__credit_person=self.pk).exists()
+            or shown.filter(inline_photos__credit_person=self.pk).exists()
         )
 
 
@@ -332,6 +333,17 @@ class Photo(models.Model):
             # Any portrait, shown or not yet: no editor looks at it again when its person's first story comes out,
             # so may_change() keeps it from writers all along.
             or Person.objects.filter(photo=self.pk).exists()
+        )
+
+    def is_shown(self):
+        """Whether readers see it now: the lead or in the body of a story they can read, or the portrait of a person
+        they see. The page cache asks this after a photo's save (articles/signals.py); a story scheduled for later
+        shows it at its time, when the page generation ends anyway."""
+        shown = Article.objects.published()
+        return (
+            shown.filter(lead_photo=self.pk).exists()
+            or shown.filter(inline_photos=self.pk).exists()
+            or any(person.is_shown() for person in Person.objects.filter(photo=self.pk).only("pk"))
         )
 
     def may_change(self, user):
@@ -821,7 +833,7 @@ class Article(models.Model):
             if on_site:
                 self._record_editions_left(on_site)
         self._loaded_text = current
-        self._loaded_live_or_scheduled = self.is_live_or_scheduled
+        self._remember_timing()
 
     def get_absolute_url(self):
         return reverse("article", kwargs={"pk": self.pk, "slug": address_slug(self.slug)})
@@ -838,12 +850,28 @@ class Article(models.Model):
         article._loaded_live_or_scheduled = (
             not {"status", "deleted_at"} <= loaded.keys() or article.is_live_or_scheduled
         )
+        article._loaded_published_at = loaded.get("published_at")
         return article
+
+    def _remember_timing(self):
+        """What a later save is compared with (keeps_its_time(), the page cache): the state just saved or read."""
+        self._loaded_live_or_scheduled = self.is_live_or_scheduled
+        self._loaded_published_at = self.published_at
 
     @property
     def is_live_or_scheduled(self):
         """On the site, or due to appear there at its publication time (Article.objects.live_or_scheduled())."""
         return self.status in self.TIMED and self.deleted_at is None
+
+    def keeps_its_time(self):
+        """Whether this story was published or scheduled as loaded and still is, for the same time. Then a change to
+        it shows on public pages only once that time has come, if it has not yet (articles/signals.py)."""
+        return (
+            self.is_live_or_scheduled
+            and getattr(self, "_loaded_live_or_scheduled", False)
+            and self.published_at is not None
+            and self.published_at == getattr(self, "_loaded_published_at", None)
+        )
 
     def editions_on_site(self, *, lock=False):
         """The editions readers can read this story in now, as the database holds it (for_readers() of each).
@@ -995,7 +1023,7 @@ class Article(models.Model):
         except Article.DoesNotExist:  # deleted for good meanwhile, from the trash: nothing left to act on
             raise PermissionDenied(_("You may not do this to this article.")) from None
         # Whether this save takes the story off the site is measured from the state just read (save(), signals).
-        self._loaded_live_or_scheduled = self.is_live_or_scheduled
+        self._remember_timing()
 
     @transaction.atomic
     def publish(self, *, by, at=None):

@@ -69,11 +69,11 @@ post_delete.connect(pages_changed, sender=Person, dispatch_uid="pages_follow_del
 
 @receiver(post_save, sender=Person, dispatch_uid="pages_follow_save_articles.person")
 def person_changed(sender, instance, **kwargs):
-    # A contributor just invited, or one whose work is all still in drafts, has no page and no name on one: their
-    # biography or portrait written in the admin changes nothing readers see. The byline or credit that puts them
-    # on a page starts its own generation. Nothing in a person's own row decides whether readers see them, so
-    # asking after the commit cannot miss a person a save takes off the site.
-    pages_changed_if_shown(copy.copy(instance).is_on_site)
+    # A contributor just invited, or one whose work is all still in drafts or scheduled for later, has no page and
+    # no name on one: their biography or portrait written in the admin changes nothing readers see. The byline or
+    # credit that puts them on a page starts its own generation. Nothing in a person's own row decides whether
+    # readers see them, so asking after the commit cannot miss a person a save takes off the site.
+    pages_changed_if_shown(copy.copy(instance).is_shown)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="pages_follow_save_articles.tag")
@@ -83,16 +83,31 @@ def tag_changed(sender, instance, created, **kwargs):
     # pages only if it is on one already. A tag deleted (merged into another, say) takes its links along, and
     # each link's deletion is a change to its story (story_part_changed).
     if not created:
-        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(tags=instance.pk).exists)
+        pages_changed_if_shown(Article.objects.published().filter(tags=instance.pk).exists)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_follow_save_articles.article")
-@receiver(post_delete, sender=Article, dispatch_uid="pages_follow_delete_articles.article")
 def story_changed(sender, instance, **kwargs):
     # A story readers can see, or could until this change (unpublished, trashed): drafts and stories in review
-    # show nowhere. A scheduled story counts as seen: its new generation also learns when it comes due.
+    # show nowhere. Nor does a story scheduled for later, until its time, when the generation ends anyway
+    # (page_cache.current_generation()): the night desk polishing the morning's stories changes no page. It is
+    # asked after the commit, so a time that came meanwhile counts. A story scheduled, or moved to another time,
+    # starts a generation at once, which learns when the story comes due.
+    if instance.keeps_its_time():
+        pages_changed_if_shown(story_shown(instance.pk))
+    elif instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
+        pages_changed(sender)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="pages_follow_delete_articles.article")
+def story_deleted(sender, instance, **kwargs):
     if instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
         pages_changed(sender)
+
+
+def story_shown(*pks):
+    """Whether readers see any of these stories now: asked after a change, whether it shows yet."""
+    return Article.objects.published().filter(pk__in=pks).exists
 
 
 # The rows that hang a byline, a tag, a body photo or a related story on a story, and the field naming the story
@@ -107,8 +122,7 @@ STORY_PARTS = {
 
 def story_part_changed(sender, instance, **kwargs):
     # A row deleted along with its published story needs nothing here: the story's own deletion counts.
-    story = getattr(instance, STORY_PARTS[sender])
-    pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk=story).exists)
+    pages_changed_if_shown(story_shown(getattr(instance, STORY_PARTS[sender])))
 
 
 def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -122,7 +136,7 @@ def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
         # photo.inline_in.clear() and the like: which stories lost it is no longer known.
         pages_changed(sender)
     else:
-        pages_changed_if_shown(Article.objects.live_or_scheduled().filter(pk__in=pk_set).exists)
+        pages_changed_if_shown(story_shown(*pk_set))
 
 
 for _model in STORY_PARTS:
@@ -135,11 +149,12 @@ for _model in STORY_PARTS:
 @receiver(post_save, sender=Photo, dispatch_uid="pages_follow_save_articles.photo")
 def photo_changed(sender, instance, created, **kwargs):
     # Whether readers see a photo is up to the stories and people that use it, not to its own fields: so a photo
-    # captioned or credited in the library (the photo desk's day) or a draft's lead changes no public page, and any
+    # captioned or credited in the library (the photo desk's day), the lead of a draft or of a story scheduled for
+    # later, or the portrait of someone readers do not meet yet, changes no public page, and any
     # change to one readers see does, new rendition files included (written after the edit that asked for them
     # committed, so a page rendered in between must not outlive them). The use that puts a photo on a page starts
     # a generation of its own, and a new photo has none yet. Nor does deleting one change a page: stories and
     # portraits protect the photos they use (on_delete=PROTECT), so only a photo readers do not see can go.
     if not created:
         # A copy: deleted later in the same transaction, the instance would have lost its pk by the commit.
-        pages_changed_if_shown(copy.copy(instance).is_on_site)
+        pages_changed_if_shown(copy.copy(instance).is_shown)

@@ -445,11 +445,12 @@ def test_tag_merge_shows_at_once_on_both_tag_pages(client, page_cache_on, django
 
 @pytest.mark.django_db
 def test_publish_scheduled_starts_a_new_generation(page_cache_on, django_capture_on_commit_callbacks):
-    story = make_article(published=True, published_at=timezone.now() + timezone.timedelta(hours=1))
+    story = make_article(published=True, published_at=timezone.now() - timezone.timedelta(minutes=1))
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.SCHEDULED)  # due a minute ago, not flipped yet
     before = page_cache.current_generation()
 
     with django_capture_on_commit_callbacks(execute=True):
-        Article.publish_due(at=timezone.now() + timezone.timedelta(hours=2))
+        Article.publish_due()
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
     assert page_cache.current_generation() != before
 
@@ -605,12 +606,14 @@ def test_uploading_a_photo_leaves_cached_pages_cached(
 def test_captioning_photos_no_public_page_shows_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
 ):
-    # The photo desk's day: a batch uploaded, then each photo captioned and credited in the library; and a draft's
-    # lead photo, which readers do not see before the story is published.
+    # The photo desk's day: a batch uploaded, then each photo captioned and credited in the library; a draft's lead
+    # photo, which readers do not see before the story is published; the portrait of a contributor just invited.
+    portrait = make_photo()
+    make_person("سارة حداد", photo=portrait)
     pages = cached_pages(client, newsroom)
     editor = Client()
     editor.force_login(make_editor())
-    for photo in [make_photo(caption=""), draft.lead_photo]:
+    for photo in [make_photo(caption=""), draft.lead_photo, portrait]:
         url = f"/admin/articles/photo/{photo.pk}/change/"
         with django_capture_on_commit_callbacks(execute=True):
             response = editor.post(url, admin_form_data(editor, url, caption_ar="سد الفرات", credit_ar="عدسة رامي"))
@@ -688,6 +691,55 @@ def test_inviting_a_contributor_or_describing_one_readers_do_not_meet_yet_leaves
     assert Person.objects.filter(name_ar="سارة حداد").exists()
     assert Person.objects.get(pk=second_author.pk).bio_ar == "مراسل من دير الزور"
     assert_still_cached(client, pages)
+
+
+@pytest.mark.django_db
+def test_editing_a_story_scheduled_for_later_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    # The night desk polishing the morning's stories. Readers see them only at their time, when the generation ends
+    # anyway (test_scheduled_story_appears_on_a_cached_page_at_its_time).
+    at = timezone.now() + timezone.timedelta(hours=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=at)
+    pages = cached_pages(client, newsroom)
+    editor = Client()
+    editor.force_login(make_editor())
+    url = change_url(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            url, admin_form_data(editor, url, headline_ar="السدود تفيض في الصباح", new_tags="فيضان")
+        )
+        Article.objects.get(pk=draft.pk).authors.add(make_person("نور الهدى"), through_defaults={"order": 1})
+        photo_url = f"/admin/articles/photo/{draft.lead_photo_id}/change/"
+        recaptioned = editor.post(photo_url, admin_form_data(editor, photo_url, caption_ar="سد الفرات فجرًا"))
+    assert response.status_code == recaptioned.status_code == 302
+    story = Article.objects.get(pk=draft.pk)
+    assert (story.status, story.published_at, story.headline_ar) == (
+        Article.Status.SCHEDULED, at, "السدود تفيض في الصباح"
+    )
+    assert {tag.name for tag in story.tags.all()} == {"طقس", "فيضان"}
+    assert_still_cached(client, pages)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=at - timezone.timedelta(hours=2))
+    assert queries_for(client, "/")[1] > 0  # moved: the new generation knows the new time
+
+
+@pytest.mark.django_db
+def test_edit_to_a_scheduled_story_whose_time_came_before_the_save_shows_at_once(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=timezone.now() + timezone.timedelta(seconds=1))
+    opened = Article.objects.get(pk=draft.pk)  # an editor opens it just before its time
+    time.sleep(max(0, (opened.published_at - timezone.now()).total_seconds()) + 0.1)
+    assert "مسودة عن السدود" in client.get("/").text  # its time came: cached under the generation after it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        opened.headline_ar = "السدود تفيض"
+        opened.save()
+    assert "السدود تفيض" in client.get("/").text
 
 
 @pytest.mark.django_db
