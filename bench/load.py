@@ -19,6 +19,8 @@ the run each editor's last acknowledged headline must be what the database holds
 With --photo-editors N, N photographers (role «مصور») do the same to the caption of a photo of their own in the
 library, which no story uses: the photo desk's day after an upload. No public page shows such a photo, so readers
 should not notice them (articles/signals.py); --editors 0 --photo-editors 5 --name load-photo-desk measures that.
+With --scheduled the editors' stories are scheduled for twelve hours ahead, as the night desk's are: no page shows
+them before their time either; --scheduled --name load-night-desk measures that.
 
 Figures go to bench/results/load.json and load.md. The load generator runs on the same machine as gunicorn and
 PostgreSQL and competes with them for its cores: the figures are a floor for what the site does on its own.
@@ -123,9 +125,10 @@ def _maintenance_url(parts):
     return parts._replace(scheme="postgresql", path="/postgres").geturl()
 
 
-def prepare_site(editors, extra_articles=LOAD_EXTRA_ARTICLES):
-    """Migrate, load the demo newsroom and more stories, make the editors and their stories, collect static files.
-    Returns the reader addresses by kind and, for each editor, (username, article id, first headline)."""
+def prepare_site(editors, extra_articles=LOAD_EXTRA_ARTICLES, scheduled=False):
+    """Migrate, load the demo newsroom and more stories, make the editors and their stories (published an hour ago,
+    or with ``scheduled`` due in twelve hours), collect static files. Returns the reader addresses by kind and, for
+    each editor, (username, article id, first headline)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
@@ -159,7 +162,8 @@ def prepare_site(editors, extra_articles=LOAD_EXTRA_ARTICLES):
         user = get_user_model().objects.create_user(username=f"load-editor-{number}", password=EDITOR_PASSWORD)
         assign_role(user, ROLE_EDITOR)
         headline = f"خبر يتابعه المحرر {number}"
-        article = copy_story(templates[number % len(templates)], headline, hours_ago=1, by=user)
+        hours_ago = -12 if scheduled else 1
+        article = copy_story(templates[number % len(templates)], headline, hours_ago=hours_ago, by=user)
         accounts.append((user.username, article.pk, headline))
 
     published = list(Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-published_at")[:80])
@@ -461,6 +465,7 @@ def main():
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--editors", type=int, default=5)
     parser.add_argument("--photo-editors", type=int, default=0, help="photographers captioning library photos")
+    parser.add_argument("--scheduled", action="store_true", help="the editors' stories are scheduled for later")
     parser.add_argument("--editor-pause", type=float, default=1.0, help="seconds an editor waits between saves")
     parser.add_argument("--name", default="load", help="results file name: bench/results/NAME.json and NAME.md")
     options = parser.parse_args()
@@ -475,7 +480,7 @@ def main():
     try:
         setup_django(env)
         print(f"Preparing {urlsplit(database_url).path.lstrip('/')}: migrate, demo content, editors, static files")
-        pages, accounts = prepare_site(options.editors)
+        pages, accounts = prepare_site(options.editors, scheduled=options.scheduled)
         photo_desk = prepare_photo_desk(options.photo_editors)
         from django.db import connections
 
@@ -535,6 +540,7 @@ def drive(port, pages, accounts, options, photo_desk=()):
         "readers": options.readers,
         "editors": options.editors,
         "photo_editors": len(photo_desk),
+        "editors_stories": "scheduled" if options.scheduled else "published",
         "editor_pause_seconds": options.editor_pause,
         "gunicorn": "2 sync workers, DEBUG off, page cache on (per-process memory cache, no Redis)",
         "machine": machine(),
@@ -557,7 +563,8 @@ def markdown(report):
     lines = [
         "# Load test",
         "",
-        f"{report['readers']} readers, {report['editors']} editors saving their published stories and "
+        f"{report['readers']} readers, {report['editors']} editors saving their "
+        f"{report['editors_stories']} stories and "
         f"{report['photo_editors']} photo editors captioning library photos for {report['seconds']} s against "
         "gunicorn "
         f"({report['gunicorn']}) on PostgreSQL, loopback. Machine: {report['machine']['cpus']} cores, Python "
