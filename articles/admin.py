@@ -28,7 +28,8 @@ from newsroom.admin_site import IdsField
 
 from . import photo_admin
 from .audit import AuditEntry
-from .history import ArticleHistoryMixin, PhotoHistoryMixin, VersionCheckedFormMixin, put_in_form
+from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
+from .history import PhotoHistoryMixin
 from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.models import Version
 
-from .history import PHOTO_TAKEABLE, photo_edit_conflict, put_in_form
+from .editing import PHOTO_TAKEABLE, photo_edit_conflict, put_in_form
 from .intake import ACCEPT, PhotoFileField, create_photo, fill_photo_from_file, store_photo_file
 from .models import MISSING_ALT_TEXT, MISSING_CREDIT, Article, InlinePhoto, Person, Photo
 from .renditions import picture, thumbnail_url

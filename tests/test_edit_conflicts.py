@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 
-from articles.history import PRESENCE_SECONDS, VersionCheckedFormMixin, _presence_key
+from articles.editing import PRESENCE_SECONDS, VersionCheckedFormMixin, _presence_key
 from articles.models import Article, ArticleAuthor, ArticleAutosave
 from articles.photo_admin import PhotoAdminForm
 from tests.factories import make_article, make_person, make_photo, make_user

@@ -1,4 +1,4 @@
-/* Autosave for the article form (articles/history.py).
+/* Autosave for the article form (articles/editing.py).
  *
  * Every 30 seconds or so, if anything in the form changed, its fields go to the server as this person's draft
  * copy: the article itself is never touched, so its version does not move and nothing is published. When
