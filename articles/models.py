@@ -854,7 +854,8 @@ class Article(models.Model):
         return article
 
     def _remember_timing(self):
-        """What a later save is compared with (keeps_its_time(), the page cache): the state just saved or read."""
+        """What a later save of this copy is compared with (keeps_its_time(), the page cache): the state it just
+        wrote or read, which another save, or a rollback, may have changed since."""
         self._loaded_live_or_scheduled = self.is_live_or_scheduled
         self._loaded_published_at = self.published_at
 
@@ -864,8 +865,9 @@ class Article(models.Model):
         return self.status in self.TIMED and self.deleted_at is None
 
     def keeps_its_time(self):
-        """Whether this story was published or scheduled as loaded and still is, for the same time. Then a change to
-        it shows on public pages only once that time has come, if it has not yet (articles/signals.py)."""
+        """Whether this copy of the story was published or scheduled as loaded and still is, for the same time. Then
+        a change to it shows on public pages only once that time has come, if it has not yet; the page cache checks
+        against the database after the commit (articles/signals.py)."""
         return (
             self.is_live_or_scheduled
             and getattr(self, "_loaded_live_or_scheduled", False)

@@ -260,6 +260,23 @@ def new_generation():
         )
 
 
+def ends_by(moment):
+    """Whether the current generation ends by ``moment``, as a scheduled story due then needs: its record's due time
+    is no later. With no generation yet, the first one learns every due time; a record that cannot be read counts
+    as not ending, so the caller starts a new generation to be safe."""
+    try:
+        record = _read_generation()
+    except (OSError, ValueError):
+        return False
+    if record is None:
+        return True
+    due = record.partition(":")[2]
+    try:
+        return bool(due) and float(due) <= moment.timestamp()
+    except ValueError:
+        return False
+
+
 def _start_generation():
     """The new generation's record, written where every process reads it."""
     due = (

@@ -6,6 +6,7 @@ import copy
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import page_cache
 from .models import Article, ArticleAuthor, InlinePhoto, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
@@ -90,13 +91,24 @@ def tag_changed(sender, instance, created, **kwargs):
 def story_changed(sender, instance, **kwargs):
     # A story readers can see, or could until this change (unpublished, trashed): drafts and stories in review
     # show nowhere. Nor does a story scheduled for later, until its time, when the generation ends anyway
-    # (page_cache.current_generation()): the night desk polishing the morning's stories changes no page. It is
-    # asked after the commit, so a time that came meanwhile counts. A story scheduled, or moved to another time,
-    # starts a generation at once, which learns when the story comes due.
+    # (page_cache.current_generation()): the night desk polishing the morning's stories changes no page. A story
+    # scheduled, or moved to another time, starts a generation at once, which learns when the story comes due.
     if instance.keeps_its_time():
-        pages_changed_if_shown(story_shown(instance.pk))
+        pages_changed_if_shown(story_shown_or_due_unannounced(instance.pk))
     elif instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
         pages_changed(sender)
+
+
+def story_shown_or_due_unannounced(pk):
+    """The check, for after a change to a story that kept its time as this process saw it: whether readers see the
+    story now, or it is due at a time the current generation does not end by. Both are read from the database and
+    the generation's record, not from what the saving copy remembers: a copy loaded before someone else
+    unpublished the story (whose generation then expects nothing) writes the schedule back when it saves."""
+
+    def check():
+        due = Article.objects.live_or_scheduled().filter(pk=pk).values_list("published_at", flat=True).first()
+        return due is not None and (due <= timezone.now() or not page_cache.ends_by(due))
+    return check
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="pages_follow_delete_articles.article")
@@ -106,7 +118,7 @@ def story_deleted(sender, instance, **kwargs):
 
 
 def story_shown(*pks):
-    """Whether readers see any of these stories now: asked after a change, whether it shows yet."""
+    """The check, for after a change's commit, whether readers see any of these stories now."""
     return Article.objects.published().filter(pk__in=pks).exists
 
 

@@ -711,6 +711,9 @@ def test_editing_a_story_scheduled_for_later_leaves_cached_pages_cached(
             url, admin_form_data(editor, url, headline_ar="السدود تفيض في الصباح", new_tags="فيضان")
         )
         Article.objects.get(pk=draft.pk).authors.add(make_person("نور الهدى"), through_defaults={"order": 1})
+        make_photo().inline_in.add(draft)
+        Tag.objects.filter(name="فيضان").update(name_en="Flood")
+        Tag.objects.get(name="فيضان").save()  # a tag only the scheduled story carries, named in English
         photo_url = f"/admin/articles/photo/{draft.lead_photo_id}/change/"
         recaptioned = editor.post(photo_url, admin_form_data(editor, photo_url, caption_ar="سد الفرات فجرًا"))
     assert response.status_code == recaptioned.status_code == 302
@@ -724,6 +727,28 @@ def test_editing_a_story_scheduled_for_later_leaves_cached_pages_cached(
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.get(pk=draft.pk).publish(by=None, at=at - timezone.timedelta(hours=2))
     assert queries_for(client, "/")[1] > 0  # moved: the new generation knows the new time
+
+
+@pytest.mark.django_db
+def test_an_older_copy_saving_a_story_back_onto_its_schedule_brings_it_out_at_its_time(
+    client, page_cache_on, draft, django_capture_on_commit_callbacks
+):
+    # A form or a script read the scheduled story; meanwhile another editor unpublished it, and the generation that
+    # followed expects no story. The older copy's save writes the schedule back.
+    at = timezone.now() + timezone.timedelta(seconds=1.5)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=at)
+    older = Article.objects.get(pk=draft.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).unpublish(by=None)
+    assert "مسودة عن السدود" not in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        older.headline_ar = "السدود تفيض"
+        older.save()
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.SCHEDULED
+    time.sleep(max(0, (at - timezone.now()).total_seconds()) + 0.1)
+    assert "السدود تفيض" in client.get("/").text
 
 
 @pytest.mark.django_db
