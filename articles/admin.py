@@ -446,7 +446,7 @@ class BylineListFilter(admin.RelatedFieldListFilter):
 @admin.register(Article)
 class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
-    # history (revisions, conflicts, autosave). The rest is declared here.
+    # history (revisions in history.py; conflicts, presence and autosave in editing.py). The rest is declared here.
     ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin, SafeAutocompleteMixin,
     NormalisedSearchMixin, TabbedTranslationAdmin,
 ):

@@ -824,6 +824,9 @@ class Article(models.Model):
             # Locked: a translation saved by someone else between this read and this write would otherwise be
             # overwritten with no withdrawal recorded, though its readers saw it.
             on_site = self.editions_on_site(lock=True) if may_leave else set()
+            # Whether readers saw it just before this write, as the database held it: a copy that kept its time may
+            # still take it off the site, writing back a schedule someone replaced by publishing (signals.py).
+            self._shown_before_save = bool(on_site)
             super().save(*args, **kwargs)
             if update_fields is None or any(field.startswith("body") for field in update_fields):
                 # The rows follow the body, so a photo in use cannot be deleted and the library knows where

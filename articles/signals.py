@@ -88,12 +88,14 @@ def tag_changed(sender, instance, created, **kwargs):
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_follow_save_articles.article")
-def story_changed(sender, instance, **kwargs):
+def story_changed(sender, instance, wrote_row=True, **kwargs):
     # A story readers can see, or could until this change (unpublished, trashed): drafts and stories in review
     # show nowhere. Nor does a story scheduled for later, until its time, when the generation ends anyway
     # (page_cache.current_generation()): the night desk polishing the morning's stories changes no page. A story
     # scheduled, or moved to another time, starts a generation at once, which learns when the story comes due.
-    if instance.keeps_its_time():
+    # A save writing the row back may take the story off the site (Article.save(), _shown_before_save).
+    hidden_before = not (wrote_row and getattr(instance, "_shown_before_save", True))
+    if instance.keeps_its_time() and hidden_before:
         pages_changed_if_shown(story_shown_or_due_unannounced(instance.pk))
     elif instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
         pages_changed(sender)
@@ -143,7 +145,7 @@ def story_parts_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        story_changed(Article, instance)
+        story_changed(Article, instance, wrote_row=False)
     elif pk_set is None:
         # photo.inline_in.clear() and the like: which stories lost it is no longer known.
         pages_changed(sender)

@@ -7,7 +7,8 @@ gunicorn (2 sync workers, production settings) on PostgreSQL, on loopback only, 
 DATABASE_URL names the PostgreSQL database to use (default postgres://postgres@127.0.0.1:5432/newsroom_load). It
 is created for the run and dropped at the end, so it must be a name nothing else uses. The run migrates it, loads
 the demo newsroom plus LOAD_EXTRA_ARTICLES more published stories, makes one editor account (role «محرر») and one
-published story per editor, collects the static files into a temporary folder and starts gunicorn on a free port.
+published story per editor (scheduled, with --scheduled), collects the static files into a temporary folder and
+starts gunicorn on a free port.
 
 Readers fetch home, article, section, tag, search and feed pages as fast as they are answered (no pause), as
 browsers do (gzip accepted, a new connection a request: gunicorn's sync workers do not keep connections alive).
@@ -162,8 +163,8 @@ def prepare_site(editors, extra_articles=LOAD_EXTRA_ARTICLES, scheduled=False):
         user = get_user_model().objects.create_user(username=f"load-editor-{number}", password=EDITOR_PASSWORD)
         assign_role(user, ROLE_EDITOR)
         headline = f"خبر يتابعه المحرر {number}"
-        hours_ago = -12 if scheduled else 1
-        article = copy_story(templates[number % len(templates)], headline, hours_ago=hours_ago, by=user)
+        published_hours_ago = -12 if scheduled else 1  # twelve hours ahead when scheduled
+        article = copy_story(templates[number % len(templates)], headline, hours_ago=published_hours_ago, by=user)
         accounts.append((user.username, article.pk, headline))
 
     published = list(Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-published_at")[:80])

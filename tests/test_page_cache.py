@@ -752,6 +752,28 @@ def test_an_older_copy_saving_a_story_back_onto_its_schedule_brings_it_out_at_it
 
 
 @pytest.mark.django_db
+def test_an_older_copy_saving_a_published_story_back_onto_its_schedule_takes_it_off_at_once(
+    client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
+):
+    # The mirror case: a copy read while the story was scheduled; meanwhile an editor published it at once. Another
+    # story due sooner means the generation's due time alone would not refresh the pages.
+    at = timezone.now() + timezone.timedelta(hours=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article("خبر مجدول آخر").publish(by=None, at=timezone.now() + timezone.timedelta(hours=1))
+        Article.objects.get(pk=draft.pk).publish(by=None, at=at)
+    older = Article.objects.get(pk=draft.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=draft.pk).publish(by=None, at=timezone.now())
+    assert "مسودة عن السدود" in client.get("/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        older.headline_ar = "مسودة عن السدود بعد التعديل"
+        older.save()
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.SCHEDULED
+    assert "مسودة عن السدود" not in client.get("/").text
+
+
+@pytest.mark.django_db
 def test_edit_to_a_scheduled_story_whose_time_came_before_the_save_shows_at_once(
     client, page_cache_on, newsroom, draft, django_capture_on_commit_callbacks
 ):
