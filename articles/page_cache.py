@@ -206,8 +206,8 @@ def current_generation():
     global _stamp_failing
     try:
         record = _read_generation() or _start_generation()
-        token, _sep, due = record.partition(":")
-        if due and time.time() >= float(due):
+        token, due = record.partition(":")[0], _due(record)
+        if due is not None and time.time() >= due:
             # A scheduled story has come due: readers must see it now, not when the pages expire.
             token = _start_generation().partition(":")[0]
     except (OSError, ValueError) as error:  # ValueError: a garbled stamp (bytes that are not UTF-8, no number)
@@ -266,15 +266,19 @@ def ends_by(moment):
     as not ending, so the caller starts a new generation to be safe."""
     try:
         record = _read_generation()
+        if record is None:
+            return True
+        due = _due(record)
     except (OSError, ValueError):
         return False
-    if record is None:
-        return True
+    return due is not None and due <= moment.timestamp()
+
+
+def _due(record):
+    """When the generation of ``record`` ends for a scheduled story, as a timestamp; None if none is scheduled.
+    ValueError for a garbled record."""
     due = record.partition(":")[2]
-    try:
-        return bool(due) and float(due) <= moment.timestamp()
-    except ValueError:
-        return False
+    return float(due) if due else None
 
 
 def _start_generation():

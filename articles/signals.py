@@ -97,8 +97,13 @@ def story_changed(sender, instance, wrote_row=True, **kwargs):
     hidden_before = not (wrote_row and getattr(instance, "_shown_before_save", True))
     if instance.keeps_its_time() and hidden_before:
         pages_changed_if_shown(story_shown_or_due_unannounced(instance.pk))
-    elif instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
+    elif seen_or_due(instance):
         pages_changed(sender)
+
+
+def seen_or_due(story):
+    """Whether readers see the story, or will at its time, or did until this change (unpublished, trashed)."""
+    return story.is_live_or_scheduled or getattr(story, "_loaded_live_or_scheduled", False)
 
 
 def story_shown_or_due_unannounced(pk):
@@ -115,7 +120,7 @@ def story_shown_or_due_unannounced(pk):
 
 @receiver(post_delete, sender=Article, dispatch_uid="pages_follow_delete_articles.article")
 def story_deleted(sender, instance, **kwargs):
-    if instance.is_live_or_scheduled or getattr(instance, "_loaded_live_or_scheduled", False):
+    if seen_or_due(instance):
         pages_changed(sender)
 
 

@@ -115,6 +115,13 @@ def html_pages(story):
     return [url for url in public_pages(story) if "feed" not in url and "." not in url.rsplit("/", 1)[-1]]
 
 
+def logged_in(user):
+    """A browser of its own, logged in as ``user``: the admin beside the readers' ``client``."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
 def queries_for(client, url, **headers):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
@@ -234,8 +241,7 @@ def test_memory_cache_holds_more_pages_than_djangos_default_300():
 def test_headline_edited_in_the_admin_shows_at_once_on_every_page_that_lists_it(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     pages = ["/", newsroom.get_absolute_url(), f"/section/{newsroom.section.slug}/", "/tag/سوريا/",
              f"/person/{newsroom.authors.first().slug}/", "/feed/"]
     for url in pages:
@@ -257,8 +263,7 @@ def test_headline_edited_in_the_admin_shows_at_once_on_every_page_that_lists_it(
 @pytest.mark.django_db
 def test_story_published_in_the_admin_shows_at_once(client, page_cache_on, django_capture_on_commit_callbacks):
     story = make_article("وصول قافلة المساعدات إلى حلب")
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     assert "وصول قافلة المساعدات" not in client.get("/").text
     assert client.get(story.get_absolute_url()).status_code == 404
 
@@ -274,8 +279,7 @@ def test_story_published_in_the_admin_shows_at_once(client, page_cache_on, djang
 def test_story_unpublished_or_trashed_in_the_admin_leaves_every_page_at_once(
     client, page_cache_on, newsroom, withdrawal, django_capture_on_commit_callbacks
 ):
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     pages = ["/", f"/section/{newsroom.section.slug}/", "/tag/طقس/", "/feed/", sitemap_page("articles", newsroom.pk)]
     link = f"/article/{newsroom.pk}/"
     for url in pages:
@@ -418,8 +422,7 @@ def test_new_description_of_a_writers_portrait_shows_at_once_on_their_page(
 def test_tag_deleted_in_the_admin_leaves_the_story_page_at_once(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     tag = newsroom.tags.get(name="سوريا")
     link = f'href="{tag.get_absolute_url()}"'
     assert link in client.get(newsroom.get_absolute_url()).text
@@ -590,8 +593,7 @@ def test_uploading_a_photo_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
     pages = cached_pages(client, newsroom)
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(
             "/admin/articles/photo/add/",
@@ -611,8 +613,7 @@ def test_captioning_photos_no_public_page_shows_leaves_cached_pages_cached(
     portrait = make_photo()
     make_person("سارة حداد", photo=portrait)
     pages = cached_pages(client, newsroom)
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     for photo in [make_photo(caption=""), draft.lead_photo, portrait]:
         url = f"/admin/articles/photo/{photo.pk}/change/"
         with django_capture_on_commit_callbacks(execute=True):
@@ -640,8 +641,7 @@ def test_deleting_a_photo_no_public_page_shows_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
     pages = cached_pages(client, newsroom)
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     # A duplicate upload; a story or a portrait using a photo keeps it from being deleted (on_delete=PROTECT).
     duplicate = make_photo()
     with django_capture_on_commit_callbacks(execute=True):
@@ -703,8 +703,7 @@ def test_editing_a_story_scheduled_for_later_leaves_cached_pages_cached(
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.get(pk=draft.pk).publish(by=None, at=at)
     pages = cached_pages(client, newsroom)
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     url = change_url(draft)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(
@@ -869,8 +868,7 @@ def test_scheduling_a_story_sets_when_the_next_generation_is_due(
 def test_public_pages_carry_nothing_of_the_visitor(client, newsroom):
     """Rendered without the cache, a logged-in editor and an anonymous reader get the same bytes, and nothing
     in the answer depends on who asked (no cookie set, no Vary: Cookie): so one cached page serves both."""
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     for url in public_pages(newsroom):
         anonymous, staff = client.get(url), editor.get(url)
         assert staff.content == anonymous.content, url
@@ -880,8 +878,7 @@ def test_public_pages_carry_nothing_of_the_visitor(client, newsroom):
 
 @pytest.mark.django_db
 def test_logged_in_editor_gets_and_fills_the_same_page_as_readers(client, page_cache_on, newsroom):
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     url = newsroom.get_absolute_url()
 
     filled_by_editor, _queries = queries_for(editor, url)
@@ -898,8 +895,7 @@ def test_logged_in_editor_gets_and_fills_the_same_page_as_readers(client, page_c
 
 @pytest.mark.django_db
 def test_admin_pages_are_never_cached(page_cache_on, newsroom):
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     for url in ["/admin/", change_url(newsroom), "/admin/articles/article/", "/en/admin/"]:
         editor.get(url)
         response, queries = queries_for(editor, url)
@@ -912,8 +908,7 @@ def test_admin_pages_are_never_cached(page_cache_on, newsroom):
 @pytest.mark.django_db
 def test_previews_are_never_cached(client, page_cache_on):
     draft = make_article("مسودة تحقيق لم ينشر")
-    editor = Client()
-    editor.force_login(make_editor())
+    editor = logged_in(make_editor())
     signed = f"/preview/s/{preview.preview_token(draft)}/"
     for visitor, url in [(editor, f"/preview/{draft.pk}/"), (client, signed), (client, f"/en{signed}")]:
         visitor.get(url)
