@@ -30,7 +30,18 @@ from . import photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
 from .history import PhotoHistoryMixin
-from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
+from .models import (
+    TAG_NAME_FIELDS,
+    Article,
+    ArticleAuthor,
+    ArticleAutosave,
+    Person,
+    Photo,
+    Section,
+    SupportAppeal,
+    Tag,
+    TaggedArticle,
+)
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
@@ -510,7 +521,17 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"editing_user": request.user})
 
+    # A save that changes nothing (an editor pressing "save" to be sure) writes nothing: no revision saying "no
+    # fields changed", no new updated_at sending partners of the ninjs feed back for the same story, and, for a
+    # live story, no new page generation re-rendering the whole site. Whether the bylines changed is known only
+    # in save_related(), so the row waits until then.
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not self.asks_a_transition(request, obj):
+            request._article_row_held = True
+            return
+        self._save_article(request, obj, form, change)
+
+    def _save_article(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
@@ -527,11 +548,35 @@ class ArticleAdmin(
             photo.save(update_fields=[photo_field for photo_field, _value in changes.values()])
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_article_row_held", False):
+            if not any(formset.has_changed() for formset in formsets):
+                request._nothing_saved = True
+                # The person's autosaved copy holds what the form did: nothing left to offer them.
+                ArticleAutosave.objects.filter(article=form.instance, user=request.user).delete()
+                return
+            # A byline changed: the row is saved too, so its version tells others' open forms of the change.
+            self._save_article(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
         article = form.instance
         article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_nothing_saved", False):
+            return []  # the inlines were never saved, so they have no saved rows to list
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_nothing_saved", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "was changed successfully" would claim a save that did not happen.
+        if getattr(request, "_nothing_saved", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     # Bulk actions run the model's transitions one article at a time; "publish" is has_publish_permission.
 

@@ -191,6 +191,12 @@ class ArticlePermissionsMixin:
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    WORKFLOW_BUTTONS = ("_publish", "_unpublish", "_submit_for_review")
+
+    def asks_a_transition(self, request, article):
+        """Whether saving this form moves the story along (handle_workflow_buttons), whatever its fields say."""
+        return any(button in request.POST for button in self.WORKFLOW_BUTTONS) or self._retimed(article)
+
     def handle_workflow_buttons(self, request, article):
         """The buttons under the form (save and publish, unpublish, send for review), once the form is saved."""
         if "_publish" in request.POST:

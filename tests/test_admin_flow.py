@@ -481,3 +481,65 @@ def test_after_a_refused_save_the_panel_gives_the_scheduled_time_as_saved(client
     story.refresh_from_db()
     assert formats.date_format(timezone.localtime(story.published_at), "DATETIME_FORMAT") in state
     assert "2031" not in state
+
+
+def saved_state(story):
+    """What a save leaves behind: the row's version and time, its revisions and its admin log entries."""
+    from django.contrib.admin.models import LogEntry
+    from reversion.models import Version
+
+    story = Article.objects.get(pk=story.pk)
+    return story.version, story.updated_at, Version.objects.get_for_object(story).count(), LogEntry.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("button", ["_save", "_continue"])
+def test_saving_a_story_unchanged_writes_nothing_and_says_so(client, button):
+    client.force_login(make_editor())
+    story = make_article("خبر منشور", published=True, tags=["سوريا"])
+    url = change_url(story)
+    data = admin_form_data(client, url)  # the form as opened, keeps its first revision
+    before = saved_state(story)
+
+    response = client.post(url, data | {button: "1"}, follow=True)
+
+    assert response.status_code == 200
+    assert saved_state(story) == before
+    notes = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert notes == [("info", "لم يتغيّر شيء، فلم يُحفظ شيء.")]
+
+
+@pytest.mark.django_db
+def test_a_byline_added_to_an_otherwise_unchanged_story_is_saved_as_a_change(client):
+    client.force_login(make_editor())
+    first, second = make_person("سلمى الحلبي"), make_person("يوسف الشامي")
+    story = make_article("خبر منشور", published=True, authors=[first])
+    url = change_url(story)
+    data = admin_form_data(client, url)
+    version, _updated_at, revisions, _log = saved_state(story)
+    added = int(data["articleauthor_set-TOTAL_FORMS"])  # a row added below those the form showed
+    rows = data | {
+        "articleauthor_set-TOTAL_FORMS": str(added + 1),
+        f"articleauthor_set-{added}-person": str(second.pk), f"articleauthor_set-{added}-order": "1",
+    }
+
+    response = client.post(url, rows)
+
+    assert response.status_code == 302
+    assert [person.name for person in Article.objects.get(pk=story.pk).authors.order_by("articleauthor__order")] == [
+        "سلمى الحلبي", "يوسف الشامي",
+    ]
+    now_version, _updated_at, now_revisions, _log = saved_state(story)
+    assert (now_version, now_revisions) == (version + 1, revisions + 1)
+
+
+@pytest.mark.django_db
+def test_publish_button_on_an_unchanged_draft_still_publishes(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة جاهزة")
+    url = change_url(story)
+
+    response = client.post(url, admin_form_data(client, url) | {"_publish": "1"})
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED

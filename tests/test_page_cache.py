@@ -593,6 +593,20 @@ def assert_still_cached(client, pages):
 
 
 @pytest.mark.django_db
+def test_editor_saving_a_live_story_unchanged_leaves_cached_pages_cached(
+    client, page_cache_on, newsroom, django_capture_on_commit_callbacks
+):
+    editor = logged_in(make_editor())
+    data = admin_form_data(editor, change_url(newsroom))
+    pages = cached_pages(client, newsroom)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(change_url(newsroom), data)
+    assert response.status_code == 302
+    assert_still_cached(client, pages)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("action", ["save", "submit for review"])
 def test_writer_saving_a_draft_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, draft, action, django_capture_on_commit_callbacks
