@@ -329,8 +329,10 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
             field.compress = partial(_in_the_hour_lived_twice, field.compress, self.instance.published_at)
         photo = self.instance.lead_photo if self.instance.lead_photo_id else None
         if photo:
-            self.initial.setdefault("lead_photo_credit", photo.credit_ar)
-            self.initial.setdefault("lead_photo_alt_text", photo.alt_text_ar)
+            # As the form's fields clean what is posted: a credit saved with a trailing space elsewhere (an import)
+            # would otherwise count as changed at every save of the story, and be written back.
+            self.initial.setdefault("lead_photo_credit", (photo.credit_ar or "").strip())
+            self.initial.setdefault("lead_photo_alt_text", (photo.alt_text_ar or "").strip())
             self.initial.setdefault("opened_photo_revision", photo_admin.last_revision(photo))
             if "lead_photo" in self.fields:
                 # The saved photo and its words, for static/js/photo-picker.js to put back if it is picked again:
@@ -377,7 +379,7 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         return [
             name for name in changed
             if self.LEAD_PHOTO_BOX.get(name) not in shown
-            or (cleaned.get(name) or "").strip() != shown[self.LEAD_PHOTO_BOX[name]]
+            or (cleaned.get(name) or "").strip() != (shown[self.LEAD_PHOTO_BOX[name]] or "").strip()
         ]
 
     def _lead_photo_as_opened(self, changed):
@@ -551,7 +553,7 @@ class ArticleAdmin(
         if getattr(request, "_article_row_held", False):
             if not any(formset.has_changed() for formset in formsets):
                 request._nothing_saved = True
-                # The person's autosaved copy holds what the form did: nothing left to offer them.
+                # As after any save: this person's autosaved copy of the story was of the form just posted.
                 ArticleAutosave.objects.filter(article=form.instance, user=request.user).delete()
                 return
             # A byline changed: the row is saved too, so its version tells others' open forms of the change.

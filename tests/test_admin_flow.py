@@ -543,3 +543,17 @@ def test_publish_button_on_an_unchanged_draft_still_publishes(client):
 
     assert response.status_code == 302
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_lead_photo_credit_stored_with_a_trailing_space_does_not_make_every_save_a_change(client):
+    client.force_login(make_editor())
+    story = make_article("خبر منشور", published=True, lead_photo=make_photo(credit="عدسة سامر "))
+    url = change_url(story)
+    data = admin_form_data(client, url)
+    before = saved_state(story)
+
+    client.post(url, data)
+
+    assert saved_state(story) == before
+    assert Photo.objects.get(pk=story.lead_photo_id).credit_ar == "عدسة سامر "
