@@ -177,6 +177,14 @@ def posted_draft(request, article):
     return data, base
 
 
+def autosaved_form_data(autosave):
+    """An autosaved copy's fields as the form would have posted them."""
+    data = QueryDict(mutable=True)
+    for name, values in autosave.data.items():
+        data.setlist(name, values if isinstance(values, list) else [values])
+    return data
+
+
 class VersionCheckedFormMixin:
     """ArticleAdminForm's edit-conflict check.
 
@@ -209,9 +217,7 @@ class VersionCheckedFormMixin:
 
     def _autosaved_values(self):
         if not hasattr(self, "_autosaved"):
-            data = QueryDict(mutable=True)
-            for name, values in self.restored_autosave.data.items():
-                data.setlist(name, values if isinstance(values, list) else [values])
+            data = autosaved_form_data(self.restored_autosave)
             self._autosaved = {}
             for name, field in self.fields.items():
                 value = field.widget.value_from_datadict(data, MultiValueDict(), self.add_prefix(name))
@@ -528,6 +534,18 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
                 if row["name"] == "authors":
                     row["in_form"] = "theirs" if untouched else "yours"
             context["errors"] = helpers.AdminErrorList(form, [each.formset for each in admin_formsets])
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        autosave = getattr(request, "_restored_autosave", None)
+        if autosave is not None and request.method == "GET" and inline.model is ArticleAuthor:
+            # The bylines come back as the copy had them, like its fields (get_form): restored without them, a
+            # byline added or removed there was gone once the restored form was saved. Rows deleted since are
+            # dropped as after an edit conflict, since an id that no longer exists can never be saved.
+            data = autosaved_form_data(autosave)
+            if f"{prefix}-TOTAL_FORMS" in data:
+                kwargs["data"] = bylines_after_conflict(data, prefix, obj, None)[0] if obj.pk is not None else data
+        return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

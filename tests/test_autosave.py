@@ -335,3 +335,76 @@ def test_autosaves_of_one_new_form_sent_at_once_keep_one_draft_that_saves_again(
     assert ArticleAutosave.objects.filter(user=user, draft_key=tab["draft_key"]).count() == 1
     assert client.post(NEW_AUTOSAVE_URL, tab | {"headline_ar": "خبر كُتب"}).status_code == 200
     assert ArticleAutosave.objects.get(user=user, draft_key=tab["draft_key"]).data["headline_ar"] == ["خبر كُتب"]
+
+
+@pytest.mark.django_db
+def test_a_byline_added_in_an_autosaved_draft_comes_back_with_it_and_is_saved():
+    from tests.factories import make_person
+
+    article = make_article("عنوان محفوظ", authors=[make_person("سلمى الحلبي")])
+    client, _ = logged_in()
+    form = admin_form_data(client, change_url(article), headline_ar="عنوان لم يحفظ")
+    added = int(form["articleauthor_set-TOTAL_FORMS"])
+    form |= {
+        "articleauthor_set-TOTAL_FORMS": str(added + 1),
+        f"articleauthor_set-{added}-person": str(make_person("يوسف الشامي").pk),
+        f"articleauthor_set-{added}-order": "1",
+    }
+    client.post(autosave_url(article), form)
+
+    restored = form_on_page(client.get(change_url(article) + "?restore_autosave=1"))
+    assert client.post(change_url(article), restored).status_code == 302
+
+    article.refresh_from_db()
+    assert article.headline_ar == "عنوان لم يحفظ"
+    assert [person.name for person in article.authors.order_by("articleauthor__order")] == [
+        "سلمى الحلبي", "يوسف الشامي",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_byline_removed_in_an_autosaved_draft_stays_removed_once_restored_and_saved():
+    from tests.factories import make_person
+
+    article = make_article("عنوان محفوظ", authors=[make_person("سلمى الحلبي"), make_person("يوسف الشامي")])
+    client, _ = logged_in()
+    form = admin_form_data(client, change_url(article), **{"articleauthor_set-1-DELETE": "on"})
+    client.post(autosave_url(article), form)
+
+    restored = form_on_page(client.get(change_url(article) + "?restore_autosave=1"))
+    assert client.post(change_url(article), restored).status_code == 302
+
+    assert [person.name for person in Article.objects.get(pk=article.pk).authors.all()] == ["سلمى الحلبي"]
+
+
+@pytest.mark.django_db
+def test_a_new_articles_bylines_come_back_with_its_autosaved_draft():
+    from tests.factories import make_person
+
+    client, _ = logged_in()
+    form = new_article_tab(client, headline_ar="خبر لم يحفظ بعد", body_ar="<p>بداية الخبر.</p>")
+    form |= {
+        "articleauthor_set-TOTAL_FORMS": "1", "articleauthor_set-INITIAL_FORMS": "0",
+        "articleauthor_set-0-person": str(make_person("سلمى الحلبي").pk), "articleauthor_set-0-order": "0",
+    }
+    client.post(NEW_AUTOSAVE_URL, form)
+
+    restored = client.get(ADD_URL + "?restore_autosave=1")
+    fields = form_on_page(restored) | {"draft_key": draft_key_on(restored)}
+    assert client.post(ADD_URL, fields).status_code == 302
+
+    assert [person.name for person in Article.objects.get().authors.all()] == ["سلمى الحلبي"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("total", ["x", "-1", "100000", "٣"])
+def test_a_draft_autosaved_with_a_forged_byline_count_restores_into_a_page_not_an_error(total):
+    article = make_article("عنوان محفوظ")
+    client, _ = logged_in()
+    client.post(autosave_url(article), admin_form_data(client, change_url(article)) | {
+        "articleauthor_set-TOTAL_FORMS": total,
+    })
+    client.post(NEW_AUTOSAVE_URL, new_article_tab(client) | {"articleauthor_set-TOTAL_FORMS": total})
+
+    assert client.get(change_url(article) + "?restore_autosave=1").status_code == 200
+    assert client.get(ADD_URL + "?restore_autosave=1").status_code == 200
