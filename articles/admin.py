@@ -86,8 +86,36 @@ class SafeAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class UnchangedSavesNothingMixin:
+    """A change form saved with nothing changed writes nothing: no revision saying "no fields changed", no new
+    updated_at, no page generation re-rendering the whole site for a story or photo readers see. The admin's
+    save_model() decides and sets ``request._nothing_saved``; this keeps the rest of the save quiet about it."""
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "_nothing_saved", False):
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_nothing_saved", False):
+            return []  # the inlines were never saved, so they have no saved rows to list
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_nothing_saved", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "was changed successfully" would claim a save that did not happen.
+        if getattr(request, "_nothing_saved", False) and level == messages.SUCCESS:
+            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
+
+
 @admin.register(Photo)
-class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, TabbedTranslationAdmin):
+class PhotoAdmin(
+    UnchangedSavesNothingMixin, SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, TabbedTranslationAdmin,
+):
     form = photo_admin.PhotoAdminForm
     list_display = [
         "preview", "caption", "credit_line", "creator", "is_sensitive", "dimensions", "uploaded_at",
@@ -202,6 +230,9 @@ class PhotoAdmin(SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin
         return photo_admin.usage_panel(photo, readers_only=True)
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            request._nothing_saved = True  # UnchangedSavesNothingMixin
+            return
         # A new file was filled in and written by the form (PhotoAdminForm._post_clean, the storage rule of
         # intake.store_photo_file); saving only writes the row.
         prepared = getattr(form.cleaned_data.get("image"), "prepared", None)
@@ -460,8 +491,8 @@ class BylineListFilter(admin.RelatedFieldListFilter):
 class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
     # history (revisions in history.py; conflicts, presence and autosave in editing.py). The rest is declared here.
-    ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin, SafeAutocompleteMixin,
-    NormalisedSearchMixin, TabbedTranslationAdmin,
+    UnchangedSavesNothingMixin, ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin,
+    SafeAutocompleteMixin, NormalisedSearchMixin, TabbedTranslationAdmin,
 ):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
@@ -523,10 +554,9 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"editing_user": request.user})
 
-    # A save that changes nothing (an editor pressing "save" to be sure) writes nothing: no revision saying "no
-    # fields changed", no new updated_at sending partners of the ninjs feed back for the same story, and, for a
-    # live story, no new page generation re-rendering the whole site. Whether the bylines changed is known only
-    # in save_related(), so the row waits until then.
+    # A save that changes nothing (an editor pressing "save" to be sure) writes nothing (UnchangedSavesNothingMixin;
+    # the ninjs feed's partners are not sent back for the same story). Whether the bylines changed is known only in
+    # save_related(), so the row waits until then.
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not self.asks_a_transition(request, obj):
             request._article_row_held = True
@@ -563,22 +593,6 @@ class ArticleAdmin(
         article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_nothing_saved", False):
-            return []  # the inlines were never saved, so they have no saved rows to list
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_change(self, request, obj, message):
-        if getattr(request, "_nothing_saved", False):
-            return None
-        return super().log_change(request, obj, message)
-
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        # Django's "was changed successfully" would claim a save that did not happen.
-        if getattr(request, "_nothing_saved", False) and level == messages.SUCCESS:
-            message, level = _("Nothing was changed, so nothing was saved."), messages.INFO
-        super().message_user(request, message, level, *args, **kwargs)
 
     # Bulk actions run the model's transitions one article at a time; "publish" is has_publish_permission.
 

@@ -557,3 +557,22 @@ def test_a_lead_photo_credit_stored_with_a_trailing_space_does_not_make_every_sa
 
     assert saved_state(story) == before
     assert Photo.objects.get(pk=story.lead_photo_id).credit_ar == "عدسة سامر "
+
+
+@pytest.mark.django_db
+def test_saving_a_photo_unchanged_writes_nothing_and_a_new_caption_is_saved(client):
+    from reversion.models import Version
+
+    client.force_login(make_editor())
+    photo = make_article("خبر منشور", published=True).lead_photo
+    url = f"/admin/articles/photo/{photo.pk}/change/"
+    data = admin_form_data(client, url)
+    revisions = Version.objects.get_for_object(photo).count()
+
+    response = client.post(url, data, follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["لم يتغيّر شيء، فلم يُحفظ شيء."]
+    assert Version.objects.get_for_object(photo).count() == revisions
+
+    client.post(url, data | {"caption_ar": "متظاهرون في ساحة الساعة"})
+    assert Photo.objects.get(pk=photo.pk).caption_ar == "متظاهرون في ساحة الساعة"
+    assert Version.objects.get_for_object(photo).count() == revisions + 1

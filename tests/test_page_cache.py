@@ -593,16 +593,18 @@ def assert_still_cached(client, pages):
 
 
 @pytest.mark.django_db
-def test_editor_saving_a_live_story_unchanged_leaves_cached_pages_cached(
+def test_editor_saving_a_live_story_or_its_photo_unchanged_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
     editor = logged_in(make_editor())
-    data = admin_form_data(editor, change_url(newsroom))
+    photo_url = f"/admin/articles/photo/{newsroom.lead_photo_id}/change/"
+    forms = {url: admin_form_data(editor, url) for url in [change_url(newsroom), photo_url]}
     pages = cached_pages(client, newsroom)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(change_url(newsroom), data)
-    assert response.status_code == 302
+    for url, data in forms.items():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor.post(url, data)
+        assert response.status_code == 302
     assert_still_cached(client, pages)
 
 
