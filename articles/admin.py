@@ -30,18 +30,7 @@ from . import photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
 from .history import PhotoHistoryMixin
-from .models import (
-    TAG_NAME_FIELDS,
-    Article,
-    ArticleAuthor,
-    ArticleAutosave,
-    Person,
-    Photo,
-    Section,
-    SupportAppeal,
-    Tag,
-    TaggedArticle,
-)
+from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
@@ -88,12 +77,8 @@ class SafeAutocompleteMixin:
 
 class UnchangedSavesNothingMixin:
     """A change form saved with nothing changed writes nothing: no revision saying "no fields changed", no new
-    updated_at, no page generation re-rendering the whole site for a story or photo readers see. The admin's
-    save_model() decides and sets ``request._nothing_saved``; this keeps the rest of the save quiet about it."""
-
-    def save_related(self, request, form, formsets, change):
-        if not getattr(request, "_nothing_saved", False):
-            super().save_related(request, form, formsets, change)
+    updated_at, no page generation re-rendering the whole site for a story or photo readers see. The admin that
+    skips the write sets ``request._nothing_saved``; this keeps the rest of the save quiet about it."""
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_nothing_saved", False):
@@ -558,7 +543,7 @@ class ArticleAdmin(
     # the ninjs feed's partners are not sent back for the same story). Whether the bylines changed is known only in
     # save_related(), so the row waits until then.
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and not self.asks_a_transition(request, obj):
+        if change and not form.has_changed() and self.asked_transition(request, obj) is None:
             request._article_row_held = True
             return
         self._save_article(request, obj, form, change)
@@ -583,8 +568,7 @@ class ArticleAdmin(
         if getattr(request, "_article_row_held", False):
             if not any(formset.has_changed() for formset in formsets):
                 request._nothing_saved = True
-                # As after any save: this person's autosaved copy of the story was of the form just posted.
-                ArticleAutosave.objects.filter(article=form.instance, user=request.user).delete()
+                self.autosaved_copy_served(request, form.instance)
                 return
             # A byline changed: the row is saved too, so its version tells others' open forms of the change.
             self._save_article(request, form.instance, form, change)

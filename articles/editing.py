@@ -574,12 +574,17 @@ class ArticleHistoryMixin(RevisionHistoryAdmin):
     def save_model(self, request, obj, form, change):
         request._status_before_save = obj.status if change else None
         super().save_model(request, obj, form, change)
-        # Saved for real: the draft copy has served its purpose.
-        ArticleAutosave.objects.filter(article=obj, user=request.user).delete()
+        self.autosaved_copy_served(request, obj)
         if not change:
             # Only this tab's draft: other new articles being written in other tabs keep theirs.
             key = valid_draft_key(request.POST.get(DRAFT_KEY)) or ""
             ArticleAutosave.objects.filter(article=None, user=request.user, draft_key=key).delete()
+
+    @staticmethod
+    def autosaved_copy_served(request, article):
+        """After a save of the story's form, or one that had nothing to write: this person's autosaved copy was of
+        the form just posted, and has served its purpose."""
+        ArticleAutosave.objects.filter(article=article, user=request.user).delete()
 
     # The revision's comment is the admin's change message, plus any change of status the buttons made.
 

@@ -162,8 +162,10 @@ class Person(models.Model):
         shows. Only then do their name, page and portrait reach a reader (PersonQuerySet.shown_in); a contributor
         just invited has none of them, and one whose first story is scheduled meets readers at its time, when the
         page generation ends anyway (page_cache.current_generation())."""
-        # In any edition: every story readers see is in the source edition.
-        return Person.objects.shown_in(settings.LANGUAGE_CODE).filter(pk=self.pk).exists()
+        # shown_in()'s ways, in any edition (every story readers see is in the source edition), asked apart: as one
+        # OR of subqueries it cost 6 ms to plan, and SQLite worked out every side of it.
+        person = Person.objects.filter(pk=self.pk)
+        return any(person.filter(way).exists() for way in work_shown_ways(settings.LANGUAGE_CODE))
 
 
 class PhotoQuerySet(models.QuerySet):

@@ -191,28 +191,35 @@ class ArticlePermissionsMixin:
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    WORKFLOW_BUTTONS = ("_publish", "_unpublish", "_submit_for_review")
-
-    def asks_a_transition(self, request, article):
-        """Whether saving this form moves the story along (handle_workflow_buttons), whatever its fields say."""
-        return any(button in request.POST for button in self.WORKFLOW_BUTTONS) or self._retimed(article)
-
-    def handle_workflow_buttons(self, request, article):
-        """The buttons under the form (save and publish, unpublish, send for review), once the form is saved."""
+    def asked_transition(self, request, article):
+        """What saving this form asks of the story, whatever its fields say: "publish", "unpublish", "submit" (for
+        review) or None. The buttons under the form ask; so does a publication time that no longer fits the status.
+        """
         if "_publish" in request.POST:
-            self._publish(request, article)
-        elif "_unpublish" in request.POST:
-            if self._transition(request, article, article.unpublish):
-                self.message_user(request, _("Unpublished."), messages.SUCCESS)
-        elif "_submit_for_review" in request.POST and article.status in (
+            return "publish"
+        if "_unpublish" in request.POST:
+            return "unpublish"
+        if "_submit_for_review" in request.POST and article.status in (
             Article.Status.DRAFT, Article.Status.UNPUBLISHED,
         ):
-            if self._transition(request, article, article.submit_for_review):
-                self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
-        elif self._retimed(article):
+            return "submit"
+        if self._retimed(article):
             # A plain save that moved a live story into the future, or a scheduled one into the past: the
             # status must follow the time, through the transition (checks, audit), not silently.
+            return "publish"
+        return None
+
+    def handle_workflow_buttons(self, request, article):
+        """The transition the form asked for (asked_transition), once the form is saved."""
+        asked = self.asked_transition(request, article)
+        if asked == "publish":
             self._publish(request, article)
+        elif asked == "unpublish":
+            if self._transition(request, article, article.unpublish):
+                self.message_user(request, _("Unpublished."), messages.SUCCESS)
+        elif asked == "submit":
+            if self._transition(request, article, article.submit_for_review):
+                self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
 
     @staticmethod
     def _retimed(article):
