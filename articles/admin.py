@@ -77,8 +77,19 @@ class SafeAutocompleteMixin:
 
 class UnchangedSavesNothingMixin:
     """A change form saved with nothing changed writes nothing: no revision saying "no fields changed", no new
-    updated_at, no page generation re-rendering the whole site for a story or photo readers see. The admin that
-    skips the write sets ``request._nothing_saved``; this keeps the rest of the save quiet about it."""
+    updated_at, no page generation re-rendering the whole site for a story, photo, person, tag or section readers
+    see. The save is skipped here for a form without inlines; ArticleAdmin, whose bylines are an inline, decides in
+    its save_related(). Either sets ``request._nothing_saved``, and the rest of the save keeps quiet about it."""
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not self.inlines:
+            request._nothing_saved = True
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "_nothing_saved", False):
+            super().save_related(request, form, formsets, change)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_nothing_saved", False):
@@ -215,9 +226,6 @@ class PhotoAdmin(
         return photo_admin.usage_panel(photo, readers_only=True)
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed():
-            request._nothing_saved = True  # UnchangedSavesNothingMixin
-            return
         # A new file was filled in and written by the form (PhotoAdminForm._post_clean, the storage rule of
         # intake.store_photo_file); saving only writes the row.
         prepared = getattr(form.cleaned_data.get("image"), "prepared", None)
@@ -621,7 +629,7 @@ class ArticleAdmin(
 
 
 @admin.register(Section)
-class SectionAdmin(TabbedTranslationAdmin):
+class SectionAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_ar", "name_en", "slug"]
@@ -629,7 +637,7 @@ class SectionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SafeAutocompleteMixin, TabbedTranslationAdmin):
+class PersonAdmin(UnchangedSavesNothingMixin, SafeAutocompleteMixin, TabbedTranslationAdmin):
     list_display = ["name", "role", "user", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["user"]
@@ -710,7 +718,7 @@ class TagMergeForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class TagAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
     list_display = ["name_ar", "name_en", "slug", "article_count"]
     # Each edition's name, whichever language the admin runs in: the article form's tag box searches here too.
     search_fields = ["name_ar", "name_en", "slug"]
@@ -765,7 +773,7 @@ class TagAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(SupportAppeal)
-class SupportAppealAdmin(TabbedTranslationAdmin):
+class SupportAppealAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
     list_display = ["heading", "url", "is_active"]
 
 

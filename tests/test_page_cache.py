@@ -591,12 +591,19 @@ def assert_still_cached(client, pages):
 
 
 @pytest.mark.django_db
-def test_editor_saving_a_live_story_or_its_photo_unchanged_leaves_cached_pages_cached(
+def test_saving_what_readers_see_unchanged_leaves_cached_pages_cached(
     client, page_cache_on, newsroom, django_capture_on_commit_callbacks
 ):
+    # The live story, its lead photo, section, author and tag, and the support box, each saved from its form as opened.
     editor = logged_in(make_editor())
-    photo_url = f"/admin/articles/photo/{newsroom.lead_photo_id}/change/"
-    forms = {url: admin_form_data(editor, url) for url in [change_url(newsroom), photo_url]}
+    urls = [change_url(newsroom)] + [
+        f"/admin/articles/{model}/{pk}/change/" for model, pk in [
+            ("photo", newsroom.lead_photo_id), ("section", newsroom.section_id),
+            ("person", newsroom.authors.get().pk), ("tag", newsroom.tags.get(name="سوريا").pk),
+            ("supportappeal", SupportAppeal.objects.get().pk),
+        ]
+    ]
+    forms = {url: admin_form_data(editor, url) for url in urls}
     pages = cached_pages(client, newsroom)
 
     for url, data in forms.items():
@@ -604,6 +611,12 @@ def test_editor_saving_a_live_story_or_its_photo_unchanged_leaves_cached_pages_c
             response = editor.post(url, data)
         assert response.status_code == 302
     assert_still_cached(client, pages)
+
+    # The section's form with a word changed is saved, and shown at once.
+    section_url = urls[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(section_url, forms[section_url] | {"name_ar": "شؤون سياسية"}).status_code == 302
+    assert "شؤون سياسية" in client.get("/").text
 
 
 @pytest.mark.django_db
