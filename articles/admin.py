@@ -78,18 +78,29 @@ class SafeAutocompleteMixin:
 class UnchangedSavesNothingMixin:
     """A change form saved with nothing changed writes nothing: no revision saying "no fields changed", no new
     updated_at, no page generation re-rendering the whole site for a story, photo, person, tag or section readers
-    see. The save is skipped here for a form without inlines; ArticleAdmin, whose bylines are an inline, decides in
-    its save_related(). Either sets ``request._nothing_saved``, and the rest of the save keeps quiet about it."""
+    see. Whether an inline changed (a story's bylines) is known only in save_related(), so an unchanged form's row
+    waits until then; once nothing is saved, ``request._nothing_saved`` keeps the rest of the save quiet about it."""
+
+    def saves_anyway(self, request, obj):
+        """Whether this save must write the row though no field changed (a workflow button, say)."""
+        return False
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and not self.inlines:
-            request._nothing_saved = True
+        inlines_changed = getattr(request, "_inlines_changed", False)
+        if change and not form.has_changed() and not inlines_changed and not self.saves_anyway(request, obj):
+            request._row_held = True
             return
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        if not getattr(request, "_nothing_saved", False):
-            super().save_related(request, form, formsets, change)
+        if getattr(request, "_row_held", False):
+            if not any(formset.has_changed() for formset in formsets):
+                request._nothing_saved = True
+                return
+            # An inline changed: the row is saved too, so its version tells others' open forms of the change.
+            request._inlines_changed = True
+            self.save_model(request, form.instance, form, change)
+        super().save_related(request, form, formsets, change)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "_nothing_saved", False):
@@ -547,16 +558,11 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"editing_user": request.user})
 
-    # A save that changes nothing (an editor pressing "save" to be sure) writes nothing (UnchangedSavesNothingMixin;
-    # the ninjs feed's partners are not sent back for the same story). Whether the bylines changed is known only in
-    # save_related(), so the row waits until then.
-    def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and self.asked_transition(request, obj) is None:
-            request._article_row_held = True
-            return
-        self._save_article(request, obj, form, change)
+    def saves_anyway(self, request, obj):
+        # A button (publish, unpublish, send for review) or a time that no longer fits the status moves the story on.
+        return self.asked_transition(request, obj) is not None
 
-    def _save_article(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
@@ -573,14 +579,10 @@ class ArticleAdmin(
             photo.save(update_fields=[photo_field for photo_field, _value in changes.values()])
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_article_row_held", False):
-            if not any(formset.has_changed() for formset in formsets):
-                request._nothing_saved = True
-                self.autosaved_copy_served(request, form.instance)
-                return
-            # A byline changed: the row is saved too, so its version tells others' open forms of the change.
-            self._save_article(request, form.instance, form, change)
         super().save_related(request, form, formsets, change)
+        if getattr(request, "_nothing_saved", False):  # UnchangedSavesNothingMixin: the ninjs feed's partners too
+            self.autosaved_copy_served(request, form.instance)
+            return
         article = form.instance
         article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
         # Last, once bylines and tags are saved: the publish checklist reads them.
