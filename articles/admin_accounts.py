@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import accounts
+from .admin import UnchangedSavesNothingMixin  # admin.py imports this module last, once it is defined
 from .audit import AuditEntry
 from .history import person_name
 from .models import AuthenticatorApp
@@ -99,7 +100,7 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class NewsroomUserAdmin(UserAdmin):
+class NewsroomUserAdmin(UnchangedSavesNothingMixin, UserAdmin):
     list_display = ["username", "byline", "roles", "is_active", "two_factor", "last_login"]
     list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
     list_select_related = ["person"]

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -369,8 +370,15 @@ def test_unchanged_user_form_records_nothing(client, administrator):
     writer = make_user(ROLE_WRITER, username="maya")
     url = reverse("admin:auth_user_change", args=[writer.pk])
     AuditEntry.objects.all().delete()
-    assert client.post(url, admin_form_data(client, url)).status_code == 302
+    history = LogEntry.objects.count()
+
+    response = client.post(url, admin_form_data(client, url), follow=True)
+
+    assert response.status_code == 200
     assert not AuditEntry.objects.exists()
+    # No "no fields changed" line in the account's history either, and no claim of a save.
+    assert LogEntry.objects.count() == history
+    assert [str(message) for message in response.context["messages"]] == ["لم يتغيّر شيء، فلم يُحفظ شيء."]
 
 
 def test_own_active_flag_is_read_only(client, administrator):
