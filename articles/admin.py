@@ -596,7 +596,9 @@ class ArticleAdmin(
         if published:
             self.message_user(
                 request,
-                ngettext("%d article published.", "%d articles published.", published) % published,
+                ngettext(
+                    "%(count)d article published.", "%(count)d articles published.", published
+                ) % {"count": published},
                 messages.SUCCESS,
             )
         for line in refused:
@@ -608,7 +610,10 @@ class ArticleAdmin(
         sent, refused = self.run_transition_on_each(request, drafts, "submit_for_review")
         if sent:
             self.message_user(
-                request, ngettext("%d article sent for review.", "%d articles sent for review.", sent) % sent,
+                request,
+                ngettext(
+                    "%(count)d article sent for review.", "%(count)d articles sent for review.", sent
+                ) % {"count": sent},
                 messages.SUCCESS,
             )
         for line in refused:
@@ -623,7 +628,9 @@ class ArticleAdmin(
         if unpublished:
             self.message_user(
                 request,
-                ngettext("%d article unpublished.", "%d articles unpublished.", unpublished) % unpublished,
+                ngettext(
+                    "%(count)d article unpublished.", "%(count)d articles unpublished.", unpublished
+                ) % {"count": unpublished},
                 messages.SUCCESS,
             )
         for line in refused:

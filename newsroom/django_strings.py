@@ -1,11 +1,12 @@
-"""Django's own words that its Arabic catalogue lacks (newer than its last translation) or gets wrong.
+"""Django's own words (and django-taggit's) that their Arabic catalogues lack (newer than their last translation) or
+get wrong.
 
 Never imported: this file only shows them to makemessages, so their Arabic lives in locale/ar with ours, and
 LOCALE_PATHS, read before Django's catalogues, puts it on the admin's screens. Each must be Django's msgid to
 the letter; tests/test_locale.py checks that they still translate.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 # Missing: the admin's action button, list filters, search and pagination labels, and its delete screens.
 gettext_noop("Run")
@@ -36,3 +37,8 @@ gettext_noop("The {name} “{obj}” was changed successfully.")
 # Left in English by Django's Arabic: the labels of the password summary on an account's page.
 gettext_noop("salt")
 gettext_noop("hash")
+
+# Wrong in django-taggit's Arabic: a tag's slug is «سبيكة» (an ingot) where the admin says «معرّف الرابط» for every
+# other slug, and its name is spelled «الإسم».
+pgettext_lazy("A tag name", "name")
+pgettext_lazy("A tag slug", "slug")

@@ -83,3 +83,18 @@ def test_every_app_on_the_arabic_admin_index_is_named_in_arabic(client):
 
     assert "حماية الدخول" in apps  # django-axes, which names itself «Axes»
     assert apps and not [name for name in apps if re.search("[A-Za-z]", name)], apps
+
+
+@pytest.mark.django_db
+def test_a_tags_slug_is_named_as_every_other_slug_in_the_arabic_admin(client):
+    from articles.models import Tag
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    tag = Tag.objects.create(name="سوريا")
+    page = client.get(f"/admin/articles/tag/{tag.pk}/change/").text
+    listing = client.get("/admin/articles/tag/").text
+
+    # django-taggit's own Arabic calls it «سبيكة الوسم» (an ingot) and spells the name «الإسم».
+    assert "معرّف الرابط" in page and "سبيكة" not in page + listing
+    assert "الإسم" not in page + listing
