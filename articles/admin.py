@@ -8,11 +8,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -81,13 +83,9 @@ class UnchangedSavesNothingMixin:
     see. Whether an inline changed (a story's bylines) is known only in save_related(), so an unchanged form's row
     waits until then; once nothing is saved, ``request._nothing_saved`` keeps the rest of the save quiet about it."""
 
-    def saves_anyway(self, request, obj):
-        """Whether this save must write the row though no field changed (a workflow button, say)."""
-        return False
-
     def save_model(self, request, obj, form, change):
         inlines_changed = getattr(request, "_inlines_changed", False)
-        if change and not form.has_changed() and not inlines_changed and not self.saves_anyway(request, obj):
+        if change and not form.has_changed() and not inlines_changed:
             request._row_held = True
             return
         super().save_model(request, obj, form, change)
@@ -95,7 +93,7 @@ class UnchangedSavesNothingMixin:
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_row_held", False):
             if not any(formset.has_changed() for formset in formsets):
-                request._nothing_saved = True
+                request._nothing_saved = request._inlines_unsaved = True
                 return
             # An inline changed: the row is saved too, so its version tells others' open forms of the change.
             request._inlines_changed = True
@@ -103,7 +101,7 @@ class UnchangedSavesNothingMixin:
         super().save_related(request, form, formsets, change)
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_nothing_saved", False):
+        if getattr(request, "_inlines_unsaved", False):
             return []  # the inlines were never saved, so they have no saved rows to list
         return super().construct_change_message(request, form, formsets, add)
 
@@ -558,10 +556,6 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"editing_user": request.user})
 
-    def saves_anyway(self, request, obj):
-        # A button (publish, unpublish, send for review) or a time that no longer fits the status moves the story on.
-        return self.asked_transition(request, obj) is not None
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -580,13 +574,25 @@ class ArticleAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if getattr(request, "_nothing_saved", False):  # UnchangedSavesNothingMixin: the ninjs feed's partners too
-            self.autosaved_copy_served(request, form.instance)
-            return
         article = form.instance
+        if getattr(request, "_nothing_saved", False):  # UnchangedSavesNothingMixin: the ninjs feed's partners too
+            self.autosaved_copy_served(request, article)
+            if self.asked_transition(request, article) is not None:
+                # A button (or a time that no longer fits the status) on an unchanged form: the transition writes
+                # the story itself, with its revision, or is refused and nothing at all is written.
+                request._nothing_saved, request._status_before_save = False, article.status
+                request._nothing_saved = not self.handle_workflow_buttons(request, article, saved=False)
+            return
         article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_transition_refused", False):
+            # Back to the story, not the list: the messages name what the editor has to put right in it.
+            context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+            return HttpResponseRedirect(add_preserved_filters(context, request.path))
+        return super().response_change(request, obj)
 
     # Bulk actions run the model's transitions one article at a time; "publish" is has_publish_permission.
 

@@ -209,17 +209,21 @@ class ArticlePermissionsMixin:
             return "publish"
         return None
 
-    def handle_workflow_buttons(self, request, article):
-        """The transition the form asked for (asked_transition), once the form is saved."""
+    def handle_workflow_buttons(self, request, article, *, saved=True):
+        """The transition the form asked for (asked_transition), once the form is saved (``saved``) or found
+        unchanged. Returns whether a transition was made; a refusal leaves ``request._transition_refused``."""
         asked = self.asked_transition(request, article)
+        done = False
         if asked == "publish":
-            self._publish(request, article)
+            done = self._publish(request, article, saved=saved)
         elif asked == "unpublish":
-            if self._transition(request, article, article.unpublish):
+            if done := self._transition(request, article, article.unpublish):
                 self.message_user(request, _("Unpublished."), messages.SUCCESS)
         elif asked == "submit":
-            if self._transition(request, article, article.submit_for_review):
+            if done := self._transition(request, article, article.submit_for_review):
                 self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
+        request._transition_refused = asked is not None and not done
+        return done
 
     @staticmethod
     def _retimed(article):
@@ -230,31 +234,27 @@ class ArticlePermissionsMixin:
             article.status == Article.Status.SCHEDULED and due
         )
 
-    def _publish(self, request, article):
+    def _publish(self, request, article, *, saved=True):
         # A publication time in the future, typed by the editor, schedules the story.
         at = article.published_at if article.published_at and article.published_at > timezone.now() else None
         try:
             # A savepoint, so a refused publication keeps the edits that were just saved.
             with transaction.atomic():
                 article.publish(by=request.user, at=at)
-        except PermissionDenied:
-            self.message_user(
-                request,
-                _("Saved, but not published: %(reasons)s") % {"reasons": self.refusal_reason(request, article)},
-                messages.ERROR,
+        except (PermissionDenied, ValidationError) as refusal:
+            reasons = (
+                " ".join(refusal.messages) if isinstance(refusal, ValidationError)
+                else self.refusal_reason(request, article)
             )
-        except ValidationError as refusal:
-            self.message_user(
-                request,
-                _("Saved, but not published: %(reasons)s") % {"reasons": " ".join(refusal.messages)},
-                messages.ERROR,
-            )
+            refused = _("Saved, but not published: %(reasons)s") if saved else _("Not published: %(why)s")
+            self.message_user(request, refused % {"reasons": reasons, "why": reasons}, messages.ERROR)
+            return False
+        if article.status == Article.Status.SCHEDULED:
+            when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            self.message_user(request, _("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
         else:
-            if article.status == Article.Status.SCHEDULED:
-                when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
-                self.message_user(request, _("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
-            else:
-                self.message_user(request, _("Published."), messages.SUCCESS)
+            self.message_user(request, _("Published."), messages.SUCCESS)
+        return True
 
     def _transition(self, request, article, transition):
         """Run a transition for the person at the keyboard; a refusal becomes a message, never a server error."""

@@ -536,14 +536,49 @@ def test_a_byline_added_to_an_otherwise_unchanged_story_is_saved_as_a_change(cli
 
 @pytest.mark.django_db
 def test_publish_button_on_an_unchanged_draft_still_publishes(client):
+    from reversion.models import Version
+
     client.force_login(make_editor())
     story = make_article("مسودة جاهزة")
     url = change_url(story)
 
-    response = client.post(url, admin_form_data(client, url) | {"_publish": "1"})
+    response = client.post(url, admin_form_data(client, url) | {"_publish": "1"}, follow=True)
 
-    assert response.status_code == 302
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+    assert "نُشر المقال." in [str(message) for message in response.context["messages"]]
+    # The publication is the story's newest revision, and says what it did.
+    assert "منشور" in Version.objects.get_for_object(story).first().revision.comment
+
+
+@pytest.mark.django_db
+def test_a_refused_publish_of_an_unchanged_story_writes_nothing_and_returns_to_the_story(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة صورتها بلا مصدر", lead_photo=make_photo(credit="", alt_text=""))
+    url = change_url(story)
+    data = admin_form_data(client, url)  # the form as opened, keeps its first revision
+    before = saved_state(story)
+
+    response = client.post(url, data | {"_publish": "1"}, follow=True)
+
+    # Back on the story the checklist is about, not on the list; no empty revision, no claim of a save.
+    assert response.redirect_chain == [(url, 302)]
+    assert saved_state(story) == before and Article.objects.get(pk=story.pk).status == Article.Status.DRAFT
+    [(level, note)] = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert level == "error" and note.startswith("لم يُنشر: ") and "المصدر" in note
+
+
+@pytest.mark.django_db
+def test_a_refused_publish_keeps_the_edit_and_returns_to_the_story(client):
+    client.force_login(make_editor())
+    story = make_article("مسودة صورتها بلا مصدر", lead_photo=make_photo(credit="", alt_text=""))
+    url = change_url(story)
+
+    response = client.post(url, admin_form_data(client, url, summary_ar="ملخص جديد") | {"_publish": "1"}, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    saved = Article.objects.get(pk=story.pk)
+    assert saved.summary_ar == "ملخص جديد" and saved.status == Article.Status.DRAFT
+    assert any(str(message).startswith("حُفظ المقال لكنه لم يُنشر: ") for message in response.context["messages"])
 
 
 @pytest.mark.django_db
