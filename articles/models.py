@@ -11,7 +11,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_prose_editor.fields import ProseEditorField
@@ -122,11 +122,12 @@ def any_of(*conditions):
 
 class Person(models.Model):
     class Role(models.TextChoices):
-        WRITER = "writer", _("writer")
-        REPORTER = "reporter", _("reporter")
-        PHOTOGRAPHER = "photographer", _("photographer")
-        EDITOR = "editor", _("editor")
-        TRANSLATOR = "translator", _("translator")
+        # A role as a person page names it («مصوّر»), apart from a field's label (the photo's «المصوّر»).
+        WRITER = "writer", pgettext_lazy("role", "writer")
+        REPORTER = "reporter", pgettext_lazy("role", "reporter")
+        PHOTOGRAPHER = "photographer", pgettext_lazy("role", "photographer")
+        EDITOR = "editor", pgettext_lazy("role", "editor")
+        TRANSLATOR = "translator", pgettext_lazy("role", "translator")
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)

@@ -241,6 +241,8 @@ def test_error_pages_have_language_direction_main_and_one_h1(template):
         [html] = tree.find_all("html")
         assert (html.attrs["lang"], html.attrs["dir"]) == (language, direction)
         assert len(tree.find_all("main")) == 1 and len(tree.find_all("h1")) == 1
+        # Back to the home page of the reader's own edition, not always the Arabic one.
+        assert [link.attrs["href"] for link in tree.find_all("a")] == ["/" if language == "ar" else "/en/"]
 
 
 # Images

@@ -328,3 +328,13 @@ def test_the_year_1_page_does_not_borrow_the_first_day_of_the_year_2(client, set
 
     assert headlines(client.get("/archive/1/")) == [] and headlines(client.get("/archive/1/12/31/")) == []
     assert headlines(client.get("/archive/2/1/1/")) == [early.headline_ar]
+
+
+@pytest.mark.django_db
+def test_a_mistyped_search_date_is_explained_with_an_example_that_reads_left_to_right(client):
+    page = client.get("/search/", {"q": "دمشق", "from": "2026-13-45"})
+
+    # Isolated (U+2066 … U+2069), the example keeps its order year-month-day inside the Arabic sentence; without
+    # it the browser shows «15-03-2024».
+    assert page.status_code == 200
+    assert "أدخل التاريخ بصيغة سنة-شهر-يوم، مثلاً \u20662024-03-15\u2069." in page.text

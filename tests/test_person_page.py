@@ -54,6 +54,20 @@ def test_a_photographer_credited_in_a_published_story_has_a_page(client):
 
     assert page.status_code == 200 and "عدسة ليلى" in page.text
     assert client.get(f"/person/{photographer.slug}/feed/").status_code == 200
+    # Named as every other role is, «مصوّر» (not the photo field's label «المصوّر»); in English with a capital.
+    assert '<p class="person__role">مصوّر</p>' in page.text
+
+
+def test_the_role_and_the_feed_read_right_for_a_woman_as_for_a_man(client):
+    reporter = make_person("لينا حداد", name_en="Lina Haddad", role=Person.Role.REPORTER)
+    make_article("خبر", published=True, authors=[reporter], headline_en="News", body_en="<p>Text</p>")
+
+    english = client.get(f"/en/person/{reporter.slug}/").text
+    feed = client.get(f"/person/{reporter.slug}/feed/").text
+
+    assert '<p class="person__role">Reporter</p>' in english
+    # «أحدث ما كتبه» is a man's verb; «بقلم» fits every writer.
+    assert "<description>أحدث المقالات بقلم لينا حداد.</description>" in feed
 
 
 def test_a_deactivated_contributor_keeps_the_page_of_their_published_bylines(client):

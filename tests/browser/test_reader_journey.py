@@ -4,7 +4,7 @@ left to right, with its language switcher."""
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, screenshot
 from tests.factories import make_article, make_person, make_photo, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +99,26 @@ def test_english_edition_reads_left_to_right_and_offers_the_arabic_one(open_tab)
     checks.assert_sound()
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.locator("nav.languages a[hreflang=en]").count() == 1
+
+
+def test_page_numbers_lie_in_a_row_and_the_page_being_read_stands_out(open_tab):
+    desk = make_section("اقتصاد")
+    for number in range(45):
+        make_article(f"خبر اقتصادي رقم {number}", published=True, section=desk)
+    page, checks = open_tab(PHONE)
+
+    page.goto(f"{desk.get_absolute_url()}?page=2")
+    checks.assert_sound()
+    screenshot(page, "pager")
+
+    numbers = page.locator(".pagination__pages a")
+    assert numbers.all_inner_texts() == ["1", "2", "3"]
+    # One row on a phone, not a numbered list ("1. 1", "2. 2" …), and right to left: page 1 on the right.
+    boxes = [numbers.nth(index).bounding_box() for index in range(3)]
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert boxes[0]["x"] > boxes[1]["x"] > boxes[2]["x"]
+    assert page.locator(".pagination__pages").evaluate("list => getComputedStyle(list).listStyleType") == "none"
+    background = "link => getComputedStyle(link).backgroundColor"
+    current = page.locator(".pagination__pages [aria-current=page]")
+    assert current.inner_text() == "2"
+    assert current.evaluate(background) != numbers.nth(0).evaluate(background)
