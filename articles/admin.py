@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -539,6 +540,48 @@ class ArticleAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
+
+    # A story opened read-only (a writer on a colleague's, any in the trash) shows each body as readers see it, where
+    # Django would print its HTML as text, and the lead photo's credit and alt text from the photo, where it would
+    # name the form's own inputs in English with nothing in them.
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.bodies_as_read = {f"body_{code}": f"body_{code}_as_read" for code, _name in settings.LANGUAGES}
+        for field, shown in self.bodies_as_read.items():
+            setattr(self, shown, self._body_as_read(field))
+
+    def _body_as_read(self, field):
+        def body_as_read(article):
+            # Sanitised when saved; cleaned again, since it is marked safe here.
+            body = clean_body_html(getattr(article, field))
+            return mark_safe(body) if body else self.get_empty_value_display()  # noqa: S308
+        body_as_read.short_description = Article._meta.get_field(field).verbose_name
+        return body_as_read
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        read_only = []
+        for title, options in fieldsets:
+            fields = [self.bodies_as_read.get(field, field) for field in options["fields"] if field != "new_tags"]
+            read_only.append((title, {**options, "fields": fields}))
+        return read_only
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        return [*fields, *self.bodies_as_read.values()]  # which the form must then leave out
+
+    @admin.display(description=_("lead photo credit"))
+    def lead_photo_credit(self, article):
+        return article.lead_photo.credit if article.lead_photo else ""
+
+    @admin.display(description=_("lead photo alt text"))
+    def lead_photo_alt_text(self, article):
+        return article.lead_photo.alt_text if article.lead_photo else ""
 
     @admin.display(description=_("photo"))
     def lead_thumbnail(self, article):

@@ -526,6 +526,24 @@ def test_writer_reads_another_writers_article_but_cannot_change_it(client):
 
 
 @pytest.mark.django_db
+def test_a_story_opened_read_only_shows_its_body_as_it_reads_and_every_label_in_arabic(client):
+    logged_in(client, ROLE_WRITER)
+    theirs = make_article(
+        "خبر زميل", created_by=make_user(ROLE_WRITER),
+        body_ar="<p>قال المزارعون إن <strong>المطر</strong> جاء.</p><script>alert(1)</script>",
+        lead_photo=make_photo(credit="عدسة سامر", alt_text="مزارع بين الأشجار"),
+    )
+
+    page = client.get(change_url(theirs)).text
+
+    assert "<strong>المطر</strong>" in page and "&lt;strong&gt;" not in page and "alert(1)" not in page
+    assert "عدسة سامر" in page and "مزارع بين الأشجار" in page
+    # Not Django's fallback for a field it cannot find on the model: its name, in English.
+    for english in ("New tags", "Lead photo credit", "Lead photo alt text"):
+        assert english not in page
+
+
+@pytest.mark.django_db
 def test_writer_cannot_change_their_own_article_once_it_is_published(client):
     writer = logged_in(client, ROLE_WRITER)
     article = make_article("خبر منشور", created_by=writer, published=True)
