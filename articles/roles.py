@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -302,7 +303,8 @@ class ArticlePermissionsMixin:
 
 
 def view_on_site(request, content_type_id, object_id):
-    """The admin's "view on site" redirect (admin/r/<type>/<id>/), for those who may open the object in the admin.
+    """The admin's "view on site" redirect (admin/r/<type>/<id>/), for those who may open the object in the admin:
+    to its public page, or to its preview while readers cannot see it.
 
     Django's own sends any staff member to the object's public address, and an unpublished article's address
     carries its headline (the slug): a photographer could read the drafts' headlines by counting ids.
@@ -317,4 +319,8 @@ def view_on_site(request, content_type_id, object_id):
         raise Http404
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied
+    if isinstance(obj, Article) and not Article.objects.for_readers().filter(pk=obj.pk).exists():
+        # A draft, a story in review or in the trash, or one not yet due: its public address is a 404, its
+        # preview is the page as it would be published.
+        return redirect("article_preview", obj.pk)
     return contenttype_views.shortcut(request, content_type_id, object_id)

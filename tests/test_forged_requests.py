@@ -340,11 +340,16 @@ def test_editor_cannot_delete_from_the_trash_for_good(people, stories, forgery):
 def test_view_on_site_still_takes_whoever_may_open_the_article_to_its_address(people, stories):
     story = stories["others' draft"]
     url = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, story.pk])
+    writer = logged_in_client(people[ROLE_WRITER])
 
-    response = logged_in_client(people[ROLE_WRITER]).get(url)
+    response = writer.get(url)
 
-    assert response.status_code == 302
-    assert response["Location"].endswith(story.get_absolute_url())
+    # A draft has no public page yet: its preview shows it as it would be published.
+    assert response.status_code == 302 and response["Location"] == reverse("article_preview", args=[story.pk])
+    assert writer.get(response["Location"]).status_code == 200
+    story.publish(by=people[ROLE_EDITOR])
+    live = writer.get(url)
+    assert live.status_code == 302 and live["Location"].endswith(story.get_absolute_url())
     missing = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, 10**30])
     assert logged_in_client(people[ROLE_EDITOR]).get(missing).status_code == 404
 
