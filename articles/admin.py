@@ -32,7 +32,7 @@ from newsroom.admin_site import IdsField
 from . import photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
-from .history import PhotoHistoryMixin
+from .history import PhotoHistoryMixin, person_name
 from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
@@ -118,6 +118,15 @@ class UnchangedSavesNothingMixin:
         super().message_user(request, message, level, *args, **kwargs)
 
 
+def account_as_name(model, field):
+    """A read-only account field (who wrote, changed or uploaded something) as the person's name. Django links it to
+    the account's admin page, which only administrators may open: for everyone else, a link to a refusal."""
+    def shown(model_admin, obj):
+        return person_name(getattr(obj, field))
+    shown.short_description = model._meta.get_field(field).verbose_name
+    return shown
+
+
 @admin.register(Photo)
 class PhotoAdmin(
     UnchangedSavesNothingMixin, SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, TabbedTranslationAdmin,
@@ -138,7 +147,7 @@ class PhotoAdmin(
     ]
     autocomplete_fields = ["credit_person"]
     readonly_fields = [
-        "focal_point_picker", "file_metadata", "usage", "usage_on_site", "width", "height", "uploaded_by",
+        "focal_point_picker", "file_metadata", "usage", "usage_on_site", "width", "height", "uploaded_by_name",
         "uploaded_at",
     ]
     fieldsets = [
@@ -147,8 +156,9 @@ class PhotoAdmin(
         (_("Rights"), {"fields": ["creator", "copyright_notice", "taken_at"]}),
         (_("From the file"), {"fields": ["file_metadata"]}),
         (_("Where it is used"), {"fields": ["usage"]}),
-        (_("Record"), {"fields": ["width", "height", "uploaded_by", "uploaded_at"], "classes": ["collapse"]}),
+        (_("Record"), {"fields": ["width", "height", "uploaded_by_name", "uploaded_at"], "classes": ["collapse"]}),
     ]
+    uploaded_by_name = account_as_name(Photo, "uploaded_by")
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -157,7 +167,7 @@ class PhotoAdmin(
     # Nothing to point at, read or list before the file is uploaded.
     change_only_fields = [
         "focal_point_picker", "focal_x", "focal_y", "file_metadata", "usage", "usage_on_site",
-        "width", "height", "uploaded_by", "uploaded_at",
+        "width", "height", "uploaded_by_name", "uploaded_at",
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -513,7 +523,7 @@ class ArticleAdmin(
     # "N results (M in all)" costs a second count of the whole archive on every filtered page.
     show_full_result_count = False
     autocomplete_fields = ["section", "lead_photo", "related_articles"]
-    readonly_fields = ["status", "lead_photo_preview", "created_at", "updated_at", "created_by", "updated_by"]
+    readonly_fields = ["status", "lead_photo_preview", "created_at", "updated_at", "created_by_name", "updated_by_name"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "body"]}),
@@ -528,9 +538,11 @@ class ArticleAdmin(
         (_("Publication"), {"fields": ["status", "published_at"]}),
         (
             _("Record"),
-            {"fields": ["created_at", "created_by", "updated_at", "updated_by"], "classes": ["collapse"]},
+            {"fields": ["created_at", "created_by_name", "updated_at", "updated_by_name"], "classes": ["collapse"]},
         ),
     ]
+    created_by_name = account_as_name(Article, "created_by")
+    updated_by_name = account_as_name(Article, "updated_by")
     actions = ["publish_selected", "submit_selected", "unpublish_selected"]
     change_form_template = "admin/articles/article/change_form.html"
 

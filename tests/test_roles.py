@@ -673,3 +673,17 @@ def test_tags_stay_readable_to_writers_and_managed_by_editors(client):
     assert b'name="_save"' not in client.get(change_url(tag)).content
     logged_in(client, ROLE_EDITOR)
     assert b'name="_save"' in client.get(change_url(tag)).content
+
+
+@pytest.mark.django_db
+def test_who_wrote_changed_or_uploaded_is_a_name_not_a_link_to_an_account_page_editors_cannot_open(client):
+    logged_in(client, ROLE_EDITOR)
+    author = make_user(ROLE_WRITER, username="rima", first_name="ريم", last_name="الحلبي")
+    story = make_article("خبر", created_by=author, lead_photo=make_photo(uploaded_by=author))
+
+    for url in (change_url(story), f"/admin/articles/photo/{story.lead_photo_id}/change/"):
+        page = client.get(url).text
+        assert "ريم الحلبي" in page
+        # Django's own display links to /admin/auth/user/<id>/change/, which answers an editor with 403.
+        assert f"/admin/auth/user/{author.pk}/change/" not in page
+        assert client.get(f"/admin/auth/user/{author.pk}/change/").status_code == 403
