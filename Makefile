@@ -125,6 +125,8 @@ multinode: compilemessages
 
 messages: venv gettext
 	$(MANAGE) makemessages -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests --ignore=bench
+	$(MANAGE) makemessages -d djangojs -l ar -l en --ignore=$(VENV) --ignore=media --ignore=staticfiles --ignore=tests \
+	    --ignore=bench --ignore=static/vendor --ignore=node_modules
 	$(MANAGE) compilemessages --ignore=$(VENV)
 
 clean:

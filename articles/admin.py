@@ -548,7 +548,7 @@ class ArticleAdmin(
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/photo-picker.js"]
+        js = ["js/photo-picker.js", "js/editor-labels.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()

@@ -1,5 +1,6 @@
 """Every string readers and editors see has an Arabic translation, and the compiled catalogue is current."""
 
+import json
 import re
 from pathlib import Path
 
@@ -7,20 +8,52 @@ import pytest
 from django.utils import translation
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+SCRIPTS_CATALOGUE = CATALOGUE.with_name("djangojs.po")
 
 
-def entries():
-    text = CATALOGUE.read_text(encoding="utf-8")
+def entries(catalogue=CATALOGUE):
+    text = catalogue.read_text(encoding="utf-8")
     for block in text.split("\n\n")[1:]:
         if "msgid" not in block or block.lstrip().startswith("#~"):
             continue
         yield block
 
 
-def test_arabic_catalogue_has_no_untranslated_or_fuzzy_entries():
-    missing = [block for block in entries() if re.search(r'msgstr(\[\d\])? ""\n?$', block.strip() + "\n")
-               or "#, fuzzy" in block]
+@pytest.mark.parametrize("catalogue", [CATALOGUE, SCRIPTS_CATALOGUE], ids=["django", "djangojs"])
+def test_arabic_catalogue_has_no_untranslated_or_fuzzy_entries(catalogue):
+    missing = [block for block in entries(catalogue)
+               if re.search(r'msgstr(\[\d\])? ""\n?$', block.strip() + "\n") or "#, fuzzy" in block]
     assert missing == []
+
+
+def test_the_scripts_words_ours_translates_are_still_their_libraries_words():
+    import django
+    import django_prose_editor
+
+    listed = (Path(__file__).resolve().parent.parent / "newsroom" / "admin_js_strings.js").read_text(encoding="utf-8")
+    words = re.findall(r'(?:gettext|ngettext)\(\s*"([^"]+)"', listed)
+    admin = Path(django.__file__).parent / "contrib" / "admin"
+    djangos = (admin / "locale" / "en" / "LC_MESSAGES" / "djangojs.po").read_text(encoding="utf-8")
+    djangos = "".join(line.strip().strip('"') for line in djangos.splitlines())
+    editor = (Path(django_prose_editor.__file__).parent / "static" / "django_prose_editor" / "editor.js").read_text()
+    # The toolbar names its headings from a template: `heading ${level}`, `Heading ${level}`.
+    headings = {f"{word} {level}" for word in ("heading", "Heading") for level in range(1, 7)
+                if f"`{word} ${{" in editor}
+    assert len(words) > 60
+    assert [word for word in words if word not in djangos and f'"{word}"' not in editor and word not in headings] == []
+
+
+@pytest.mark.django_db
+def test_the_admins_script_catalogue_is_arabic_with_ours(client):
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    catalogue = client.get("/admin/jsi18n/").text
+
+    # As the catalogue writes it: JSON with every character past ASCII escaped.
+    assert f'"Edit Link": {json.dumps("تعديل الرابط")}' in catalogue
+    # Arabic's six plural forms, for the time zone note's hours.
+    assert "n==0 ? 0 : n==1 ? 1 : n==2 ? 2" in catalogue
 
 
 def test_compiled_catalogue_is_used_for_checklist_messages():

@@ -238,8 +238,8 @@ def open_tab(browser, live_server, transactional_db, request):
     still sends its autosave, which must find its author."""
     opened = []
 
-    def open_tab(viewport=LAPTOP):
-        context = browser.new_context(base_url=live_server.url, locale="ar", viewport=viewport)
+    def open_tab(viewport=LAPTOP, **options):
+        context = browser.new_context(base_url=live_server.url, locale="ar", viewport=viewport, **options)
         context.set_default_timeout(10_000)
         page = context.new_page()
         checks = BrowserChecks(context, page, live_server.url)

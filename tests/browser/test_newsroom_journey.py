@@ -208,3 +208,34 @@ def test_writer_sends_a_story_for_review_and_an_editor_publishes_it(open_tab, li
     assert desk.locator(".messagelist .success").count() >= 1
     reader.reload()
     assert reader.locator("h1.story__headline").inner_text() == CORRECTED_HEADLINE, "the cached page, uncorrected"
+
+
+def test_the_body_editor_and_the_date_fields_speak_arabic(open_tab):
+    editor_account = make_user(role="editor")
+    # Hours away from the newsroom's clock, as a reporter abroad would be: the admin then says so under each time.
+    page, checks = open_tab(timezone_id="Atlantic/Reykjavik")
+    log_in(page, checks, editor_account)
+    page.goto("/admin/articles/article/add/")
+    checks.assert_sound()
+
+    body = page.locator("#tab_id_body_ar")
+    expect(body.locator("[data-name=bold]")).to_have_attribute("title", "عريض")
+    expect(body.locator("[data-name=bold]")).to_have_attribute("aria-label", "عريض")
+    expect(body.locator("[data-name=link]")).to_have_attribute("title", "إدراج رابط")
+    expect(body.locator(".prose-menubar__selected [title]")).to_have_attribute("title", "فقرة")
+    body.locator(".prose-menubar__selected").click()
+    expect(body.locator(".prose-menubar__picker")).to_contain_text("عنوان من المستوى 2")
+    assert "Heading" not in body.locator(".prose-menubar__picker").inner_text()
+    page.keyboard.press("Escape")
+    body.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("كلمة")
+    page.keyboard.press("Shift+Home")
+    body.locator("[data-name=link]:not(.disabled)").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_contain_text("الرابط")
+    assert "URL" not in dialog.inner_text() and "Cancel" not in dialog.inner_text()
+    page.keyboard.press("Escape")
+
+    notes = page.locator(".timezonewarning").all_inner_texts()
+    assert notes and all(note.startswith("ملاحظة: أدخل الأوقات بتوقيت") for note in notes), notes
+    screenshot(page, "editor-in-arabic")
