@@ -30,6 +30,35 @@ admin.site.login_template = "accounts/login.html"
 admin.site.unregister(User)
 admin.site.unregister(TOTPDevice)
 
+# Django stores a permission's name in English when migrations run, and the role screens show that name.
+DJANGOS_ACTIONS = {
+    "add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission):
+    """A permission as the role and account screens list it: in the admin's language."""
+    action, _sep, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in DJANGOS_ACTIONS and model is not None and model_name == model._meta.model_name:
+        name = DJANGOS_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)  # ours (Meta.permissions) are in the catalogue, English as stored
+    return f"{permission.content_type} | {name}"
+
+
+class PermissionsInArabicMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["queryset"] = kwargs.get("queryset", db_field.remote_field.model.objects).select_related(
+                "content_type"
+            )
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
 
 @admin.register(AuthenticatorApp)
 class AuthenticatorAppAdmin(admin.ModelAdmin):
@@ -100,7 +129,7 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class NewsroomUserAdmin(UnchangedSavesNothingMixin, UserAdmin):
+class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, UserAdmin):
     list_display = ["username", "byline", "roles", "is_active", "two_factor", "last_login"]
     list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
     list_select_related = ["person"]
@@ -265,7 +294,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(PermissionsInArabicMixin, GroupAdmin):
     """Groups are the roles: widening what a role may do is an account change the audit log must show."""
 
     def save_related(self, request, form, formsets, change):

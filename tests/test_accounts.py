@@ -487,3 +487,17 @@ def test_smtp_settings_come_from_the_environment():
     )
     assert "'host': 'smtp.example.org'" in options and "'use_tls': True" in options
     assert "'username': 'desk'" in options and "desk@example.org" in options
+
+
+def test_the_role_screen_names_every_permission_in_arabic(client, administrator):
+    editors = Group.objects.get(name=ROLES[ROLE_EDITOR]["group"])
+
+    page = client.get(reverse("admin:auth_group_change", args=[editors.pk])).text
+    account = client.get(reverse("admin:auth_user_change", args=[administrator.pk])).text
+
+    for screen in (page, account):
+        # Ours, from the catalogue, and Django's own, named from the action and the model.
+        assert "يمكنه نشر المقالات وجدولتها وإلغاء نشرها" in screen
+        assert "إضافة مقال" in screen and "عرض صورة" in screen
+        # Not the English Django stored when the migrations ran.
+        assert "Can publish" not in screen and "Can add" not in screen and "Can view" not in screen
