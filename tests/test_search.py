@@ -361,7 +361,7 @@ def test_search_with_no_match_says_so_and_keeps_the_words(client):
     make_article("خبر منشور", published=True)
     response = client.get("/search/", {"q": "زلزال"})
     assert response.status_code == 200
-    assert re.search(r'class="search-page__count"[^>]*>\s*0 نتيجة', response.text)
+    assert re.search(r'class="search-page__count"[^>]*>\s*لا نتائج', response.text)
     assert "لا يطابق البحثَ أيُّ خبر" in response.text
     assert 'class="search-page__hint"' not in response.text
     assert re.search(r'<input[^>]*name="q"[^>]*value="زلزال"', response.text)
