@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
@@ -122,7 +123,8 @@ def account_as_name(model, field):
     """A read-only account field (who wrote, changed or uploaded something) as the person's name. Django links it to
     the account's admin page, which only administrators may open: for everyone else, a link to a refusal."""
     def shown(model_admin, obj):
-        return person_name(getattr(obj, field))
+        account = getattr(obj, field)  # none on a new story, or once the account is deleted
+        return person_name(account) if account else model_admin.get_empty_value_display()
     shown.short_description = model._meta.get_field(field).verbose_name
     return shown
 
@@ -587,13 +589,18 @@ class ArticleAdmin(
             return fields
         return [*fields, *self.bodies_as_read.values()]  # which the form must then leave out
 
+    # The photo's fields the form's lead photo box edits (ArticleAdminForm.LEAD_PHOTO_BOX), whatever the admin's
+    # language.
+
     @admin.display(description=_("lead photo credit"))
     def lead_photo_credit(self, article):
-        return article.lead_photo.credit if article.lead_photo else ""
+        photo_field = ArticleAdminForm.LEAD_PHOTO_BOX["lead_photo_credit"]
+        return getattr(article.lead_photo, photo_field) if article.lead_photo else ""
 
     @admin.display(description=_("lead photo alt text"))
     def lead_photo_alt_text(self, article):
-        return article.lead_photo.alt_text if article.lead_photo else ""
+        photo_field = ArticleAdminForm.LEAD_PHOTO_BOX["lead_photo_alt_text"]
+        return getattr(article.lead_photo, photo_field) if article.lead_photo else ""
 
     @admin.display(description=_("photo"))
     def lead_thumbnail(self, article):
@@ -635,6 +642,7 @@ class ArticleAdmin(
             if self.asked_transition(request, article) is not None:
                 # A button (or a time that no longer fits the status) on an unchanged form: the transition writes
                 # the story itself, with its revision, or is refused and nothing at all is written.
+                # Not "nothing saved" while it runs, so the transition's own "Published." is not reworded.
                 request._nothing_saved, request._status_before_save = False, article.status
                 request._nothing_saved = not self.handle_workflow_buttons(request, article, saved=False)
             return
@@ -643,7 +651,7 @@ class ArticleAdmin(
         self.handle_workflow_buttons(request, article)
 
     def response_change(self, request, obj):
-        if getattr(request, "_transition_refused", False):
+        if getattr(request, "_transition_refused", False) and IS_POPUP_VAR not in request.POST:
             # Back to the story, not the list: the messages name what the editor has to put right in it.
             context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
             return HttpResponseRedirect(add_preserved_filters(context, request.path))

@@ -1029,27 +1029,28 @@ class Article(models.Model):
 
     @transaction.atomic
     def publish(self, *, by, at=None):
-        """Publish now, or schedule for ``at`` if that is in the future; the checklist must be complete."""
+        """Publish now, or schedule for ``at`` if that is in the future; the checklist must be complete. Returns
+        whether anything changed: a story already live at that time is left alone."""
         self._lock()
         self._require(self.may_publish(by) and self.deleted_at is None)
         now = timezone.now()
         live = self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= now
         if live and (at is None or at == self.published_at):
-            # Already live at that time: no new version (it would look like an edit conflict to whoever has the
-            # article open) and no second audit entry.
-            return
+            # No new version (it would look like an edit conflict to whoever has the article open) and no second
+            # audit entry. (A scheduled story is scheduled again, and audited: the form may just have moved its time.)
+            return False
         blockers = self.publish_blockers()
         if blockers:
             raise ValidationError(blockers)
         when = at or (self.published_at if self.status in self.TIMED else None) or now
         self.status = self.Status.SCHEDULED if when > now else self.Status.PUBLISHED
-        self.published_at = when
-        self.updated_by = by
+        self.published_at, self.updated_by = when, by
         self.save()
         if self.status == self.Status.SCHEDULED:
             self._record("scheduled", by, detail=when.isoformat())
         else:
             self._record("published", by)
+        return True
 
     @transaction.atomic
     def submit_for_review(self, *, by):

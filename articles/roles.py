@@ -88,7 +88,8 @@ ROLES = {
     },
 }
 
-# For forms that offer a role (the account screens); "role" tells these apart from Person.Role's words.
+# For forms that offer a role (the account screens); "role" tells these apart from the same words as field labels
+# (the photo's «المصوّر»), and Person.Role shares it.
 ROLE_CHOICES = [
     (ROLE_WRITER, pgettext_lazy("role", "writer")),
     (ROLE_PHOTOGRAPHER, pgettext_lazy("role", "photographer")),
@@ -212,18 +213,20 @@ class ArticlePermissionsMixin:
 
     def handle_workflow_buttons(self, request, article, *, saved=True):
         """The transition the form asked for (asked_transition), once the form is saved (``saved``) or found
-        unchanged. Returns whether a transition was made; a refusal leaves ``request._transition_refused``."""
+        unchanged. Returns whether the story changed; a refusal leaves ``request._transition_refused``."""
         asked = self.asked_transition(request, article)
-        done = False
+        done = refused = False
         if asked == "publish":
-            done = self._publish(request, article, saved=saved)
+            done, refused = self._publish(request, article, saved=saved)
         elif asked == "unpublish":
             if done := self._transition(request, article, article.unpublish):
                 self.message_user(request, _("Unpublished."), messages.SUCCESS)
+            refused = not done
         elif asked == "submit":
             if done := self._transition(request, article, article.submit_for_review):
                 self.message_user(request, _("Sent to the editors for review."), messages.SUCCESS)
-        request._transition_refused = asked is not None and not done
+            refused = not done
+        request._transition_refused = refused
         return done
 
     @staticmethod
@@ -236,26 +239,32 @@ class ArticlePermissionsMixin:
         )
 
     def _publish(self, request, article, *, saved=True):
+        """Publish or schedule, saying so; returns (whether the story changed, whether it was refused)."""
         # A publication time in the future, typed by the editor, schedules the story.
         at = article.published_at if article.published_at and article.published_at > timezone.now() else None
         try:
             # A savepoint, so a refused publication keeps the edits that were just saved.
             with transaction.atomic():
-                article.publish(by=request.user, at=at)
+                changed = article.publish(by=request.user, at=at)
         except (PermissionDenied, ValidationError) as refusal:
             reasons = (
                 " ".join(refusal.messages) if isinstance(refusal, ValidationError)
                 else self.refusal_reason(request, article)
             )
-            refused = _("Saved, but not published: %(reasons)s") if saved else _("Not published: %(why)s")
-            self.message_user(request, refused % {"reasons": reasons, "why": reasons}, messages.ERROR)
-            return False
+            said = (
+                _("Saved, but not published: %(reasons)s") % {"reasons": reasons} if saved
+                else _("Not published: %(why)s") % {"why": reasons}  # as the bulk action says it
+            )
+            self.message_user(request, said, messages.ERROR)
+            return False, True
+        if not changed:  # already live, or scheduled, at that time
+            return False, False
         if article.status == Article.Status.SCHEDULED:
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
             self.message_user(request, _("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
         else:
             self.message_user(request, _("Published."), messages.SUCCESS)
-        return True
+        return True, False
 
     def _transition(self, request, article, transition):
         """Run a transition for the person at the keyboard; a refusal becomes a message, never a server error."""

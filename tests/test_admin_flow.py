@@ -568,6 +568,24 @@ def test_a_refused_publish_of_an_unchanged_story_writes_nothing_and_returns_to_t
 
 
 @pytest.mark.django_db
+def test_publish_on_an_unchanged_live_story_writes_nothing(client):
+    from articles.audit import AuditEntry
+
+    client.force_login(make_editor())
+    story = make_article("خبر", published=True)
+    url = change_url(story)
+    data = admin_form_data(client, url)
+    before, audited = saved_state(story), AuditEntry.objects.count()
+
+    response = client.post(url, data | {"_publish": "1"}, follow=True)
+
+    # Already live at that time (a forged or old form's button): no new version for others' open forms, no second
+    # audit entry, no «Published.».
+    assert saved_state(story) == before and AuditEntry.objects.count() == audited
+    assert [str(message) for message in response.context["messages"]] == ["لم يتغيّر شيء، فلم يُحفظ شيء."]
+
+
+@pytest.mark.django_db
 def test_a_refused_publish_keeps_the_edit_and_returns_to_the_story(client):
     client.force_login(make_editor())
     story = make_article("مسودة صورتها بلا مصدر", lead_photo=make_photo(credit="", alt_text=""))

@@ -687,3 +687,5 @@ def test_who_wrote_changed_or_uploaded_is_a_name_not_a_link_to_an_account_page_e
         # Django's own display links to /admin/auth/user/<id>/change/, which answers an editor with 403.
         assert f"/admin/auth/user/{author.pk}/change/" not in page
         assert client.get(f"/admin/auth/user/{author.pk}/change/").status_code == 403
+    # A story not yet saved was written by nobody, not by «the system».
+    assert "النظام" not in client.get("/admin/articles/article/add/").text

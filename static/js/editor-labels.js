@@ -5,7 +5,6 @@
 "use strict"
 ;(() => {
   const say = window.gettext
-  if (typeof say !== "function") return
 
   const translate = () => {
     for (const button of document.querySelectorAll(".prose-menubar__button[title]")) {
@@ -15,14 +14,21 @@
         button.setAttribute("aria-label", title)
       }
     }
-    const names = ".prose-menubar__picker .ProseMirror > :not(.material-icons), .prose-menubar__selected > :not(.material-icons)"
-    for (const name of document.querySelectorAll(names)) {
-      const words = say(name.textContent)
-      if (words !== name.textContent) name.textContent = words
+    // Each option of the picker holds the block it makes (<h2>Heading 2</h2>), which shows what it looks like.
+    for (const block of document.querySelectorAll(".prose-menubar__option > *")) {
+      const words = say(block.textContent)
+      if (words !== block.textContent) block.textContent = words
     }
   }
 
-  translate()
-  // The editor builds its toolbar when it starts, and the picker's current name whenever the cursor moves.
-  new MutationObserver(translate).observe(document.documentElement, { childList: true, subtree: true })
+  const start = () => {
+    // Loaded with the article admin's media, so on its list too, where there is no editor to watch.
+    if (typeof say !== "function" || !document.querySelector('script[src*="django_prose_editor/"]')) return
+    translate()
+    // The editor builds its toolbar when it starts, and the picker's options when it first opens.
+    new MutationObserver(translate).observe(document.body, { childList: true, subtree: true })
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start)
+  else start()
 })()
