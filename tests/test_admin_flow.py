@@ -568,24 +568,6 @@ def test_a_refused_publish_of_an_unchanged_story_writes_nothing_and_returns_to_t
 
 
 @pytest.mark.django_db
-def test_publish_on_an_unchanged_live_story_writes_nothing(client):
-    from articles.audit import AuditEntry
-
-    client.force_login(make_editor())
-    story = make_article("خبر", published=True)
-    url = change_url(story)
-    data = admin_form_data(client, url)
-    before, audited = saved_state(story), AuditEntry.objects.count()
-
-    response = client.post(url, data | {"_publish": "1"}, follow=True)
-
-    # Already live at that time (a forged or old form's button): no new version for others' open forms, no second
-    # audit entry, no «Published.».
-    assert saved_state(story) == before and AuditEntry.objects.count() == audited
-    assert [str(message) for message in response.context["messages"]] == ["لم يتغيّر شيء، فلم يُحفظ شيء."]
-
-
-@pytest.mark.django_db
 def test_a_refused_publish_keeps_the_edit_and_returns_to_the_story(client):
     client.force_login(make_editor())
     story = make_article("مسودة صورتها بلا مصدر", lead_photo=make_photo(credit="", alt_text=""))
@@ -633,16 +615,20 @@ def test_saving_a_photo_unchanged_writes_nothing_and_a_new_caption_is_saved(clie
 
 
 @pytest.mark.django_db
-def test_send_for_review_on_an_unchanged_live_story_writes_nothing(client):
-    # The button is offered only for drafts; posted for a published story, as a forged or old form might, it asks
-    # nothing, and the story is not written as though it had changed.
+@pytest.mark.parametrize("button", ["_publish", "_submit_for_review"])
+def test_a_workflow_button_on_an_unchanged_live_story_writes_nothing(client, button):
+    # Neither is offered for a live story; posted by a forged or old form, each asks nothing that is not so
+    # already: no new version for others' open forms, no second audit entry, no «Published.».
+    from articles.audit import AuditEntry
+
     client.force_login(make_editor())
     story = make_article("خبر منشور", published=True)
     url = change_url(story)
     data = admin_form_data(client, url)
-    before = saved_state(story)
+    before, audited = saved_state(story), AuditEntry.objects.count()
 
-    client.post(url, data | {"_submit_for_review": "1"})
+    response = client.post(url, data | {button: "1"}, follow=True)
 
-    assert saved_state(story) == before
+    assert saved_state(story) == before and AuditEntry.objects.count() == audited
     assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+    assert [str(message) for message in response.context["messages"]] == ["لم يتغيّر شيء، فلم يُحفظ شيء."]
