@@ -301,13 +301,14 @@ class ArticlePermissionsMixin:
             transition = getattr(article, transition_name)
             try:
                 with transaction.atomic():
-                    transition(by=request.user)
+                    changed = transition(by=request.user)
             except PermissionDenied:
                 refused.append(f"«{article.headline}»: {self.refusal_reason(request, article)}")
             except ValidationError as refusal:
                 refused.append(f"«{article.headline}»: {' '.join(refusal.messages)}")
             else:
-                done += 1
+                # publish() answers False for a story already live: neither done nor refused.
+                done += changed is not False
         return done, refused
 
 

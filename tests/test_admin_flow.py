@@ -311,10 +311,11 @@ def test_bulk_publish_publishes_complete_articles_and_refuses_incomplete_ones(cl
     complete = make_article("خبر مكتمل")
     no_author = make_article("خبر بلا كاتب", authors=[])
     no_credit = make_article("خبر صورته بلا اعتماد", lead_photo=make_photo(credit=""))
+    live = make_article("خبر منشور من قبل", published=True)
 
     response = client.post(
         ARTICLE_CHANGELIST,
-        {"action": "publish_selected", "_selected_action": [complete.pk, no_author.pk, no_credit.pk]},
+        {"action": "publish_selected", "_selected_action": [complete.pk, no_author.pk, no_credit.pk, live.pk]},
         follow=True,
     )
 
@@ -324,9 +325,11 @@ def test_bulk_publish_publishes_complete_articles_and_refuses_incomplete_ones(cl
         "خبر مكتمل": Article.Status.PUBLISHED,
         "خبر بلا كاتب": Article.Status.DRAFT,
         "خبر صورته بلا اعتماد": Article.Status.DRAFT,
+        "خبر منشور من قبل": Article.Status.PUBLISHED,
     }
     messages = [(message.level_tag, str(message)) for message in response.context["messages"]]
-    # Arabic counts one and two in the noun itself, without a numeral before it.
+    # Arabic counts one and two in the noun itself, without a numeral before it; the story already live is not
+    # counted as published again.
     assert [text for level, text in messages if level == "success"] == ["نُشر مقال واحد."]
     refusals = [text for level, text in messages if level == "error"]
     assert len(refusals) == 2
