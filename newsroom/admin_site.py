@@ -21,6 +21,7 @@ covered without anyone remembering it.
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
@@ -30,7 +31,8 @@ from django.core.exceptions import FieldDoesNotExist, FieldError, SuspiciousOper
 from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.text import smart_split
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from django.views.i18n import JavaScriptCatalog
 
 # The values a date part may take. A year keeps one year of margin at both ends of what datetime holds: its first
 # and last instants move by the time zone's offset, and a date hierarchy also makes the year after it.
@@ -219,9 +221,34 @@ class AutocompleteWithExtras(AutocompleteJsonView):
         return super().serialize_result(obj, to_field_name) | (extras(obj) if extras else {})
 
 
+# The month names static/admin/js/calendar.js asks the catalogue for (and their abbreviations, their first letters).
+CALENDAR_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+class AdminScriptCatalogue(JavaScriptCatalog):
+    """The admin's script catalogue, with the calendar's months named as the site names them
+    (NEWSROOM_ARABIC_MONTHS): Django's Arabic gives the Egyptian names («يناير») whatever the newsroom prints."""
+
+    def get_catalog(self):
+        catalog = super().get_catalog()
+        if get_language() == "ar":
+            from articles.templatetags.newsroom import ARABIC_MONTHS  # not at import: loaded before the apps
+
+            for month, name in zip(CALENDAR_MONTHS, ARABIC_MONTHS[settings.NEWSROOM_ARABIC_MONTHS], strict=True):
+                catalog[month] = name
+                catalog[f"abbrev. month {month}\x04{month[:3]}"] = name  # pgettext's key: context, EOT, msgid
+        return catalog
+
+
 class NewsroomAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return AutocompleteWithExtras.as_view(admin_site=self)(request)
+
+    def i18n_javascript(self, request, extra_context=None):
+        return AdminScriptCatalogue.as_view(packages=["django.contrib.admin"])(request)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

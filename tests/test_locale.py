@@ -131,3 +131,17 @@ def test_a_tags_slug_is_named_as_every_other_slug_in_the_arabic_admin(client):
     # django-taggit's own Arabic calls it «سبيكة الوسم» (an ingot) and spells the name «الإسم».
     assert "معرّف الرابط" in page and "سبيكة" not in page + listing
     assert "الإسم" not in page + listing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("months", "march"), [("levantine", "آذار"), ("egyptian", "مارس")])
+def test_the_admin_calendar_names_the_months_as_the_site_does(client, settings, months, march):
+    from tests.factories import make_editor
+
+    settings.NEWSROOM_ARABIC_MONTHS = months
+    client.force_login(make_editor())
+    catalogue = client.get("/admin/jsi18n/").text
+
+    # The calendar's month and its abbreviation (asked with pgettext), as the site prints dates.
+    assert f'"March": {json.dumps(march)}' in catalogue
+    assert f'"abbrev. month March\\u0004Mar": {json.dumps(march)}' in catalogue
