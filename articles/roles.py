@@ -257,7 +257,7 @@ class ArticlePermissionsMixin:
             )
             self.message_user(request, said, messages.ERROR)
             return False, True
-        if not changed:  # already live, or scheduled, at that time
+        if not changed:  # already live at that time
             return False, False
         if article.status == Article.Status.SCHEDULED:
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")

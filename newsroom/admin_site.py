@@ -21,7 +21,6 @@ covered without anyone remembering it.
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
@@ -235,9 +234,9 @@ class AdminScriptCatalogue(JavaScriptCatalog):
     def get_catalog(self):
         catalog = super().get_catalog()
         if get_language() == "ar":
-            from articles.templatetags.newsroom import ARABIC_MONTHS  # not at import: loaded before the apps
+            from articles.templatetags.newsroom import arabic_months  # not at import: loaded before the apps
 
-            for month, name in zip(CALENDAR_MONTHS, ARABIC_MONTHS[settings.NEWSROOM_ARABIC_MONTHS], strict=True):
+            for month, name in zip(CALENDAR_MONTHS, arabic_months(), strict=True):
                 catalog[month] = name
                 catalog[f"abbrev. month {month}\x04{month[:3]}"] = name  # pgettext's key: context, EOT, msgid
         return catalog

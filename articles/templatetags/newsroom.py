@@ -57,7 +57,8 @@ def _local(value):
     return value
 
 
-def _arabic_months():
+def arabic_months():
+    """The twelve month names the newsroom writes (NEWSROOM_ARABIC_MONTHS): its pages and the admin's calendar."""
     return ARABIC_MONTHS[getattr(settings, "NEWSROOM_ARABIC_MONTHS", "levantine")]
 
 
@@ -68,7 +69,7 @@ def newsroom_date(value):
         return ""
     local = _local(value)
     if get_language() == "ar":
-        return newsroom_number(f"{local.day} {_arabic_months()[local.month - 1]} {local.year}")
+        return newsroom_number(f"{local.day} {arabic_months()[local.month - 1]} {local.year}")
     return date_filter(local, "j F Y")
 
 
@@ -79,7 +80,7 @@ def newsroom_month(value):
         return ""
     local = _local(value)
     if get_language() == "ar":
-        return newsroom_number(f"{_arabic_months()[local.month - 1]} {local.year}")
+        return newsroom_number(f"{arabic_months()[local.month - 1]} {local.year}")
     return date_filter(local, "F Y")
 
 
