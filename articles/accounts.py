@@ -82,6 +82,10 @@ class InviteForm(forms.Form):
         label=_("Byline role"), choices=Person.Role.choices, initial=Person.Role.WRITER,
         help_text=_("Used for a new profile; an existing profile keeps its own."),
     )
+    person_role_gender = forms.ChoiceField(
+        label=_("Grammatical gender of the byline role"), choices=Person.Gender.choices,
+        initial=Person.Gender.MASCULINE,
+    )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -106,7 +110,8 @@ class InviteForm(forms.Form):
 
 
 def invite_contributor(
-    *, email, role, invited_by, request, name_ar="", name_en="", person_role=Person.Role.WRITER, person=None,
+    *, email, role, invited_by, request, name_ar="", name_en="", person_role=Person.Role.WRITER,
+    person_role_gender=Person.Gender.MASCULINE, person=None,
 ):
     """Create a staff account with no usable password, give it a role and a byline profile, and (once all
     that is saved) mail the invitee a link to choose a password. Raises ValidationError on a clash."""
@@ -122,6 +127,7 @@ def invite_contributor(
             if person is None:
                 person = Person(
                     name_ar=name_ar.strip(), name_en=name_en.strip(), role=person_role,
+                    role_gender=person_role_gender,
                     slug=free_slug(Person, name_ar, 146),
                 )
             else:

@@ -57,12 +57,14 @@ PEOPLE = {
     },
     "maya": {
         "name_ar": "مايا سليمان", "name_en": "Maya Suleiman", "role": Person.Role.PHOTOGRAPHER,
+        "role_gender": Person.Gender.FEMININE,
         "bio_ar": "مصورة صحفية تعمل بين حمص وحلب، تهتم بقصص النساء والأطفال والعائدين إلى بيوتهم.",
         "bio_en": "A photojournalist working between Homs and Aleppo, drawn to the stories of women, "
                   "children and people returning home.",
     },
     "lina": {
         "name_ar": "لينا حداد", "name_en": "Lina Haddad", "role": Person.Role.REPORTER,
+        "role_gender": Person.Gender.FEMININE,
         "bio_ar": "مراسلة في دمشق وريفها، تغطي الخدمات العامة والإدارة المحلية والاقتصاد اليومي.",
         "bio_en": "Reporter in Damascus and its countryside, covering public services, local "
                   "government and the everyday economy.",
@@ -91,12 +93,14 @@ PEOPLE = {
     },
     "hala": {
         "name_ar": "هالة منصور", "name_en": "Hala Mansour", "role": Person.Role.TRANSLATOR,
+        "role_gender": Person.Gender.FEMININE,
         "bio_ar": "مترجمة ومحررة للنسخة الإنكليزية، وتكتب أحيانًا عن المسرح والكتب.",
         "bio_en": "Translator and editor of the English edition; she also writes about theatre "
                   "and books.",
     },
     "reem": {
         "name_ar": "ريم الشامي", "name_en": "Reem al-Shami", "role": Person.Role.EDITOR,
+        "role_gender": Person.Gender.FEMININE,
         "bio_ar": "محررة أولى، تشرف على التغطية اليومية وتراجع القصص قبل نشرها.",
         "bio_en": "Senior editor who runs the daily coverage and reviews stories before they "
                   "are published.",

@@ -129,9 +129,26 @@ class Person(models.Model):
         EDITOR = "editor", pgettext_lazy("role", "editor")
         TRANSLATOR = "translator", pgettext_lazy("role", "translator")
 
+    # Arabic names a woman's role in the feminine («مراسلة», not «مراسل»); English has one word for both.
+    FEMININE_ROLES = {
+        Role.WRITER: pgettext_lazy("feminine role", "writer"),
+        Role.REPORTER: pgettext_lazy("feminine role", "reporter"),
+        Role.PHOTOGRAPHER: pgettext_lazy("feminine role", "photographer"),
+        Role.EDITOR: pgettext_lazy("feminine role", "editor"),
+        Role.TRANSLATOR: pgettext_lazy("feminine role", "translator"),
+    }
+
+    class Gender(models.TextChoices):
+        MASCULINE = "masculine", pgettext_lazy("grammatical gender", "masculine (reporter)")
+        FEMININE = "feminine", pgettext_lazy("grammatical gender", "feminine (reporter)")
+
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, allow_unicode=True)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.WRITER)
+    role_gender = models.CharField(
+        _("grammatical gender of the role"), max_length=10, choices=Gender, default=Gender.MASCULINE,
+        help_text=_("How the person page names the role in Arabic."),
+    )
     bio = models.TextField(_("biography"), blank=True)
     # PROTECT: the library refuses to delete a photo in use, and a portrait is a use.
     photo = models.ForeignKey(
@@ -157,6 +174,12 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("person", kwargs={"slug": self.slug})
+
+    def role_title(self):
+        """The role as the person page names it, in the person's grammatical gender."""
+        if self.role_gender == self.Gender.FEMININE and self.role in self.FEMININE_ROLES:
+            return self.FEMININE_ROLES[self.role]
+        return self.get_role_display()
 
     def is_shown(self):
         """Whether readers see this person now: a byline on a story they can read, or the credit of a photo one

@@ -46,7 +46,8 @@ def administrator(client):
 def invite(client, capture, **fields):
     data = {
         "email": "Sara.Haddad@Example.org", "name_ar": "سارة حداد", "name_en": "Sara Haddad",
-        "role": ROLE_WRITER, "person_role": Person.Role.REPORTER, "person": "",
+        "role": ROLE_WRITER, "person_role": Person.Role.REPORTER, "person_role_gender": Person.Gender.FEMININE,
+        "person": "",
     } | fields
     with capture(execute=True):
         return client.post(INVITE, data)
@@ -83,6 +84,7 @@ def test_invited_contributor_chooses_a_password_once_and_logs_in(
     assert user_role(user) == ROLE_WRITER
     person = Person.objects.get(user=user)
     assert (person.name_ar, person.name_en, person.role) == ("سارة حداد", "Sara Haddad", Person.Role.REPORTER)
+    assert person.role_title() == "مراسلة"
     assert AuditEntry.objects.filter(action="account_invited", target_id=str(user.pk), actor=administrator).exists()
 
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sara.haddad@example.org"]
@@ -179,6 +181,7 @@ def test_only_who_may_see_accounts_sees_the_account_linked_to_a_byline_profile(c
         ({"role": "superuser"}, "role"),
         ({"role": ""}, "role"),
         ({"person_role": "emperor"}, "person_role"),
+        ({"person_role_gender": "neuter"}, "person_role_gender"),
         ({"person": "linked"}, "person"),
         ({"person": "999999"}, "person"),
         ({"person": "abc"}, "person"),
@@ -243,7 +246,7 @@ def test_mail_server_failure_leaves_the_account_and_tells_the_administrator(clie
     }}
     response = client.post(INVITE, {
         "email": "sara.haddad@example.org", "name_ar": "سارة حداد", "role": ROLE_WRITER,
-        "person_role": Person.Role.WRITER,
+        "person_role": Person.Role.WRITER, "person_role_gender": Person.Gender.FEMININE,
     })
     assert response.status_code == 302
     assert User.objects.filter(username="sara.haddad@example.org").exists()

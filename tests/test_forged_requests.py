@@ -207,6 +207,7 @@ def account_forgeries(people):
         }),
         ("invite", "post", reverse("admin:auth_user_invite"), {
             "email": "new@example.org", "name_ar": "دخيل", "role": ROLE_ADMINISTRATOR, "person_role": "writer",
+            "person_role_gender": "masculine",
         }),
         ("add a user", "post", reverse("admin:auth_user_add"), {
             "username": "intruder", "password1": "another-long-password", "password2": "another-long-password",

@@ -733,7 +733,7 @@ def test_inviting_a_contributor_or_describing_one_readers_do_not_meet_yet_leaves
     administrator.force_login(make_user(ROLE_ADMINISTRATOR))
     invitation = {
         "email": "sara@example.org", "name_ar": "سارة حداد", "name_en": "Sara Haddad", "role": ROLE_WRITER,
-        "person_role": Person.Role.REPORTER, "person": "",
+        "person_role": Person.Role.REPORTER, "person_role_gender": Person.Gender.FEMININE, "person": "",
     }
     with django_capture_on_commit_callbacks(execute=True):
         invited = administrator.post("/admin/auth/user/invite/", invitation)

@@ -59,12 +59,16 @@ def test_a_photographer_credited_in_a_published_story_has_a_page(client):
 
 
 def test_the_role_and_the_feed_read_right_for_a_woman_as_for_a_man(client):
-    reporter = make_person("لينا حداد", name_en="Lina Haddad", role=Person.Role.REPORTER)
+    reporter = make_person(
+        "لينا حداد", name_en="Lina Haddad", role=Person.Role.REPORTER, role_gender=Person.Gender.FEMININE,
+    )
     make_article("خبر", published=True, authors=[reporter], headline_en="News", body_en="<p>Text</p>")
 
+    arabic = client.get(f"/person/{reporter.slug}/").text
     english = client.get(f"/en/person/{reporter.slug}/").text
     feed = client.get(f"/person/{reporter.slug}/feed/").text
 
+    assert '<p class="person__role">مراسلة</p>' in arabic
     assert '<p class="person__role">Reporter</p>' in english
     # «أحدث ما كتبه» is a man's verb; «بقلم» fits every writer.
     assert "<description>أحدث المقالات بقلم لينا حداد.</description>" in feed
