@@ -137,20 +137,28 @@ def substring_terms(text):
 
 class _TextExtractor(HTMLParser):
     BLOCKS = {"p", "br", "h2", "h3", "li", "blockquote", "hr", "figure", "ul", "ol", "div"}
+    # Their content is code, not text a reader sees (an imported title may carry a script).
+    SILENT = {"script", "style"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts = []
+        self.silent = None
 
     def handle_starttag(self, tag, attrs):
         self.handle_endtag(tag)
+        if tag in self.SILENT:
+            self.silent = tag
 
     def handle_endtag(self, tag):
+        if tag == self.silent:
+            self.silent = None
         if tag in self.BLOCKS:
             self.parts.append(" ")
 
     def handle_data(self, data):
-        self.parts.append(data)
+        if self.silent is None:
+            self.parts.append(data)
 
 
 def plain_text(body_html):

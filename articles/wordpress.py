@@ -176,7 +176,8 @@ def _state_of_photo(photo):
 
 
 def _plain(html, limit):
-    """Text for a caption or summary: no tags, entities decoded, whitespace folded."""
+    """Text for a headline, a name, a caption or a summary: no tags, entities decoded, whitespace folded.
+    WordPress keeps titles and names as HTML («Tom &amp; Jerry», «عنوان <em>مائل</em>»)."""
     return plain_text(html)[:limit].strip()
 
 
@@ -418,7 +419,7 @@ class Importer:
         login = author.login[:300]
         fingerprint = _digest(asdict(author))
         known = self.known.get((Kind.AUTHOR, login))
-        name = _cut(author.name, 150) or login[:150]
+        name = _plain(author.name, 150) or login[:150]
         if known and known["person_id"]:
             person = Person.objects.get(pk=known["person_id"])
             if known["fingerprint"] == fingerprint:
@@ -448,7 +449,7 @@ class Importer:
             return
         fingerprint = _digest(asdict(term))
         known = self.known.get((kind, key[:300]))
-        name = _cut(term.name, 100) or _cut(term.slug, 100)
+        name = _plain(term.name, 100) or _cut(term.slug, 100)
         target = "section" if kind == Kind.CATEGORY else "tag"
         cache = self.sections if kind == Kind.CATEGORY else self.tags
         if known and known[f"{target}_id"]:
@@ -630,7 +631,7 @@ class Importer:
         return None
 
     def import_post(self, item):
-        title = _cut(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
+        title = _plain(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
         known = self.known.get((Kind.POST, item.post_id))
         if refused := self._not_importable(item):
             if known and known["article_id"]:
@@ -707,6 +708,7 @@ class Importer:
         # The archive keeps its dates and stays published even where our publishing checklist is unmet
         # (publish_blockers()): publishing through publish() would refuse, and the archive would vanish.
         article.save()
+        self._date_revision(article, item, published_at)
         if restore:
             article.restore_from_trash(by=None)
         if outcome == "updated":
@@ -726,6 +728,19 @@ class Importer:
             AuditEntry.record("unpublished", article, actor=self.user, detail=gettext("imported from WordPress"))
         self._record(Kind.POST, item.post_id, _stamp(exported, _state_of_article(article)), article=article)
         self.report.count(Kind.POST, outcome)
+
+    @staticmethod
+    def _date_revision(article, item, published_at):
+        """The text's last change as WordPress knew it, not the moment of the import: else every imported story
+        reads «Updated» today (Article.was_updated), in its byline, its structured data and the sitemap."""
+        revised = parse_wp_date(item.modified, item.modified_gmt) or published_at
+        if revised is None:  # a draft WordPress never dated: it was written now, as far as anyone here knows
+            return
+        if published_at:
+            revised = max(revised, published_at)  # a scheduled post's last edit comes before its publication
+        revised = min(revised, getattr(article, f"text_changed_at_{LANGUAGE}"))
+        setattr(article, f"text_changed_at_{LANGUAGE}", revised)
+        Article.objects.filter(pk=article.pk).update(**{f"text_changed_at_{LANGUAGE}": revised})
 
     def _old_addresses(self, item):
         """The post's permalink, and /?p=ID, /archives/ID and /slug/ under the folder the old site lived in."""
