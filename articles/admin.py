@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, ngettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, override
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
@@ -119,6 +119,18 @@ class UnchangedSavesNothingMixin:
         super().message_user(request, message, level, *args, **kwargs)
 
 
+class EditionAdmin(TabbedTranslationAdmin):
+    """modeltranslation's tabs, each edition's fields typed in its own language and direction: English typed in a
+    right-to-left box reads «.DAMASCUS — …» and spell-checks as Arabic."""
+
+    def patch_translation_field(self, db_field, field, request, **kwargs):
+        super().patch_translation_field(db_field, field, request, **kwargs)
+        if language := getattr(db_field, "language", None):
+            self._get_widget_from_field(field).attrs.update(
+                lang=language, dir="rtl" if get_language_info(language)["bidi"] else "ltr",
+            )
+
+
 def account_as_name(model, field):
     """A read-only account field (who wrote, changed or uploaded something) as the person's name. Django links it to
     the account's admin page, which only administrators may open: for everyone else, a link to a refusal."""
@@ -131,7 +143,7 @@ def account_as_name(model, field):
 
 @admin.register(Photo)
 class PhotoAdmin(
-    UnchangedSavesNothingMixin, SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, TabbedTranslationAdmin,
+    UnchangedSavesNothingMixin, SafeAutocompleteMixin, PhotoHistoryMixin, NormalisedSearchMixin, EditionAdmin,
 ):
     form = photo_admin.PhotoAdminForm
     list_display = [
@@ -507,7 +519,7 @@ class ArticleAdmin(
     # Each concern of the article screen lives in its own module: who may (roles), the trash, and the
     # history (revisions in history.py; conflicts, presence and autosave in editing.py). The rest is declared here.
     UnchangedSavesNothingMixin, ArticlePermissionsMixin, TrashMixin, TranslationStatusMixin, ArticleHistoryMixin,
-    SafeAutocompleteMixin, NormalisedSearchMixin, TabbedTranslationAdmin,
+    SafeAutocompleteMixin, NormalisedSearchMixin, EditionAdmin,
 ):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
@@ -707,7 +719,7 @@ class ArticleAdmin(
 
 
 @admin.register(Section)
-class SectionAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
+class SectionAdmin(UnchangedSavesNothingMixin, EditionAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name_ar", "name_en", "slug"]
@@ -715,7 +727,7 @@ class SectionAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(UnchangedSavesNothingMixin, SafeAutocompleteMixin, TabbedTranslationAdmin):
+class PersonAdmin(UnchangedSavesNothingMixin, SafeAutocompleteMixin, EditionAdmin):
     list_display = ["name", "role", "user", "is_active"]
     list_filter = ["role", "is_active"]
     list_select_related = ["user"]
@@ -796,7 +808,7 @@ class TagMergeForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
+class TagAdmin(UnchangedSavesNothingMixin, EditionAdmin):
     list_display = ["name_ar", "name_en", "slug", "article_count"]
     # Each edition's name, whichever language the admin runs in: the article form's tag box searches here too.
     search_fields = ["name_ar", "name_en", "slug"]
@@ -851,7 +863,7 @@ class TagAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
 
 
 @admin.register(SupportAppeal)
-class SupportAppealAdmin(UnchangedSavesNothingMixin, TabbedTranslationAdmin):
+class SupportAppealAdmin(UnchangedSavesNothingMixin, EditionAdmin):
     list_display = ["heading", "url", "is_active"]
 
 

@@ -145,3 +145,18 @@ def test_the_admin_calendar_names_the_months_as_the_site_does(client, settings, 
     # The calendar's month and its abbreviation (asked with pgettext), as the site prints dates.
     assert f'"March": {json.dumps(march)}' in catalogue
     assert f'"abbrev. month March\\u0004Mar": {json.dumps(march)}' in catalogue
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("screen", ["article", "photo", "person", "section", "tag", "supportappeal"])
+def test_each_editions_fields_in_the_admin_are_in_its_language_and_direction(client, screen):
+    from tests.factories import make_user
+
+    client.force_login(make_user("administrator"))
+    form = client.get(f"/admin/articles/{screen}/add/").text
+    english = re.findall(r'<(?:input|textarea)[^>]*name="\w+_en"[^>]*>', form)
+    arabic = re.findall(r'<(?:input|textarea)[^>]*name="\w+_ar"[^>]*>', form)
+
+    assert english and arabic
+    assert all('lang="en"' in field and 'dir="ltr"' in field for field in english), english
+    assert all('lang="ar"' in field and 'dir="rtl"' in field for field in arabic), arabic

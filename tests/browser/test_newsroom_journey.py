@@ -242,3 +242,28 @@ def test_the_body_editor_and_the_date_fields_speak_arabic(open_tab):
     notes = page.locator(".timezonewarning").all_inner_texts()
     assert notes and all(note.startswith("ملاحظة: أدخل الأوقات بتوقيت") for note in notes), notes
     screenshot(page, "editor-in-arabic")
+
+
+def test_each_editions_fields_are_typed_in_its_own_direction(open_tab):
+    """English typed in a right-to-left box reads «.Rain returns to Damascus»: each edition's tab, the rich-text
+    body included, runs in its own language's direction."""
+    editor_account = make_user(role="editor")
+    page, checks = open_tab()
+    log_in(page, checks, editor_account)
+    page.goto("/admin/articles/article/add/")
+    checks.assert_sound()
+
+    def direction(selector):
+        return page.locator(selector).evaluate("element => getComputedStyle(element).direction")
+
+    page.click("a[href='#tab_id_headline_en']")
+    page.fill("#id_headline_en", "Rain returns to Damascus.")
+    page.click("a[href='#tab_id_body_en']")
+    page.locator("#tab_id_body_en .ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Residents said the streets flooded.")
+
+    assert direction("#id_headline_en") == direction("#tab_id_body_en .ProseMirror[contenteditable]") == "ltr"
+    assert direction("#id_headline_ar") == direction("#tab_id_body_ar .ProseMirror[contenteditable]") == "rtl"
+    assert page.locator("#id_summary_en").get_attribute("lang") == "en"
+    screenshot(page, "article-form-english-tab")
+    checks.assert_sound()
