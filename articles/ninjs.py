@@ -235,7 +235,7 @@ def ninjs_item(request, story):
 
 
 def lead_photo(request, story):
-    """The story's lead photo as an associated picture: caption, credit, copyright and every rendition."""
+    """The story's lead photo as an associated picture: caption, alt text, credit and every rendition."""
     photo = story.lead_photo
     association = {
         "name": LEAD_PHOTO_NAME,
@@ -253,8 +253,9 @@ def lead_photo(request, story):
     # ninjs's "by" is the statement about who made the content: the credit line printed under the photo.
     if photo.credit_line:
         association["by"] = photo.credit_line
-    if photo.copyright_notice:
-        association["copyrightnotice"] = photo.copyright_notice
+    # Not the copyright notice or creator read from the file: a camera writes its owner's name there, and a
+    # photographer credited under another name (a source's safety can hang on it) must not be named to partners.
+    # Partners get what readers see.
     if photo.is_sensitive:
         # An editor's note is for the partner's staff, never printed: the site blurs this photo behind a warning.
         association["ednote"] = gettext("Graphic content: this photo is shown blurred behind a warning on our site.")
