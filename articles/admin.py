@@ -1,5 +1,6 @@
 """The newsroom's admin screens: declarative, Arabic, with the rules left to the models."""
 
+import copy
 import datetime
 import re
 from functools import partial
@@ -39,7 +40,7 @@ from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
-from .text import clean_body_html, tag_name, whole_number
+from .text import clean_body_html, inline_photo_ids, shows_something, tag_name, whole_number
 from .translation_status import TranslationStatusMixin
 from .trash import TrashMixin
 
@@ -480,6 +481,16 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
             raise ValidationError(_("A tag may be at most 100 characters long."))
         return names
 
+    def clean_lead_photo_credit(self):
+        return self._words(self.cleaned_data["lead_photo_credit"])
+
+    def clean_lead_photo_alt_text(self):
+        return self._words(self.cleaned_data["lead_photo_alt_text"])
+
+    @staticmethod
+    def _words(text):
+        return text if shows_something(text) else ""  # invisible marks alone are no credit (Photo.clean)
+
     def clean(self):
         cleaned = super().clean()
         if self.conflict and self.conflict["changes"]:
@@ -502,7 +513,38 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                     "Readers already see this photo in a published story or on a person's page: only the photo "
                     "desk or an editor may change it."
                 ))
+        if self.instance.status in Article.TIMED:
+            self._keep_the_checklist_met(photo, changes)
         return cleaned
+
+    def _keep_the_checklist_met(self, photo, changes):
+        """A published or scheduled story met its checklist (Article.publish_blockers) when it went out: a save
+        must not show readers a lead photo, or put a photo in the body, without its caption, credit and alt text.
+        Only what this save changes is asked, so an archived story that never met the checklist can still be
+        corrected."""
+        source = settings.LANGUAGE_CODE
+        box = {"lead_photo", f"lead_photo_caption_{source}", *self.LEAD_PHOTO_BOX}
+        if photo is not None and box & set(self.changed_data):
+            shown = copy.copy(photo)
+            for photo_field, value in changes.values():
+                setattr(shown, photo_field, value)
+            with override(source):
+                missing = shown.missing_for_publication(self.cleaned_data.get(f"lead_photo_caption_{source}") or "")
+            if missing:
+                self.add_error("lead_photo", _(
+                    "Readers see this article: its lead photo lacks %(fields)s. Complete it to save."
+                ) % {"fields": "، ".join(str(field) for field in missing)})
+        before = set(self.instance.inline_photo_ids())
+        for code, _name in settings.LANGUAGES:
+            added = [pk for pk in inline_photo_ids(self.cleaned_data.get(f"body_{code}") or "") if pk not in before]
+            for placed in Photo.objects.select_related("credit_person").filter(pk__in=added):
+                with override(source):
+                    missing = placed.missing_for_publication()
+                if missing:
+                    self.add_error(f"body_{code}", _(
+                        "Readers see this article: the photo «%(photo)s» placed in its body lacks %(fields)s. "
+                        "Complete the photo to save."
+                    ) % {"photo": placed, "fields": "، ".join(str(field) for field in missing)})
 
 
 class BylineListFilter(admin.RelatedFieldListFilter):

@@ -19,7 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .audit import AuditEntry
-from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, tag_name, unicode_slug
+from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, shows_something, tag_name, unicode_slug
 
 # The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
 # any date Python holds (and year 9999's last hours after it, from a zone behind), and SQLite's adapter fails there.
@@ -340,7 +340,32 @@ class Photo(models.Model):
         permissions = [("change_photo_on_site", _("Can change photos readers see"))]
 
     def __str__(self):
-        return (self.caption or "")[:60] or self.image.name
+        # Never the file's name («photos/2026/12/7f3ac6….jpg»), which tells the desk nothing.
+        words = next((words for words in (self.caption, self.alt_text) if shows_something(words)), "")
+        if words:
+            return words[:60]
+        return str(_("Photo %(number)s") % {"number": self.pk} if self.pk else _("New photo"))
+
+    # What a photo shows readers in words: each a published photo must carry (missing_for_publication()).
+    WORDS = ("caption", "credit", "alt_text")
+
+    def clean(self):
+        super().clean()
+        for field in (f"{name}_{code}" for name in self.WORDS for code, _name in settings.LANGUAGES):
+            if getattr(self, field) and not shows_something(getattr(self, field)):
+                setattr(self, field, "")  # only invisible marks: no words at all, as the desk's filters count it
+        stored = Photo.objects.select_related("credit_person").filter(pk=self.pk).first() if self.pk else None
+        if stored is None:
+            return
+        # A story's checklist is met once, at publication; a photo it shows must not lose it afterwards.
+        with override(settings.LANGUAGE_CODE):
+            had = {str(field) for field in stored.missing_for_publication()}
+            lost = [str(field) for field in self.missing_for_publication() if str(field) not in had]
+        if lost and stored._in_any_of(Article.objects.live_or_scheduled()):
+            raise ValidationError(
+                _("A published or scheduled story shows this photo, so it must keep its %(fields)s."),
+                code="shown_on_site", params={"fields": "، ".join(lost)},
+            )
 
     def is_on_site(self):
         """Whether readers see it, or will without anyone acting: the lead or in the body of a published or
@@ -380,18 +405,18 @@ class Photo(models.Model):
         A credit is a legal duty, so an edition without its own credit text prints the source-language one.
         """
         credit = self.credit or getattr(self, f"credit_{settings.LANGUAGE_CODE}")
-        if credit:
+        if shows_something(credit):
             return credit
         return self.credit_person.name if self.credit_person_id else ""
 
     def missing_for_publication(self, caption_override=""):
         """Names of the fields a published photo must carry but this one lacks."""
         missing = []
-        if not (caption_override or self.caption or "").strip():
+        if not (shows_something(caption_override) or shows_something(self.caption)):
             missing.append(_("caption"))
-        if not (self.credit_line or "").strip():
+        if not shows_something(self.credit_line):
             missing.append(_("credit"))
-        if not (self.alt_text or "").strip():
+        if not shows_something(self.alt_text):
             missing.append(_("alt text"))
         return missing
 

@@ -55,6 +55,12 @@ def tag_name(text):
     return " ".join(text.split())
 
 
+def shows_something(text):
+    """Whether ``text`` holds anything a reader sees: not only spaces and invisible format characters (direction
+    marks, zero-width joiners), which a credit or an alt text must not pass for."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text or "")
+
+
 def free_slug(model, text, max_length):
     """A slug for ``text`` that no row of ``model`` has yet: «سامر-العلي», else «سامر-العلي-2»…"""
     base = unicode_slug(text, max_length - 6) or model._meta.model_name
