@@ -304,8 +304,9 @@ def test_deactivation_ends_the_open_session_and_blocks_login_but_keeps_bylines(c
     writer = make_user(ROLE_WRITER, username="rami")
     person = make_person("رامي خوري", user=writer)
     article = make_article(published=True, authors=[person])
-    writer_browser = Client()
+    writer_browser, laptop_left_open = Client(), Client()
     assert login(writer_browser, "rami", PASSWORD).status_code == 302
+    assert login(laptop_left_open, "rami", PASSWORD).status_code == 302
     assert writer_browser.get("/admin/").status_code == 200
 
     response = client.post(CHANGELIST, {"action": "deactivate", "_selected_action": [writer.pk]})
@@ -329,6 +330,8 @@ def test_deactivation_ends_the_open_session_and_blocks_login_but_keeps_bylines(c
 
     client.post(CHANGELIST, {"action": "reactivate", "_selected_action": [writer.pk]})
     assert login(Client(), "rami", PASSWORD).status_code == 302
+    # A session opened before the deactivation ended with it: reactivated, the account needs a new login.
+    assert laptop_left_open.get("/admin/").status_code == 302
     assert AuditEntry.objects.filter(action="account_reactivated", target_id=str(writer.pk)).exists()
 
 
@@ -344,12 +347,16 @@ def test_active_checkbox_on_the_user_form_deactivates_and_is_audited(client, adm
     url = reverse("admin:auth_user_change", args=[writer.pk])
     data = admin_form_data(client, url, email="lina@example.org")
     data.pop("is_active")
+    writer_browser = Client()
+    writer_browser.force_login(writer)
 
     response = client.post(url, data)
 
     assert response.status_code == 302
     writer.refresh_from_db()
     assert not writer.is_active and writer.email == "lina@example.org"
+    User.objects.filter(pk=writer.pk).update(is_active=True)
+    assert writer_browser.get("/admin/").status_code == 302  # its session ended with the deactivation
     entries = AuditEntry.objects.filter(target_id=str(writer.pk), actor=administrator)
     assert set(entries.values_list("action", flat=True)) == {"account_deactivated", "account_changed"}
     assert "lina@example.org" in entries.get(action="account_changed").detail
