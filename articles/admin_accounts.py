@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import accounts
+from . import accounts, roles
 from .admin import UnchangedSavesNothingMixin  # admin.py imports this module last, once it is defined
 from .audit import AuditEntry
 from .history import person_name
@@ -295,7 +295,18 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RoleGroupAdmin(PermissionsInArabicMixin, GroupAdmin):
-    """Groups are the roles: widening what a role may do is an account change the audit log must show."""
+    """Groups are the roles: widening what a role may do is an account change the audit log must show.
+
+    The four roles are found by their groups' names (roles.ROLES): renamed or deleted, a role would silently stop
+    being one (inviting to it failed, and required two-factor login no longer applied to its members). What each
+    may do can still change; other groups are the administrators' own."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "name"] if obj is not None and roles.is_role_group(obj) else fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and roles.is_role_group(obj))
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.permissions.values_list("codename", flat=True)) if change else set()

@@ -100,6 +100,11 @@ ROLE_CHOICES = [
 _ROLE_BY_GROUP = {role["group"]: name for name, role in ROLES.items()}
 
 
+def is_role_group(group):
+    """Whether the group is one of the roles (its name is how the roles are found)."""
+    return group.name in _ROLE_BY_GROUP
+
+
 def user_roles(user):
     """Every role the user holds through their groups, from the least to the most senior."""
     held = set(user.groups.filter(name__in=_ROLE_BY_GROUP).values_list("name", flat=True))

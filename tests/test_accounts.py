@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.test import Client
 from django.urls import reverse
@@ -511,3 +511,30 @@ def test_the_role_screen_names_every_permission_in_arabic(client, administrator)
         assert "إضافة مقال" in screen and "عرض صورة" in screen
         # Not the English Django stored when the migrations ran.
         assert "Can publish" not in screen and "Can add" not in screen and "Can view" not in screen
+
+
+def test_a_roles_group_cannot_be_renamed_or_deleted_but_its_permissions_can_change(client, administrator):
+    photographers = Group.objects.get(name=ROLES["photographer"]["group"])
+    desk = Group.objects.create(name="مكتب الصور")
+    url = reverse("admin:auth_group_change", args=[photographers.pk])
+    publish = Permission.objects.get(codename="publish_article")
+
+    client.post(url, admin_form_data(client, url, name="مصور صحفي", permissions=[
+        *photographers.permissions.values_list("pk", flat=True), publish.pk,
+    ]))
+    refused = client.post(reverse("admin:auth_group_delete", args=[photographers.pk]), {"post": "yes"})
+    bulk = client.post(reverse("admin:auth_group_changelist"), {
+        "action": "delete_selected", "_selected_action": [photographers.pk, desk.pk], "post": "yes",
+    })
+
+    photographers.refresh_from_db()
+    assert photographers.name == ROLES["photographer"]["group"] and publish in photographers.permissions.all()
+    assert refused.status_code == bulk.status_code == 403
+    assert Group.objects.filter(pk__in=[photographers.pk, desk.pk]).count() == 2
+    # Inviting to the role still works (it failed with a server error once the group was renamed).
+    assert client.post(INVITE, {
+        "email": "maya@example.org", "name_ar": "مايا", "role": "photographer", "person_role": "photographer",
+        "person_role_gender": "feminine", "person": "",
+    }).status_code == 302
+    # A group of the administrators' own is theirs to delete.
+    assert client.post(reverse("admin:auth_group_delete", args=[desk.pk]), {"post": "yes"}).status_code == 302
