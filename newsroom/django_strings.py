@@ -42,3 +42,19 @@ gettext_noop("hash")
 # other slug, and its name is spelled «الإسم».
 pgettext_lazy("A tag name", "name")
 pgettext_lazy("A tag slug", "slug")
+
+# The months as the newsroom names them (NEWSROOM_ARABIC_MONTHS, Levantine by default), where the admin prints a date:
+# newsroom/formats/ar/formats.py prints Django's "alternative" month names (format "E") with these, and Django's own
+# (Egyptian, format "F") when the setting asks for them.
+pgettext_lazy("alt. month", "January")
+pgettext_lazy("alt. month", "February")
+pgettext_lazy("alt. month", "March")
+pgettext_lazy("alt. month", "April")
+pgettext_lazy("alt. month", "May")
+pgettext_lazy("alt. month", "June")
+pgettext_lazy("alt. month", "July")
+pgettext_lazy("alt. month", "August")
+pgettext_lazy("alt. month", "September")
+pgettext_lazy("alt. month", "October")
+pgettext_lazy("alt. month", "November")
+pgettext_lazy("alt. month", "December")

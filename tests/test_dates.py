@@ -204,12 +204,25 @@ def test_the_admin_prints_day_month_year_and_a_24_hour_clock_in_arabic(client):
     evening = datetime.datetime(2026, 11, 30, 20, 16, tzinfo=datetime.UTC)
     with translation.override("ar"):
         assert date_format(evening, "SHORT_DATETIME_FORMAT") == "30/11/2026 20:16"
-        assert date_format(evening, "DATETIME_FORMAT") == "30 نوفمبر 2026، 20:16"
+        # The months as the site and the admin's calendar name them (NEWSROOM_ARABIC_MONTHS), not Django's «نوفمبر».
+        assert date_format(evening, "DATETIME_FORMAT") == "30 تشرين الثاني 2026، 20:16"
     client.force_login(make_editor())
     make_article("خبر", published=True, published_at=evening)
     listing = client.get("/admin/articles/article/").text
     shown = timezone.localtime(evening)
-    assert f"{shown.day} نوفمبر 2026، {shown:%H:%M}" in listing and " م<" not in listing
+    assert f"{shown.day} تشرين الثاني 2026، {shown:%H:%M}" in listing and " م<" not in listing
+    assert "نوفمبر" not in listing
+
+
+@pytest.mark.parametrize(("months", "november"), [("levantine", "تشرين الثاني"), ("egyptian", "نوفمبر")])
+def test_the_admins_dates_follow_the_newsrooms_month_names(months, november):
+    shown = setting_from_environment(
+        {"NEWSROOM_ARABIC_MONTHS": months},
+        "__import__('django.utils.translation').utils.translation.activate('ar') or "
+        "__import__('django.utils.formats').utils.formats.date_format("
+        "__import__('datetime').date(2026, 11, 30), 'DATE_FORMAT')",
+    )
+    assert shown == f"30 {november} 2026"
 
 
 @pytest.mark.django_db

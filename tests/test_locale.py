@@ -160,3 +160,4 @@ def test_each_editions_fields_in_the_admin_are_in_its_language_and_direction(cli
     assert english and arabic
     assert all('lang="en"' in field and 'dir="ltr"' in field for field in english), english
     assert all('lang="ar"' in field and 'dir="rtl"' in field for field in arabic), arabic
+
