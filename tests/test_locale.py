@@ -161,3 +161,18 @@ def test_each_editions_fields_in_the_admin_are_in_its_language_and_direction(cli
     assert all('lang="en"' in field and 'dir="ltr"' in field for field in english), english
     assert all('lang="ar"' in field and 'dir="rtl"' in field for field in arabic), arabic
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("photos", "said"), [(1, "صورة واحدة"), (2, "صورتان"), (3, "3 صور"), (11, "11 صورة")])
+def test_an_admin_list_counts_its_rows_as_arabic_counts(client, photos, said):
+    from tests.factories import make_editor, make_photo
+
+    client.force_login(make_editor())
+    for _number in range(photos):
+        make_photo()
+
+    footer = client.get("/admin/articles/photo/").text.split('class="paginator"')[1].split("</nav>")[0]
+
+    # Django printed «2 الصور» («2 the photos»).
+    assert said in footer and "الصور" not in footer.split("</h2>")[1]

@@ -10,7 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from hijridate import Gregorian
 
 from articles.text import clean_body_html, replace_inline_photos
@@ -184,3 +184,27 @@ def article_body(article):
 
     # Saving already cleaned the body; cleaning again (well under a millisecond) covers rows written around save().
     return mark_safe(replace_inline_photos(clean_body_html(article.body), render))
+
+
+# How many rows an admin list holds, in words Arabic can count: Django prints the number before the plural name, so
+# «13 الصور» («13 the photos») where Arabic says «13 صورة», and «2 الصور» where it says «صورتان».
+COUNTED = {
+    "articles.article": ngettext_lazy("%(count)d article", "%(count)d articles", "count"),
+    "articles.photo": ngettext_lazy("%(count)d photo", "%(count)d photos", "count"),
+    "articles.person": ngettext_lazy("%(count)d person", "%(count)d people", "count"),
+    "articles.section": ngettext_lazy("%(count)d section", "%(count)d sections", "count"),
+    "articles.tag": ngettext_lazy("%(count)d tag", "%(count)d tags", "count"),
+    "articles.supportappeal": ngettext_lazy("%(count)d support box", "%(count)d support boxes", "count"),
+    "articles.auditentry": ngettext_lazy("%(count)d audit log entry", "%(count)d audit log entries", "count"),
+    "articles.authenticatorapp": ngettext_lazy("%(count)d authenticator app", "%(count)d authenticator apps", "count"),
+    "auth.user": ngettext_lazy("%(count)d account", "%(count)d accounts", "count"),
+    "auth.group": ngettext_lazy("%(count)d group", "%(count)d groups", "count"),
+}
+
+
+@register.simple_tag
+def counted(count, opts):
+    """«13 صورة», «صورتان»: ``count`` rows of the model ``opts`` describes (templates/admin/pagination.html)."""
+    if words := COUNTED.get(opts.label_lower):
+        return words % {"count": count}
+    return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
