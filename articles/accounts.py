@@ -140,6 +140,10 @@ def invite_contributor(
             person.user = user
             person.full_clean()
             person.save()
+            # The admin greets, and Django's own screens name, an account by its first name: the byline's, not
+            # the e-mail address that is its login.
+            user.first_name = person.name_ar[:150]
+            user.save(update_fields=["first_name"])
             AuditEntry.record(
                 AuditEntry.Action.ACCOUNT_INVITED, user, actor=invited_by,
                 detail=f"{dict(roles.ROLE_CHOICES)[role]} · {person.name}",

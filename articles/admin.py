@@ -937,18 +937,28 @@ def link_audit_targets(entries, site):
     return entries
 
 
+class ActorListFilter(admin.RelatedOnlyFieldListFilter):
+    """Who acted, named as the log's column names them (history.person_name), not by their login."""
+
+    def field_choices(self, field, request, model_admin):
+        acted = model_admin.get_queryset(request).values("actor")
+        accounts = field.related_model.objects.filter(pk__in=acted).select_related("person")
+        return sorted(((account.pk, person_name(account)) for account in accounts), key=lambda choice: choice[1])
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log: read by administrators, written only by the transitions and account changes themselves."""
 
-    list_display = ["at", "actor", "action", "target", "detail"]
-    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["actor", "target_type"]
+    list_display = ["at", "actor_name", "action", "target", "detail"]
+    list_filter = ["action", ("actor", ActorListFilter)]
+    list_select_related = ["actor__person", "target_type"]
     search_fields = ["target_repr", "detail", "actor__username", "actor__first_name", "actor__last_name"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "action", "target", "detail"]
+    fields = ["at", "actor_name", "action", "target", "detail"]
     readonly_fields = fields
     actions = None
+    actor_name = account_as_name(AuditEntry, "actor")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("articles.view_auditentry")

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -73,9 +74,15 @@ def revision(user, comment=""):
 
 
 def person_name(user):
+    """Who did something, as the newsroom knows them: their byline's name, else the account's full name; its login
+    name (an invited contributor's e-mail address) only when there is neither."""
     if user is None:
         return gettext("the system")
-    return user.get_full_name() or user.get_username()
+    try:
+        byline = user.person.name
+    except Person.DoesNotExist:
+        byline = ""
+    return byline or user.get_full_name() or user.get_username()
 
 
 def local_time(moment):
@@ -462,7 +469,11 @@ class RevisionHistoryAdmin(VersionAdmin):
             "may_restore": self.may_restore(request, obj),
             **(extra_context or {}),
         }
-        return super().history_view(request, object_id, context)
+        response = super().history_view(request, object_id, context)
+        # Each version's saver is named by their byline (person_name): the bylines of all of them in one query.
+        accounts = [action["revision"].user for action in response.context_data.get("action_list", [])]
+        prefetch_related_objects([account for account in accounts if account is not None], "person")
+        return response
 
     def compare_view(self, request, object_id):
         """Any two revisions side by side; without ``to``, a revision against the object as it is now."""

@@ -85,6 +85,7 @@ def test_invited_contributor_chooses_a_password_once_and_logs_in(
     person = Person.objects.get(user=user)
     assert (person.name_ar, person.name_en, person.role) == ("سارة حداد", "Sara Haddad", Person.Role.REPORTER)
     assert person.role_title() == "مراسلة"
+    assert user.first_name == "سارة حداد"
     assert AuditEntry.objects.filter(action="account_invited", target_id=str(user.pk), actor=administrator).exists()
 
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["sara.haddad@example.org"]

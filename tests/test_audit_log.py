@@ -1,5 +1,7 @@
 """The audit log: publish, unpublish, trash, restore and deletions land in it; only administrators read it."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
@@ -120,3 +122,25 @@ def test_log_page_costs_the_same_queries_for_3_or_30_entries(client, django_asse
 
     with django_assert_max_num_queries(len(few)):
         assert client.get(LOG).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_audit_log_and_the_history_name_people_by_their_byline_not_their_login(client):
+    from articles.models import Article
+    from tests.factories import make_article, make_person, make_user
+
+    editor = make_user("editor", username="reem.s@example.org")
+    make_person("ريم الشامي", user=editor)
+    story = make_article("خبر")
+    client.force_login(editor)
+    client.post("/admin/articles/article/", {"action": "publish_selected", ACTION_CHECKBOX_NAME: [story.pk]})
+    client.force_login(make_user("administrator"))
+
+    log = client.get("/admin/articles/auditentry/").text
+    history = client.get(f"/admin/articles/article/{story.pk}/history/").text
+
+    assert Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+    actors = re.findall(r'<td class="field-actor_name">(.*?)</td>', log)
+    assert "ريم الشامي" in actors and "reem.s@example.org" not in " ".join(actors)
+    assert "reem.s@example.org" not in log.split('id="changelist-filter"')[1].split("</nav>")[0]  # nor the filter
+    assert "ريم الشامي" in history and "reem.s@example.org" not in history

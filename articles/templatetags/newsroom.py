@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from hijridate import Gregorian
 
+from articles import history
 from articles.text import clean_body_html, replace_inline_photos
 
 register = template.Library()
@@ -208,3 +209,9 @@ def counted(count, opts):
     if words := COUNTED.get(opts.label_lower):
         return words % {"count": count}
     return f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}"
+
+
+@register.filter
+def person_name(account):
+    """Who saved a version, by their byline's name (articles/history.py); «the system» for none."""
+    return history.person_name(account)
