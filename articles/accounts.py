@@ -164,7 +164,11 @@ def invitation_link(user, request):
 
 
 def send_invitation(user, *, request):
-    """Mail the invitee a link to choose a password, and tell the administrator whether it went."""
+    """Mail the invitee a link to choose a password, and tell the administrator whether it went. An account that
+    has a password gets the same link to choose a new one: there is no public reset form (it would tell strangers
+    which addresses have accounts), so a contributor who forgot theirs asks an administrator."""
+    renewal = user.has_usable_password()
+    mail = "new_password" if renewal else "invitation"
     person = Person.objects.filter(user=user).first()
     context = {
         "user": user,
@@ -173,20 +177,22 @@ def send_invitation(user, *, request):
         "days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
         "site_name": admin.site.site_header,
     }
-    subject = " ".join(render_to_string("registration/invitation_subject.txt", context).split())
-    body = render_to_string("registration/invitation_email.txt", context)
+    subject = " ".join(render_to_string(f"registration/{mail}_subject.txt", context).split())
+    body = render_to_string(f"registration/{mail}_email.txt", context)
     try:
         send_mail(subject, body, None, [user.email])
     except (OSError, ValueError):  # smtplib's errors are OSErrors; an address no mail can carry, a ValueError
         logger.exception("Invitation mail to user %s failed", user.pk)
         messages.error(request, gettext(
-            "The account for %(email)s is ready, but the invitation could not be sent. Use the action "
-            "“Send a new invitation link” in the user list once mail works again."
+            "The account for %(email)s is ready, but the mail could not be sent. Use the action "
+            "“Send a link to choose a password” in the user list once mail works again."
         ) % {"email": user.email})
         return False
-    messages.success(request, gettext("An invitation to choose a password was sent to %(email)s.") % {
-        "email": user.email,
-    })
+    sent = (
+        gettext("A link to choose a new password was sent to %(email)s.") if renewal
+        else gettext("An invitation to choose a password was sent to %(email)s.")
+    )
+    messages.success(request, sent % {"email": user.email})
     return True
 
 

@@ -248,19 +248,21 @@ class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, Us
             "%(count)d account reactivated.", "%(count)d accounts reactivated.", count,
         ) % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Send a new invitation link"), permissions=["add"])
+    @admin.action(description=_("Send a link to choose a password"), permissions=["add"])
     def resend_invitation(self, request, queryset):
+        """A new invitation, or, to someone who has forgotten their password, a link to choose a new one."""
         for user in queryset:
-            if user.has_usable_password() or not user.is_active or not user.email:
+            if not user.is_active or not user.email:
                 self.message_user(request, _(
-                    "%(user)s was skipped: only active accounts with an email address that have not chosen a "
-                    "password yet are invited."
+                    "%(user)s was skipped: only active accounts with an email address get a link."
                 ) % {"user": user.get_username()}, messages.WARNING)
                 continue
+            renewal = user.has_usable_password()
             if accounts.send_invitation(user, request=request):
                 AuditEntry.record(
                     AuditEntry.Action.ACCOUNT_INVITED, user, actor=request.user,
-                    detail=gettext("invitation sent again"),
+                    detail=gettext("link to choose a new password sent") if renewal
+                    else gettext("invitation sent again"),
                 )
 
     # --- Invite ---------------------------------------------------------------------------------------

@@ -231,9 +231,30 @@ def test_administrator_resends_an_invitation_that_expired(
 
     client.post(CHANGELIST, {"action": "resend_invitation", "_selected_action": [user.pk, administrator.pk]})
 
-    # Only the account without a password is invited again; the administrator already has one.
+    # The administrator's account has no e-mail address to send a link to.
     assert [mail.to for mail in mailoutbox] == [["sara.haddad@example.org"]]
     assert Client().get(invitation_path(mailoutbox[0])).status_code == 302
+
+
+def test_a_contributor_who_forgot_their_password_gets_a_link_to_choose_a_new_one(client, administrator, mailoutbox):
+    forgetful = make_user(ROLE_WRITER, username="nour@example.org", email="nour@example.org")
+    make_person("نور قاسم", user=forgetful)
+
+    client.post(CHANGELIST, {"action": "resend_invitation", "_selected_action": [forgetful.pk]})
+
+    [mail] = mailoutbox
+    assert mail.to == ["nour@example.org"] and "كلمة مرور جديدة" in mail.subject and "نور قاسم" in mail.body
+    assert AuditEntry.objects.filter(action="account_invited", target_id=str(forgetful.pk)).exists()
+    # Until the link is used the old password stands (a login with it would end the link: Django binds the
+    # token to the last login); after, only the new one works.
+    forgetful.refresh_from_db()
+    assert forgetful.check_password(PASSWORD)
+    browser = Client()
+    form = browser.get(invitation_path(mail)).url
+    chosen = "ياسمين-على-الشرفة-2026"
+    assert browser.post(form, {"new_password1": chosen, "new_password2": chosen}).status_code == 302
+    assert login(Client(), "nour@example.org", PASSWORD).status_code == 200
+    assert login(Client(), "nour@example.org", chosen).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
@@ -253,7 +274,7 @@ def test_mail_server_failure_leaves_the_account_and_tells_the_administrator(clie
     assert User.objects.filter(username="sara.haddad@example.org").exists()
     shown = [str(message) for message in client.get(response.url).context["messages"]]
     assert len(shown) == 1 and "sara.haddad@example.org" in shown[0]
-    assert gettext("Send a new invitation link") in shown[0]
+    assert gettext("Send a link to choose a password") in shown[0]
 
 
 @pytest.mark.parametrize("email", ["sara@مثالexample.org", "sara@ex\u0640ample.org"])
