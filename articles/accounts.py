@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from reversion.models import Revision
 
 from . import roles
 from .audit import AuditEntry
@@ -247,6 +248,11 @@ def account_set_active(*, user, active, by):
         AuditEntry.Action.ACCOUNT_REACTIVATED if active else AuditEntry.Action.ACCOUNT_DEACTIVATED, user, actor=by,
     )
     return True
+
+
+def has_left_a_record(user):
+    """Whether the audit log or the history names this account for something it did."""
+    return AuditEntry.objects.filter(actor=user).exists() or Revision.objects.filter(user=user).exists()
 
 
 def end_sessions(user):

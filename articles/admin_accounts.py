@@ -175,6 +175,18 @@ class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, Us
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_deleted_objects(self, objs, request):
+        # An account that has acted is named by the audit log and the history: deleted, they would say «—» and
+        # «the system» for everything it did. Django's confirmation lists such accounts as protected.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            if accounts.has_left_a_record(user):
+                protected.append(_(
+                    "%(user)s: the audit log and the history name this account for what it did. Deactivate it "
+                    "instead; its bylines and its record stay."
+                ) % {"user": person_name(user)})
+        return deleted, counts, perms_needed, protected
+
     # --- The audit log ---------------------------------------------------------------------------------
 
     def delete_model(self, request, obj):

@@ -444,6 +444,28 @@ def test_administrator_deletes_another_account_and_it_is_audited(client, adminis
     assert AuditEntry.objects.filter(action="account_deleted", target_id=str(writer.pk)).exists()
 
 
+def test_an_account_that_has_acted_cannot_be_deleted_only_deactivated(client, administrator):
+    editor, never_acted = make_user(ROLE_EDITOR, username="reem"), make_user(ROLE_WRITER, username="nour")
+    make_person("ريم الشامي", user=editor)
+    story = make_article("خبر")
+    editor_browser = Client()
+    editor_browser.force_login(editor)
+    editor_browser.post(reverse("admin:articles_article_changelist"), {
+        "action": "publish_selected", "_selected_action": [story.pk],
+    })
+
+    confirmation = client.get(reverse("admin:auth_user_delete", args=[editor.pk]))
+    refused = client.post(CHANGELIST, {
+        "action": "delete_selected", "_selected_action": [editor.pk, never_acted.pk], "post": "yes",
+    })
+
+    assert "ريم الشامي" in confirmation.text and "عطّل" in confirmation.text
+    assert refused.status_code == 200 and "ريم الشامي" in refused.text  # the confirmation again, naming why
+    assert get_user_model().objects.filter(pk__in=[editor.pk, never_acted.pk]).count() == 2
+    # The log keeps naming who published.
+    assert AuditEntry.objects.get(action="published", target_id=str(story.pk)).actor == editor
+
+
 def test_only_a_superuser_makes_a_superuser(client, administrator):
     url = reverse("admin:auth_user_change", args=[administrator.pk])
     data = admin_form_data(client, url)
