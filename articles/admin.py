@@ -513,9 +513,27 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                     "Readers already see this photo in a published story or on a person's page: only the photo "
                     "desk or an editor may change it."
                 ))
+        elif changes:
+            self._refuse_writing_over_the_photo_desk(photo, changes)
         if self.instance.status in Article.TIMED:
             self._keep_the_checklist_met(photo, changes)
         return cleaned
+
+    def _refuse_writing_over_the_photo_desk(self, photo, changes):
+        """Where the photo desk changed a word of the lead photo after this form was opened, and this person typed
+        another, neither silently wins: the form says what the desk saved and keeps what was typed, and a second
+        save (now measured from the desk's version) writes it."""
+        opened = self._lead_photo_as_opened(self.changed_data)
+        for form_field, (photo_field, typed) in changes.items():
+            theirs = (getattr(photo, photo_field) or "").strip()
+            if photo_field in opened and theirs != (opened[photo_field] or "").strip() and theirs != typed:
+                self.add_error(form_field, _(
+                    "The photo desk changed this to «%(theirs)s» after you opened the story. What you typed is "
+                    "kept here: save again to replace theirs, or type theirs."
+                ) % {"theirs": theirs or "—"})
+        if any(self.has_error(form_field) for form_field in changes):
+            self.data = self.data.copy()
+            put_in_form(self, "opened_photo_revision", photo_admin.last_revision(photo))
 
     def _keep_the_checklist_met(self, photo, changes):
         """A published or scheduled story met its checklist (Article.publish_blockers) when it went out: a save

@@ -549,6 +549,28 @@ def test_a_story_opened_before_the_photo_desk_saved_writes_only_the_photo_words_
 
 
 @pytest.mark.django_db
+def test_a_credit_typed_in_the_story_after_the_photo_desk_changed_it_is_refused_once_then_written(client):
+    photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى", alt_text="حشد")
+    story = make_article("خبر", lead_photo=photo)
+    desk, _ = logged_in(client.__class__)
+    editor, _ = logged_in(client.__class__)
+    story_form = admin_form_data(editor, change_url(story), lead_photo_credit="وكالة سانا")
+    desk.post(photo_change_url(photo), admin_form_data(desk, photo_change_url(photo), credit_ar="عدسة سامر"))
+
+    refused = editor.post(change_url(story), story_form)
+
+    assert refused.status_code == 200
+    assert "عدسة سامر" in " ".join(refused.context["adminform"].form.errors["lead_photo_credit"])
+    photo.refresh_from_db()
+    assert photo.credit_ar == "عدسة سامر"  # the desk's words stand until the editor chooses
+    again = form_on_page(refused)
+    assert again["lead_photo_credit"] == "وكالة سانا"  # what the editor typed is kept
+    assert editor.post(change_url(story), again).status_code == 302
+    photo.refresh_from_db()
+    assert photo.credit_ar == "وكالة سانا"
+
+
+@pytest.mark.django_db
 def test_after_two_refused_photo_saves_the_next_keeps_everyone_elses_words_and_claims_only_its_own(client):
     photo = make_photo(caption="ساحة الأمويين", credit="عدسة ليلى")
     url = photo_change_url(photo)
