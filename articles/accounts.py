@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -248,6 +249,46 @@ def account_set_active(*, user, active, by):
         AuditEntry.Action.ACCOUNT_REACTIVATED if active else AuditEntry.Action.ACCOUNT_DEACTIVATED, user, actor=by,
     )
     return True
+
+
+class AccountChangeForm(UserChangeForm):
+    """Django's account form, with the invitation's rule (one account per address, in any case: a login finds an
+    account by its address, whatever the case typed) and no way for administrators to lock themselves out."""
+
+    # Who is saving; set by the user admin's get_form.
+    editing_user = None
+
+    def clean_username(self):
+        return self._unique_address("username")
+
+    def clean_email(self):
+        return self._unique_address("email")
+
+    def _unique_address(self, field):
+        value = (self.cleaned_data.get(field) or "").strip()
+        if value and field in self.changed_data:
+            others = User.objects.exclude(pk=self.instance.pk)
+            if others.filter(Q(username__iexact=value) | Q(email__iexact=value)).exists():
+                raise ValidationError(
+                    _("Another account already uses this address or name, in some mix of capital letters."),
+                    code="duplicate",
+                )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.editing_user is None or self.instance.pk != self.editing_user.pk or self.instance.is_superuser:
+            return cleaned
+        # Their own account: saving it without the admin, or without the administrator's role, shuts them out of
+        # these very screens. Another administrator can do it, as with deactivating.
+        if "is_staff" in self.fields and not cleaned.get("is_staff"):
+            self.add_error("is_staff", _("You cannot take the admin away from your own account."))
+        administrators = roles.ROLES[roles.ROLE_ADMINISTRATOR]["group"]
+        if "groups" in self.fields and roles.user_role(self.instance) == roles.ROLE_ADMINISTRATOR and not any(
+            group.name == administrators for group in cleaned.get("groups") or []
+        ):
+            self.add_error("groups", _("You cannot take the administrator's role away from your own account."))
+        return cleaned
 
 
 def has_left_a_record(user):

@@ -135,6 +135,11 @@ class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, Us
     list_select_related = ["person"]
     search_fields = ["username", "email", "first_name", "last_name", "person__name_ar", "person__name_en"]
     actions = ["deactivate", "reactivate", "resend_invitation", "delete_selected"]
+    form = accounts.AccountChangeForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"editing_user": request.user}) if obj is not None else form
 
     def get_queryset(self, request):
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

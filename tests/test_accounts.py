@@ -582,3 +582,33 @@ def test_a_roles_group_cannot_be_renamed_or_deleted_but_its_permissions_can_chan
     }).status_code == 302
     # A group of the administrators' own is theirs to delete.
     assert client.post(reverse("admin:auth_group_delete", args=[desk.pk]), {"post": "yes"}).status_code == 302
+
+
+@pytest.mark.parametrize("field", ["username", "email"])
+def test_the_account_form_refuses_an_address_another_account_has_in_another_case(client, administrator, field):
+    make_user(ROLE_WRITER, username="lina@example.org", email="lina@example.org")
+    other = make_user(ROLE_WRITER, username="lina.h@example.org", email="lina.h@example.org")
+    url = reverse("admin:auth_user_change", args=[other.pk])
+
+    refused = client.post(url, admin_form_data(client, url, **{field: "Lina@Example.org"}))
+
+    assert refused.status_code == 200 and field in refused.context["adminform"].form.errors
+    other.refresh_from_db()
+    assert (other.username, other.email) == ("lina.h@example.org", "lina.h@example.org")
+
+
+@pytest.mark.parametrize("change", ["no staff", "no administrator's role"])
+def test_an_administrator_cannot_shut_themselves_out_of_the_admin(client, administrator, change):
+    url = reverse("admin:auth_user_change", args=[administrator.pk])
+    data = admin_form_data(client, url)
+    if change == "no staff":
+        data.pop("is_staff")
+    else:
+        data["groups"] = [str(Group.objects.get(name=ROLES[ROLE_EDITOR]["group"]).pk)]
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    administrator.refresh_from_db()
+    assert administrator.is_staff and user_role(administrator) == ROLE_ADMINISTRATOR
+    assert client.get(CHANGELIST).status_code == 200
