@@ -62,6 +62,11 @@ class SiteFeed(Feed):
     def item_pubdate(self, item):
         return item.published_at
 
+    def item_updateddate(self, item):
+        # Atom requires each entry's <updated>: the last change readers were told of (the page's «Updated»), else
+        # the publication, as the page's structured data says.
+        return item.text_changed_at if item.was_updated else item.published_at
+
     def item_author_name(self, item):
         # The feed formats carry one author name; the byline joins them as the page does.
         return gettext(", ").join(person.name for person in item.authors.all()) or None

@@ -76,6 +76,21 @@ def test_atom_feed_has_entries_with_enclosure_link_and_authors(client):
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "سامر العلي"
     assert entry.find(f"{ATOM}category").get("term") == "سوريا"
     assert entry.findtext(f"{ATOM}published")
+    assert entry.findtext(f"{ATOM}updated")  # RFC 4287 requires it in every entry
+
+
+@pytest.mark.django_db
+def test_an_atom_entry_says_when_its_text_was_revised(client):
+    revised, unrevised = make_article("خبر منقح", published=True), make_article("خبر", published=True)
+    corrected = revised.published_at + timezone.timedelta(hours=3)
+    type(revised).objects.filter(pk=revised.pk).update(text_changed_at_ar=corrected)
+    type(revised).objects.filter(pk=unrevised.pk).update(text_changed_at_ar=unrevised.published_at)
+
+    entries = ET.fromstring(client.get("/feed/atom/").content).findall(f"{ATOM}entry")
+    updated = {entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}updated") for entry in entries}
+
+    assert updated["خبر منقح"] == corrected.isoformat()
+    assert updated["خبر"] == unrevised.published_at.isoformat()
 
 
 @pytest.mark.django_db
