@@ -1,5 +1,6 @@
 """Arabic-aware slugs, the allow-list that article bodies are cleaned against, and ids read from requests."""
 
+import html as html_module
 import re
 import unicodedata
 from urllib.parse import urlencode
@@ -174,6 +175,7 @@ def _normalise_figures(html):
 # Leading space and byte order marks; the trailing space goes with rstrip(). One pattern for both ends ("\s+$")
 # retried at every position of a long run of spaces inside the text: 100,000 spaces took 70 s.
 _LEADING_SPACE = re.compile(r"^[\s\ufeff]+")
+_SHOWN_WITHOUT_TEXT = re.compile(r"<(?:figure|hr)\b")
 
 
 def clean_body_html(html):
@@ -181,7 +183,13 @@ def clean_body_html(html):
     # A byte order mark that ends up first is dropped by the parser on the next cleaning: it goes now, so
     # cleaning a clean body changes nothing (tests/test_fuzz_sanitiser.py found it).
     cleaned = _LEADING_SPACE.sub("", _normalise_figures(_body_cleaner.clean(html or ""))).rstrip()
-    return "" if re.fullmatch(r"(<p>\s*</p>\s*)*", cleaned) else cleaned
+    return cleaned if _shows_something_in(cleaned) else ""
+
+
+def _shows_something_in(cleaned):
+    """Whether a clean body shows readers anything: text, or a photo or a rule. The editor posts a body emptied
+    with Enter as «<p></p><p><br></p>», which must not pass for a body (a translation would go live empty)."""
+    return bool(_SHOWN_WITHOUT_TEXT.search(cleaned)) or shows_something(html_module.unescape(_TAG.sub(" ", cleaned)))
 
 
 def inline_photo_ids(html):

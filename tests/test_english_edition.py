@@ -69,9 +69,13 @@ def test_english_tag_page_lists_only_translated_articles(client, translated, ara
 
 
 @pytest.mark.django_db
-def test_a_headline_without_a_body_is_not_yet_an_english_story(client, arabic_only):
+@pytest.mark.parametrize("body", ["", "<p></p><p><br></p>", "<p>&nbsp;</p>", "<ul><li></li></ul>", "<p>\u200f</p>"])
+def test_a_headline_without_a_body_is_not_yet_an_english_story(client, arabic_only, body):
+    # The editor posts a body emptied with Enter as «<p></p><p><br></p>»: no body either.
     arabic_only.headline_en = "Only the headline is translated"
+    arabic_only.body_en = body
     arabic_only.save()
+    assert arabic_only.body_en == "" and arabic_only.editions() == ["ar"]
     assert "Only the headline is translated" not in client.get("/en/").text
     assert client.get(arabic_only.get_absolute_url().replace("/article/", "/en/article/", 1)).status_code == 404
 
