@@ -175,6 +175,11 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("person", kwargs={"slug": self.slug})
 
+    def edition_bio(self):
+        """The biography written for the active edition, or none: a name may stand in another script (the
+        translation falls back to the Arabic name), but a paragraph of Arabic on an English page may not."""
+        return getattr(self, f"bio_{get_language()}", "") or ""
+
     def role_title(self):
         """The role as the person page names it, in the person's grammatical gender."""
         if self.role_gender == self.Gender.FEMININE and self.role in self.FEMININE_ROLES:

@@ -253,3 +253,14 @@ def test_whether_someone_has_a_story_in_an_edition_is_asked_from_their_own_bylin
         else:
             assert any(re.search(r'\(id = "\w+"\.article_id\)', step) for step in plan), plan
         assert any("byline_by_person_idx" in step for step in plan), plan
+
+
+@pytest.mark.django_db
+def test_an_english_page_shows_no_arabic_biography_in_place_of_an_english_one(client):
+    writer = make_person("عمر الزعبي", name_en="Omar al-Zoubi", bio_ar="مراسل في درعا.", bio_en="")
+    make_article("خبر", published=True, authors=[writer], headline_en="News", body_en="<p>Text</p>")
+
+    english = client.get(f"/en/person/{writer.slug}/").text
+
+    assert "مراسل في درعا" not in english and "person__bio" not in english
+    assert "مراسل في درعا" in client.get(f"/person/{writer.slug}/").text
