@@ -16,8 +16,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import unquote
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext
 
 # WordPress writes these prefixes; the URIs differ between WXR versions (wp:), so they are read from the file.
 KNOWN_NAMESPACES = {
@@ -165,7 +166,7 @@ class WXRFile:
         header = buffer[:start] if start != -1 else buffer.split(b"</channel>")[0]
         rss = _RSS_START.search(header)
         if not rss or b"<channel" not in header:
-            raise WXRError("not a WordPress export (no <rss> and <channel>)")
+            raise WXRError(gettext("this is not a WordPress export (it has no <rss> and <channel>)."))
         # Each item is parsed inside this start tag, so its prefixes mean what they mean in the whole file.
         self._declarations = rss.group(0)
         for prefix, uri in _NAMESPACE.findall(self._declarations):
@@ -173,14 +174,20 @@ class WXRFile:
         try:
             header = _XML_DECLARATION.sub(b"", header, count=1)
             root = fromstring(self._xml(header + b"</channel></rss>"), forbid_dtd=True)
+        except DTDForbidden:
+            raise WXRError(gettext(
+                "the file declares a DOCTYPE, which WordPress exports never do (it can hide entities that expand "
+                "to gigabytes): it was refused unread."
+            )) from None
         except (DefusedXmlException, SyntaxError, ValueError) as error:
-            raise WXRError(f"the export's header cannot be read: {error}") from None
+            reason = gettext("the export's header is not well-formed XML (%(error)s).") % {"error": error}
+            raise WXRError(reason) from None
         return self._site(root)
 
     def _site(self, root):
         channel = root.find("channel")
         if channel is None:
-            raise WXRError("not a WordPress export (no <channel>)")
+            raise WXRError(gettext("this is not a WordPress export (it has no <channel>)."))
         text = self._text
         site = Site(
             title=text(channel, "title"), link=text(channel, "link"),
@@ -361,9 +368,11 @@ def _declared_encoding(head):
     try:
         codec = codecs.lookup(name)
     except LookupError:
-        raise WXRError(f"the export names an encoding Python does not know: {name}") from None
+        raise WXRError(gettext("the export names an encoding that is not known: %(name)s.") % {"name": name}) from None
     if codec.encode("<item>")[0] != _ITEM_START:
-        raise WXRError(f"the export is in {name}: save it as UTF-8 (for example with iconv) and import that")
+        raise WXRError(gettext(
+            "the export is in %(name)s: save it as UTF-8 (for example with iconv) and import that."
+        ) % {"name": name})
     return codec.name
 
 
