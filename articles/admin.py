@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, ngettext, override
+from django.utils.translation import get_language_info, gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.models import Version
@@ -34,7 +35,7 @@ from newsroom.admin_site import IdsField
 from . import photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
-from .history import PhotoHistoryMixin, person_name
+from .history import PhotoHistoryMixin, local_time, person_name
 from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
@@ -968,15 +969,41 @@ class ActorListFilter(admin.RelatedOnlyFieldListFilter):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log: read by administrators, written only by the transitions and account changes themselves."""
 
-    list_display = ["at", "actor_name", "action", "target", "detail"]
+    list_display = ["at", "actor_name", "action", "target", "detail_shown"]
     list_filter = ["action", ("actor", ActorListFilter)]
     list_select_related = ["actor__person", "target_type"]
     search_fields = ["target_repr", "detail", "actor__username", "actor__first_name", "actor__last_name"]
     date_hierarchy = "at"
-    fields = ["at", "actor_name", "action", "target", "detail"]
+    fields = ["at", "actor_name", "action", "target", "detail_shown"]
     readonly_fields = fields
     actions = None
     actor_name = account_as_name(AuditEntry, "actor")
+
+    # Details are stored for the code that reads them back (an edition's code for ninjs's withdrawals, an ISO time,
+    # permission codenames) and said here in the reader's words.
+    ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+    REVISION = re.compile(r"^revision (\d+)")
+    CODENAME = re.compile(r"(?<![\w])([+-])([a-z_]+)\b")
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, entry):
+        detail = entry.detail
+        if entry.action == AuditEntry.Action.WITHDRAWN and detail in dict(settings.LANGUAGES):
+            return get_language_info(detail)["name_translated"]
+        if entry.action == AuditEntry.Action.PUBLISHED and detail == "scheduled":
+            return _("at its scheduled time")
+        if entry.action == AuditEntry.Action.ROLE_PERMISSIONS_CHANGED:
+            return self._permissions_named(detail)
+        detail = self.REVISION.sub(lambda match: gettext("version %(number)s") % {"number": match[1]}, detail)
+        return self.ISO_TIME.sub(lambda match: local_time(datetime.datetime.fromisoformat(match[0])), detail)
+
+    def _permissions_named(self, detail):
+        codenames = {match[2] for match in self.CODENAME.finditer(detail)}
+        named = {
+            permission.codename: admin_accounts.permission_label(permission)
+            for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
+        }
+        return self.CODENAME.sub(lambda match: f"{match[1]}{named.get(match[2], match[2])}", detail)
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("articles.view_auditentry")

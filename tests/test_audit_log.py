@@ -144,3 +144,24 @@ def test_the_audit_log_and_the_history_name_people_by_their_byline_not_their_log
     assert "ريم الشامي" in actors and "reem.s@example.org" not in " ".join(actors)
     assert "reem.s@example.org" not in log.split('id="changelist-filter"')[1].split("</nav>")[0]  # nor the filter
     assert "ريم الشامي" in history and "reem.s@example.org" not in history
+
+
+@pytest.mark.django_db
+def test_the_audit_log_says_its_details_in_the_readers_words(client):
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    client.force_login(make_user("administrator"))
+    story = make_article("خبر", published=True)
+    when = timezone.now() + timezone.timedelta(days=2)
+    Article.objects.get(pk=story.pk).publish(by=None, at=when)  # moved into the future: off the site, scheduled
+    editors = Group.objects.get(name="محرر")
+    AuditEntry.record(AuditEntry.Action.ROLE_PERMISSIONS_CHANGED, editors, detail="-publish_article")
+
+    log = client.get("/admin/articles/auditentry/").text
+    details = " ".join(re.findall(r'<td class="field-detail_shown">(.*?)</td>', log, re.S))
+
+    assert "T" not in re.sub(r"[^A-Z]", "", details)  # no ISO time, no code
+    assert "العربية" in details and "publish_article" not in details and "نشر المقالات" in details

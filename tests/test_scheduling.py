@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from reversion.models import Version
 
 from articles.audit import AuditEntry
 from articles.models import Article
@@ -360,6 +361,8 @@ def test_publish_scheduled_keeps_the_publication_time_it_was_scheduled_for():
 
     article.refresh_from_db()
     assert (article.status, article.published_at) == (Article.Status.PUBLISHED, due_at)
+    # Its history says so in the newsroom's language, whatever language the command ran in.
+    assert Version.objects.get_for_object(article).first().revision.comment == "نُشر في موعده المجدول."
 
 
 @pytest.mark.django_db
