@@ -516,9 +516,23 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                 ))
         elif changes:
             self._refuse_writing_over_the_photo_desk(photo, changes)
+        self._refuse_photos_not_in_the_library()
         if self.instance.status in Article.TIMED:
             self._keep_the_checklist_met(photo, changes)
         return cleaned
+
+    def _refuse_photos_not_in_the_library(self):
+        """A body placing a photo the library does not have (deleted meanwhile, or a forged id) would show readers
+        nothing there and the editor a broken frame: said at once, with the text kept."""
+        for code, _name in settings.LANGUAGES:
+            placed = inline_photo_ids(self.cleaned_data.get(f"body_{code}") or "")
+            missing = sorted(set(placed) - set(Photo.objects.filter(pk__in=placed).values_list("pk", flat=True)))
+            if missing:
+                self.add_error(f"body_{code}", ngettext(
+                    "The body places photo %(ids)s, which is not in the library: remove it from the body.",
+                    "The body places photos %(ids)s, which are not in the library: remove them from the body.",
+                    len(missing),
+                ) % {"ids": "، ".join(map(str, missing))})
 
     def _refuse_writing_over_the_photo_desk(self, photo, changes):
         """Where the photo desk changed a word of the lead photo after this form was opened, and this person typed

@@ -369,3 +369,23 @@ def test_body_posted_by_the_editor_is_stored_as_an_empty_figure_and_tracked(clie
     article.refresh_from_db()
     assert article.body_ar == f"<p>نص</p>{figure(photo.pk)}<p>تتمة</p>"
     assert list(article.inline_photos.all()) == [photo]
+
+
+@pytest.mark.django_db
+def test_a_body_placing_a_photo_the_library_lacks_is_a_form_error_and_keeps_the_text(client):
+    from django.urls import reverse
+
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data
+
+    client.force_login(make_editor())
+    story = make_article("خبر")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    body = '<p>نص جديد.</p><figure data-photo-id="999999"></figure>'
+
+    refused = client.post(url, admin_form_data(client, url, body_ar=body))
+
+    assert refused.status_code == 200
+    assert "999999" in " ".join(refused.context["adminform"].form.errors["body_ar"])
+    story.refresh_from_db()
+    assert "نص جديد" not in story.body_ar
