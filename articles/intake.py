@@ -42,6 +42,8 @@ FORMATS = {
     "WEBP": ("WEBP", "webp", {"webp"}),
     "GIF": ("PNG", "png", {"gif"}),
 }
+# The ISO media brands of HEIC/HEIF photos (after "ftyp" at byte 4): phones' photos that browsers cannot show.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 EXTENSIONS = {extension for _format, _extension, extensions in FORMATS.values() for extension in extensions}
 FORMAT_NAMES = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
@@ -55,6 +57,10 @@ MESSAGES = {
     "too_large": _("This file is %(size)s MB; a photo may be at most %(limit)s MB."),
     "svg": _("SVG files are not accepted. Upload the photo as JPEG, PNG, WebP or GIF."),
     "not_image": _("This file is not a JPEG, PNG, WebP or GIF image."),
+    "heic": _(
+        "This is an HEIC photo, the format iPhones save in, which browsers do not show. Export it as JPEG (on "
+        "the iPhone: Settings → Camera → Formats → Most Compatible) and upload that."
+    ),
     "corrupt": _("The image is truncated or damaged and cannot be read. Export it again and upload the new file."),
     "extension_mismatch": _(
         "The file name ends in .%(extension)s but the file holds a %(format)s image. "
@@ -101,6 +107,8 @@ def prepare_upload(uploaded_file):
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension in {"svg", "svgz"} or _looks_like_svg(data):
         raise _refuse("svg")
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        raise _refuse("heic")
 
     im = _open(data)
     if im.format not in FORMATS:  # Image.open was told which formats to try; this is belt and braces.

@@ -113,6 +113,14 @@ def test_form_refuses_random_bytes_as_not_an_image():
     )
 
 
+@pytest.mark.parametrize("brand", [b"heic", b"mif1"])
+def test_form_refuses_an_iphone_heic_photo_saying_how_to_export_it(brand):
+    # The start of an HEIC file: an ISO media "ftyp" box naming its brand, then more boxes Pillow cannot read.
+    heic = b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    message, code = form_error("IMG_0042.HEIC", heic)
+    assert code == "heic" and "JPEG" in message
+
+
 def test_form_refuses_an_empty_file():
     assert form_error("photo.jpg", files.empty_bytes()) == ("The file is empty.", "empty")
 
