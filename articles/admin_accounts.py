@@ -136,6 +136,7 @@ class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, Us
     search_fields = ["username", "email", "first_name", "last_name", "person__name_ar", "person__name_en"]
     actions = ["deactivate", "reactivate", "resend_invitation", "delete_selected"]
     form = accounts.AccountChangeForm
+    change_password_form = accounts.AccountPasswordForm
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

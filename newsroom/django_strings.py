@@ -1,5 +1,5 @@
-"""Django's own words (and django-taggit's) that their Arabic catalogues lack (newer than their last translation) or
-get wrong.
+"""Django's own words (and django-taggit's and django-axes's) that their Arabic catalogues lack (newer than their
+last translation) or get wrong.
 
 Never imported: this file only shows them to makemessages, so their Arabic lives in locale/ar with ours, and
 LOCALE_PATHS, read before Django's catalogues, puts it on the admin's screens. Each must be Django's msgid to
@@ -58,3 +58,9 @@ pgettext_lazy("alt. month", "September")
 pgettext_lazy("alt. month", "October")
 pgettext_lazy("alt. month", "November")
 pgettext_lazy("alt. month", "December")
+
+# Left in English by django-axes, which has no Arabic for its lockout list: its filter, status column and action.
+gettext_noop("Locked Out")
+gettext_noop("Attempt Remaining")
+gettext_noop("Not set")
+gettext_noop("Clean up expired attempts")

@@ -612,3 +612,17 @@ def test_an_administrator_cannot_shut_themselves_out_of_the_admin(client, admini
     administrator.refresh_from_db()
     assert administrator.is_staff and user_role(administrator) == ROLE_ADMINISTRATOR
     assert client.get(CHANGELIST).status_code == 200
+
+
+def test_the_password_and_lockout_screens_are_arabic(client, administrator):
+    from axes.models import AccessAttempt
+
+    writer = make_user(ROLE_WRITER, username="nour")
+    AccessAttempt.objects.create(username="nour", ip_address="127.0.0.1", failures_since_start=1, user_agent="x")
+
+    password = client.get(reverse("admin:auth_user_password_change", args=[writer.pk])).text
+    attempts = client.get(reverse("admin:axes_accessattempt_changelist")).text
+
+    assert "تضيع كلمة المرور الحالية" in password and "If disabled" not in password
+    assert "من المحاولات المتبقية" in attempts and "Attempt Remaining" not in attempts
+    assert "حذف المحاولات المنتهية" in attempts and "Clean up" not in attempts

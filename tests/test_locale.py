@@ -88,6 +88,11 @@ def djangos_msgids():
             found = re.search(r'^msgid ((?:"[^\n]*"\n?)+)', block, re.MULTILINE)
             if found:
                 msgids.add("".join(re.findall(r'"(.*)"', found.group(1))).replace('\\"', '"'))
+    # django-axes ships no English catalogue: its words as its code marks them.
+    import axes
+
+    for source in Path(axes.__file__).parent.glob("*.py"):
+        msgids |= set(re.findall(r'\b_\("([^"]+)"\)', source.read_text(encoding="utf-8")))
     return msgids
 
 
