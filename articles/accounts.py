@@ -2,6 +2,7 @@
 form with its optional two-factor code, and the page where staff turn two-factor login on."""
 
 import logging
+import math
 from base64 import b32encode
 from functools import partial
 
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -494,6 +495,19 @@ class ConfirmCodeForm(forms.Form):
 
     def clean_otp_token(self):
         code = self.cleaned_data["otp_token"]
+        # After a wrong code django-otp refuses every code for a while (1, 2, 4… seconds): the right one typed
+        # then was refused as wrong, with advice about the phone's clock. Said as it is here, on a page only the
+        # logged-in owner sees; the login form keeps its one answer, which must not tell a password was right.
+        self.device.refresh_from_db()
+        allowed, why = self.device.verify_is_allowed()
+        if not allowed and why and why.get("locked_until"):
+            seconds = max(1, math.ceil((why["locked_until"] - timezone.now()).total_seconds()))
+            raise ValidationError(
+                ngettext(
+                    "After a wrong code, wait %(seconds)d second before the next.",
+                    "After a wrong code, wait %(seconds)d seconds before the next.", seconds,
+                ), code="throttled", params={"seconds": seconds},
+            )
         if not verify_code(self.device, code):
             raise ValidationError(
                 _("That code is not right. Check that your phone's clock is correct and try the newest code."),

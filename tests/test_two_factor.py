@@ -95,6 +95,21 @@ def test_wrong_code_does_not_turn_it_on(client):
     assert not device.confirmed
 
 
+def test_the_right_code_typed_straight_after_a_wrong_one_is_told_to_wait_not_called_wrong(client):
+    user = make_user(ROLE_WRITER, username="dina")
+    client.force_login(user)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=user)
+    client.post(SETUP, {"otp_token": f"{(int(code(device)) + 1) % 10**6:06d}"})
+
+    too_soon = client.post(SETUP, {"otp_token": code(device)})
+
+    [error] = too_soon.context["form"].errors["otp_token"]
+    assert "انتظر" in error and "ساعة" not in error  # wait, not "check your phone's clock"
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    assert client.post(SETUP, {"otp_token": code(device)}).status_code == 302
+
+
 def test_after_setup_the_login_asks_for_a_real_code(client):
     user = make_user(ROLE_EDITOR, username="dina")
     client.force_login(user)
