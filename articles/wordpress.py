@@ -43,7 +43,7 @@ from .intake import create_photo, fill_photo_from_file, prepare_upload, store_ph
 from .models import Article, ArticleAuthor, ImportedItem, Person, Photo, Section, Tag, TaggedArticle
 from .search import plain_text
 from .text import free_slug, unicode_slug
-from .wxr import BrokenItem, WXRFile
+from .wxr import Author, BrokenItem, WXRFile
 
 logger = logging.getLogger(__name__)
 LANGUAGE = settings.LANGUAGE_CODE
@@ -54,7 +54,7 @@ Kind = ImportedItem.Kind
 REASONS = {
     "xml": _("The item is not well-formed XML and was not read: %(detail)s"),
     "too_large": _("The item is larger than the importer reads (64 MB)."),
-    "unknown_author": _("The author «%(login)s» is not among the export's authors."),
+    "no_author": _("The post names no author: it was imported without a byline."),
     "trash": _("The post is in WordPress's trash."),
     "status": _("WordPress status «%(status)s» is not imported."),
     "photo_edited_here": _(
@@ -624,11 +624,22 @@ class Importer:
         status = STATUSES.get(item.status)
         if status is None:
             return "status", {"status": WORDPRESS_STATUSES.get(item.status, item.status[:40])}
-        if item.creator not in self.people:
-            return "unknown_author", {"login": item.creator[:60]}
         if status in Article.TIMED and parse_wp_date(item.post_date, item.post_date_gmt) is None:
             return "no_date", {}
         return None
+
+    def _byline_for(self, item, title):
+        """The person a post is signed by. An author the export's header does not list (a WXR 1.0 file lists none;
+        a deleted author's posts keep the login) is made from the login, as the header's authors are; a post that
+        names no author is imported unsigned, and the report says so. Dropped, such posts were lost, and their
+        old addresses with them."""
+        login = item.creator.strip()
+        if not login:
+            self.report.missing(Kind.POST, item.post_id, title, "no_author")
+            return None
+        if login not in self.people:
+            self.import_author(Author(id="", login=login))
+        return self.people.get(login)
 
     def import_post(self, item):
         title = _plain(item.title, 250) or gettext("Untitled WordPress post %(id)s") % {"id": item.post_id}
@@ -640,7 +651,7 @@ class Importer:
                 self.report.skip(Kind.POST, item.post_id, title, refused[0], **refused[1])
             return
         status = STATUSES[item.status]
-        person_id = self.people[item.creator]
+        person_id = self._byline_for(item, title)
         published_at = parse_wp_date(item.post_date, item.post_date_gmt) if status in Article.TIMED else None
 
         used = []
@@ -714,7 +725,8 @@ class Importer:
         if outcome == "updated":
             ArticleAuthor.objects.filter(article=article).delete()
             TaggedArticle.objects.filter(content_object=article).delete()
-        ArticleAuthor.objects.create(article=article, person_id=person_id, order=0)
+        if person_id is not None:
+            ArticleAuthor.objects.create(article=article, person_id=person_id, order=0)
         TaggedArticle.objects.bulk_create([TaggedArticle(content_object=article, tag_id=pk) for pk in tag_ids])
         self._fill_photos(used, item, title)
         _remember(article, [address for address in self._old_addresses(item) if address])
