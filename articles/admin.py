@@ -734,6 +734,9 @@ class ArticleAdmin(
                 request._nothing_saved = not self.handle_workflow_buttons(request, article, saved=False)
             return
         article.tags.set([*form.cleaned_data["tags"], *Tag.objects.for_names(form.cleaned_data["new_tags"])])
+        # A publication time the editor typed in this form is the one to publish at, even a past one (a story
+        # dated as it happened); one merely kept from before is not.
+        request._publication_time_typed = "published_at" in form.changed_data
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
 

@@ -245,8 +245,10 @@ class ArticlePermissionsMixin:
 
     def _publish(self, request, article, *, saved=True):
         """Publish or schedule, saying so; returns (whether the story changed, whether it was refused)."""
-        # A publication time in the future, typed by the editor, schedules the story.
-        at = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        # A publication time in the future schedules the story; one the editor typed in this very form, even past,
+        # is the time it is published at (a time merely kept from an earlier publication is not).
+        typed = getattr(request, "_publication_time_typed", False)
+        at = article.published_at if article.published_at and (typed or article.published_at > timezone.now()) else None
         try:
             # A savepoint, so a refused publication keeps the edits that were just saved.
             with transaction.atomic():

@@ -110,6 +110,33 @@ def test_a_scheduled_article_moved_to_an_earlier_past_time_is_published_with_it(
 
 
 @pytest.mark.django_db
+def test_a_draft_published_with_a_past_time_typed_keeps_that_time(client):
+    client.force_login(make_editor())
+    article = make_article()
+    as_it_happened = (timezone.now() - timedelta(days=400)).replace(microsecond=0)
+
+    client.post(change_url(article), admin_form_data(
+        client, change_url(article), **publication_time_fields(as_it_happened), _publish="Save and publish",
+    ))
+
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Article.Status.PUBLISHED, as_it_happened)
+
+
+@pytest.mark.django_db
+def test_an_unpublished_story_published_again_untouched_comes_out_now_not_at_its_old_time(client):
+    client.force_login(make_editor())
+    article = make_article(published=True, published_at=timezone.now() - timedelta(days=30))
+    article.unpublish(by=None)
+    before = timezone.now()
+
+    client.post(change_url(article), admin_form_data(client, change_url(article), _publish="Save and publish"))
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED and article.published_at >= before
+
+
+@pytest.mark.django_db
 def test_save_and_publish_with_another_future_time_moves_the_schedule(client):
     client.force_login(make_editor())
     article = schedule(make_article(), timezone.now() + timedelta(days=1))
