@@ -35,7 +35,7 @@ from newsroom.admin_site import IdsField
 from . import photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
-from .history import PhotoHistoryMixin, local_time, person_name
+from .history import PhotoHistoryMixin, edition_named, local_time, person_name
 from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
@@ -124,6 +124,14 @@ class UnchangedSavesNothingMixin:
 class EditionAdmin(TabbedTranslationAdmin):
     """modeltranslation's tabs, each edition's fields typed in its own language and direction: English typed in a
     right-to-left box reads «.DAMASCUS — …» and spell-checks as Arabic."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        for entry in message:
+            for change in entry.values():
+                if "fields" in change:
+                    change["fields"] = [edition_named(str(name)) for name in change["fields"]]
+        return message
 
     def patch_translation_field(self, db_field, field, request, **kwargs):
         super().patch_translation_field(db_field, field, request, **kwargs)

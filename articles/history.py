@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -71,6 +71,19 @@ def revision(user, comment=""):
         reversion.set_user(user if getattr(user, "pk", None) else None)
         reversion.set_comment(str(comment))
         yield
+
+
+_EDITION_CODE = re.compile(r" \[([a-z-]+)\]$")
+
+
+def edition_named(label):
+    """A translated field's label with its edition named: django-modeltranslation labels it «المصدر [ar]» (its tabs
+    hide the code), and the history read «تم تغيير المصدر [ar].»; here it is «المصدر (العربية)»."""
+    def named(match):
+        code = match[1]
+        return f" ({get_language_info(code)['name_translated']})" if code in dict(settings.LANGUAGES) else match[0]
+
+    return _EDITION_CODE.sub(named, label)
 
 
 def person_name(user):
@@ -435,7 +448,9 @@ class RevisionHistoryAdmin(VersionAdmin):
             if changed is None:
                 continue
             row_form, names = (form, form.changed_data) if "name" not in changed else next(rows)
-            changed["fields"] = [str(getattr(row_form.fields.get(name), "label", None) or name) for name in names]
+            changed["fields"] = [
+                edition_named(str(getattr(row_form.fields.get(name), "label", None) or name)) for name in names
+            ]
         return message
 
     def get_urls(self):

@@ -378,9 +378,11 @@ def test_the_history_names_the_changed_fields_in_arabic(client, editor):
 
     page = client.get(history_url(article)).text
     with override("ar"):
-        headline = str(Article._meta.get_field("headline_ar").verbose_name)
+        headline = str(Article._meta.get_field("headline").verbose_name)
 
-    assert headline in page and "Headline" not in page and "Summary" not in page
+    # The edition by its name, not modeltranslation's code: «العنوان (العربية)», not «العنوان [ar]».
+    assert f"{headline} (العربية)" in page and "[ar]" not in page
+    assert "Headline" not in page and "Summary" not in page
 
 
 @pytest.mark.django_db
