@@ -206,7 +206,14 @@ def usage_panel(photo, *, readers_only=False):
 
 
 def articles_using(photos, *, readers_only=False):
-    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its link."""
+    """The refusal to delete photos in use: each article (lead or body) and each portrait, with its link; of several
+    photos chosen at once, each line names the photo it is about."""
+    photos = list(photos)
+    if len(photos) > 1:
+        return [
+            format_html("«{}» — {}", photo, line)
+            for photo in photos for line in articles_using([photo], readers_only=readers_only)
+        ]
     ids = [photo.pk for photo in photos]
     using = Article.objects.filter(Q(lead_photo__in=ids) | Q(inline_photos__in=ids)).distinct()
     named, unseen = _named_and_unseen(using, readers_only)

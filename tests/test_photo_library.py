@@ -376,7 +376,7 @@ def test_deleting_a_photo_in_use_is_refused_even_without_the_right_to_delete_art
 
 @pytest.mark.django_db
 def test_bulk_delete_refuses_when_any_selected_photo_is_in_use(editor_client):
-    lead, inline, unused = make_photo(), make_photo(), make_photo()
+    lead, inline, unused = make_photo("موكب في حمص"), make_photo("سوق في حلب"), make_photo("صورة لم تُستعمل")
     lead_article = make_article("خبر الصورة الرئيسية", lead_photo=lead)
     body_article = used_inline(inline, make_article("خبر الصورة في النص", lead_photo=None))
     chosen = {"action": "delete_selected", "_selected_action": [str(p.pk) for p in (lead, inline, unused)]}
@@ -386,6 +386,8 @@ def test_bulk_delete_refuses_when_any_selected_photo_is_in_use(editor_client):
         assert response.status_code == 200
         for article in (lead_article, body_article):
             assert f'<a href="{reverse("admin:articles_article_change", args=[article.pk])}">' in html
+        # Which of the chosen photos is in use, and where.
+        assert "«موكب في حمص» — " in html and "«سوق في حلب» — " in html and "«صورة لم تُستعمل» — " not in html
         assert 'name="post"' not in html
 
     assert Photo.objects.count() == 3
