@@ -1381,8 +1381,9 @@ class ImportedItem(models.Model):
 
 
 class OldAddress(models.Model):
-    """An address a story had on the site it was moved from (its permalink, /?p=ID, /archives/ID, its old
-    slug): a request for it answers 301 to the story's page here, so no old link, bookmark or search result breaks.
+    """An address a story, a section, a tag or a writer had on the site it was moved from (a story's permalink,
+    /?p=ID, /archives/ID, its old slug; /category/…, /tag/…, /author/…): a request for it answers 301 to the page
+    here, so no old link, bookmark or search result breaks.
 
     ``path`` is kept decoded (Arabic letters, not %D8%…), without the host, with the query only for /?p=ID
     (stored as ``/?p=ID``); articles/old_addresses.py normalises both sides the same way.
@@ -1390,14 +1391,36 @@ class OldAddress(models.Model):
 
     path = models.CharField(_("old address"), max_length=1000, unique=True)
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="old_addresses"
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="old_addresses",
+        null=True, blank=True,
     )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+    )
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+", null=True, blank=True,
+    )
+
+    TARGETS = ("article", "section", "tag", "person")
 
     class Meta:
         verbose_name = _("old address")
         verbose_name_plural = _("old addresses")
         # Written by importers, never through the admin: no permissions to hand out to roles.
         default_permissions = ()
+        constraints = [
+            # Each old address leads to exactly one page.
+            models.CheckConstraint(
+                condition=Q(*[
+                    Q(**{f"{target}__isnull": target != chosen for target in ("article", "section", "tag", "person")})
+                    for chosen in ("article", "section", "tag", "person")
+                ], _connector=Q.OR),
+                name="old_address_has_one_target",
+            ),
+        ]
 
     def __str__(self):
         return self.path

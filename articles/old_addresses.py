@@ -1,10 +1,12 @@
-"""Old links keep working: the addresses a story had on the site it was moved from answer 301 to its page here.
+"""Old links keep working: the addresses a story, a section, a tag or a writer had on the site it was moved from
+answer 301 to its page here.
 
-An importer calls ``remember(article, addresses)`` with the story's old permalink, /?p=ID, /archives/ID and its
-old slug (under the folder the old site lived in, /blog/?p=ID for a blog at /blog/); ``OldAddressMiddleware``
-answers the requests for them. Both sides go through ``address_key()``, so an address is found whatever the
-request's trailing slash, percent-encoding (WordPress keeps Arabic slugs as %d8%b3…, in either case of hex),
-/index.php/ prefix (WordPress's PATH_INFO permalinks) or tracking query (utm_source=…) looks like.
+An importer calls ``remember(target, addresses)`` with a story's old permalink, /?p=ID, /archives/ID and its old
+slug, or a category's, tag's or author's archive address (under the folder the old site lived in, /blog/?p=ID for
+a blog at /blog/); ``OldAddressMiddleware`` answers the requests for them. Both sides go through
+``address_key()``, so an address is found whatever the request's trailing slash, percent-encoding (WordPress keeps
+Arabic slugs as %d8%b3…, in either case of hex), /index.php/ prefix (WordPress's PATH_INFO permalinks) or tracking
+query (utm_source=…) looks like.
 """
 
 import re
@@ -17,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.utils.encoding import repercent_broken_unicode
 from django.utils.translation import override
 
-from .models import Article, OldAddress
+from .models import Article, OldAddress, Person, Section, Tag
 
 # WordPress answers its "ugly" permalink, /?p=123 (also as /index.php?p=123), on the home page's address; a
 # site installed in a folder on the folder's (/blog/?p=123, /blog/index.php?p=123).
@@ -52,6 +54,11 @@ def _decoded_path(url):
     return repercent_broken_unicode(unquote_to_bytes(urlsplit(url).path)).decode()
 
 
+# Pages found by a slug: an old address shaped like one of them (WordPress's /tag/markets/ beside our /tag/<slug>/)
+# is only ours once something here has that slug.
+_BY_SLUG = {"section": Section, "tag": Tag, "person": Person}
+
+
 def is_live_address(path):
     """Whether ``path`` (with or without its trailing slash) is an address of this site in some edition: such an
     address belongs to our own views and must never be taken over by an old one."""
@@ -59,17 +66,21 @@ def is_live_address(path):
         for code, _name in settings.LANGUAGES:
             with override(code):
                 try:
-                    resolve(candidate)
+                    match = resolve(candidate)
                 except Resolver404:
                     continue
+            model = _BY_SLUG.get(match.url_name)
+            if model is not None and not model.objects.filter(slug=match.kwargs.get("slug")).exists():
+                continue
             return True
     return False
 
 
-def remember(article, addresses):
-    """Record ``addresses`` (absolute URLs or paths, percent-encoded or not) as old addresses of ``article``.
+def remember(target, addresses):
+    """Record ``addresses`` (absolute URLs or paths, percent-encoded or not) as old addresses of ``target``, a story,
+    a section, a tag or a person.
 
-    An address that already belongs to another story is given to this one: the newest import wins. An address
+    An address that already belongs to another page is given to this one: the newest import wins. An address
     this site answers itself ("/", "/search/", an article's address…) is skipped, as is one that cannot be
     requested (see address_key), and one whose query address_key would drop: /blog/?page_id=5 is not /blog.
     Returns the stored keys. One query, however many addresses.
@@ -84,26 +95,36 @@ def remember(article, addresses):
             continue
         keys.append(key)
     if keys:
+        field = target._meta.model_name
         OldAddress.objects.bulk_create(
-            [OldAddress(path=key, article=article) for key in keys],
-            update_conflicts=True, unique_fields=["path"], update_fields=["article"],
+            [OldAddress(path=key, **{field: target}) for key in keys],
+            update_conflicts=True, unique_fields=["path"], update_fields=list(OldAddress.TARGETS),
         )
     return keys
 
 
 def current_address(key):
-    """The Arabic address of the published story an old address points to, or None (unknown, or a story
-    readers may not see: a draft's or a trashed story's old address stays a 404)."""
+    """The Arabic address of the page an old address points to, or None: unknown, or a page readers may not see
+    (a draft's or a trashed story's old address stays a 404, as does a tag's or a writer's with nothing published)."""
     if key is None:
         return None
-    story = (
-        Article.objects.published().filter(old_addresses__path=key).only("pk", *_slug_fields()).first()
-    )
-    if story is None:
-        return None
-    # The Arabic edition, unprefixed: the old site was Arabic, and every story has an Arabic edition.
+    # The Arabic edition, unprefixed: the old site was Arabic, and every page has an Arabic edition.
     with override(settings.LANGUAGE_CODE):
-        return story.get_absolute_url()
+        # Most old links are stories': one query finds a story readers may see.
+        story = Article.objects.published().filter(old_addresses__path=key).only("pk", *_slug_fields()).first()
+        if story is not None:
+            return story.get_absolute_url()
+        address = OldAddress.objects.filter(path=key, article=None).values(*OldAddress.TARGETS).first()
+        if address is None:
+            return None
+        if address["section"]:
+            found = Section.objects.filter(pk=address["section"])
+        elif address["tag"]:
+            found = Tag.objects.shown_in(settings.LANGUAGE_CODE).filter(pk=address["tag"])
+        else:
+            found = Person.objects.shown_in(settings.LANGUAGE_CODE).filter(pk=address["person"])
+        page = found.first()
+        return page.get_absolute_url() if page else None
 
 
 def _slug_fields():

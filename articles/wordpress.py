@@ -441,12 +441,22 @@ class Importer:
             person.save(update_fields=["user"])
             self.report.count("account", "created")
         self.people[author.login] = person.pk
+        # WordPress's author archive, /author/<nicename>/: the login as WordPress makes a nicename of it.
+        _remember(person, [f"{self.folder}/author/{_NICENAME.sub('-', login.lower()).strip('-')}/"])
 
     def import_term(self, term):
+        """A category as a section, a tag as a tag; its archive's address (/category/<slug>/, /tag/<slug>/, under
+        the old site's folder, WordPress's default bases) then leads to its page here."""
+        pk = self._import_term(term)
+        if pk is not None and term.slug:
+            page, base = (Section, "category") if term.kind == "category" else (Tag, "tag")
+            _remember(page(pk=pk), [f"{self.folder}/{base}/{term.slug}/"])
+
+    def _import_term(self, term):
         kind = Kind.CATEGORY if term.kind == "category" else Kind.TAG
         key = term.slug or term.name
         if not key:
-            return
+            return None
         fingerprint = _digest(asdict(term))
         known = self.known.get((kind, key[:300]))
         name = _plain(term.name, 100) or _cut(term.slug, 100)
@@ -457,7 +467,7 @@ class Importer:
             if known["fingerprint"] == fingerprint:
                 self._claim(kind, key[:300])
                 self.report.count(kind, "unchanged")
-                return
+                return cache[key]
             if kind == Kind.CATEGORY:
                 # Saved, not update()d: every public page names the sections, and a save starts a page generation.
                 renamed = Section.objects.get(pk=known["section_id"])
@@ -469,7 +479,7 @@ class Importer:
                 renamed.save()  # Tag.save() keeps taggit's own name column the Arabic name
             self._record(kind, key[:300], fingerprint)
             self.report.count(kind, "updated")
-            return
+            return cache[key]
         if kind == Kind.CATEGORY:
             slug = unicode_slug(term.slug or name, 100) or unicode_slug(name, 100) or "section"
             # A section the newsroom already has under the same address is the same section.
@@ -481,6 +491,7 @@ class Importer:
         self._record(kind, key[:300], fingerprint, **{target: obj})
         cache[key] = obj.pk
         self.report.count(kind, "created")
+        return obj.pk
 
     def _term_for(self, post_term):
         """A post's category or tag that the header did not list (an export of one category lacks others)."""
@@ -843,10 +854,13 @@ def _convert_body(raw_html, photo_for_url):
     return convert_post_body(raw_html or "", photo_for_url=photo_for_url)
 
 
-def _remember(article, addresses):
+def _remember(page, addresses):
     from .old_addresses import remember
 
-    remember(article, addresses)
+    remember(page, addresses)
+
+
+_NICENAME = re.compile(r"[^a-z0-9_-]+")
 
 
 _USERNAME = re.compile(r"[^\w.@+-]")
