@@ -110,7 +110,8 @@ class InviteForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("person") and not cleaned.get("name_ar", "").strip():
+        # A name refused already (too long) is not also called missing.
+        if not cleaned.get("person") and not cleaned.get("name_ar", "").strip() and "name_ar" not in self.errors:
             self.add_error("name_ar", _("Give the contributor's name, or choose an existing profile."))
         return cleaned
 

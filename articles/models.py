@@ -19,7 +19,15 @@ from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .audit import AuditEntry
-from .text import BODY_EXTENSIONS, clean_body_html, inline_photo_ids, shows_something, tag_name, unicode_slug
+from .text import (
+    BODY_EXTENSIONS,
+    clean_body_html,
+    inline_photo_ids,
+    shows_something,
+    tag_name,
+    unicode_slug,
+    without_direction_controls,
+)
 
 # The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
 # any date Python holds (and year 9999's last hours after it, from a zone behind), and SQLite's adapter fails there.
@@ -174,6 +182,15 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("person", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # A byline is printed in every story and page of the person's: direction overrides and embeddings typed or
+        # pasted into a name («سامي\u202eغريب») turn the rest of it around. Each is isolated where it is shown.
+        super().clean()
+        for code, _name in settings.LANGUAGES:
+            field = f"name_{code}"
+            if name := getattr(self, field):
+                setattr(self, field, without_direction_controls(name))
 
     def edition_bio(self):
         """The biography written for the active edition, or none: a name may stand in another script (the

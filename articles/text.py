@@ -56,6 +56,15 @@ def tag_name(text):
     return " ".join(text.split())
 
 
+# Bidirectional embeddings, overrides and isolates (LRE…RLO, LRI…PDI): in a name they reorder what follows.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_direction_controls(text):
+    """The text without bidirectional control characters, whitespace folded: a name as the reader should see it."""
+    return " ".join(_DIRECTION_CONTROLS.sub("", text).split())
+
+
 def shows_something(text):
     """Whether ``text`` holds anything a reader sees: not only spaces and invisible format characters (direction
     marks, zero-width joiners), which a credit or an alt text must not pass for."""

@@ -626,3 +626,15 @@ def test_the_password_and_lockout_screens_are_arabic(client, administrator):
     assert "تضيع كلمة المرور الحالية" in password and "If disabled" not in password
     assert "من المحاولات المتبقية" in attempts and "Attempt Remaining" not in attempts
     assert "حذف المحاولات المنتهية" in attempts and "Clean up" not in attempts
+
+
+def test_an_invitation_names_a_contributor_once_and_without_direction_overrides(
+    client, administrator, django_capture_on_commit_callbacks,
+):
+    too_long = invite(client, django_capture_on_commit_callbacks, name_ar="س" * 500)
+    invite(client, django_capture_on_commit_callbacks, name_ar="سامي\u202eغريب\u202c")
+
+    # Too long is one error, not also «give the name».
+    assert too_long.status_code == 200 and len(too_long.context["form"].errors["name_ar"]) == 1
+    # A pasted override would turn the byline around on every page.
+    assert Person.objects.get(user__username="sara.haddad@example.org").name_ar == "ساميغريب"
