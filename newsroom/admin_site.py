@@ -28,6 +28,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, FieldError, SuspiciousOperation, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.text import smart_split
 from django.utils.translation import get_language, gettext
@@ -245,6 +246,13 @@ class AdminScriptCatalogue(JavaScriptCatalog):
 class NewsroomAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         return AutocompleteWithExtras.as_view(admin_site=self)(request)
+
+    def logout(self, request, extra_context=None):
+        # Django logs out on POST alone; an old bookmark or a typed /admin/logout/ (a GET) got an empty 405 page.
+        if request.method in ("GET", "HEAD"):
+            context = {**self.each_context(request), "title": gettext("Log out"), **(extra_context or {})}
+            return TemplateResponse(request, "admin/logout_confirm.html", context)
+        return super().logout(request, extra_context)
 
     def i18n_javascript(self, request, extra_context=None):
         return AdminScriptCatalogue.as_view(packages=["django.contrib.admin"])(request)

@@ -638,3 +638,13 @@ def test_an_invitation_names_a_contributor_once_and_without_direction_overrides(
     assert too_long.status_code == 200 and len(too_long.context["form"].errors["name_ar"]) == 1
     # A pasted override would turn the byline around on every page.
     assert Person.objects.get(user__username="sara.haddad@example.org").name_ar == "ساميغريب"
+
+
+def test_the_logout_address_opened_as_a_page_offers_the_button_instead_of_an_empty_error(client, administrator):
+    page = client.get(reverse("admin:logout"))
+
+    assert page.status_code == 200 and 'action="/admin/logout/"' in page.text and "csrfmiddlewaretoken" in page.text
+    assert client.get("/admin/").status_code == 200  # still logged in: a GET changes nothing
+    assert client.post(reverse("admin:logout")).status_code == 200
+    assert client.get("/admin/").status_code == 302
+    assert Client().get(reverse("admin:logout")).status_code == 302  # someone logged out is sent on to log in
