@@ -42,7 +42,7 @@ from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
 from .text import clean_body_html, inline_photo_ids, shows_something, tag_name, whole_number
-from .translation_status import TranslationStatusMixin
+from .translation_status import TranslationStatusMixin, stale_languages, translated_languages
 from .trash import TrashMixin
 
 # We use our own Tag model (Arabic slugs); taggit's stock one would only confuse editors.
@@ -372,6 +372,13 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         label=_("new tags"), required=False, max_length=500,
         help_text=_("Tags that do not exist yet, separated by commas."),
     )
+    # Offered only for stale translations (TranslationStatusMixin.get_fieldsets): editing one leaves it stale
+    # until the translator says it says what the source says (Article.translation_matches_source).
+    translations_matching_source = forms.MultipleChoiceField(
+        label=_("brought up to date"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=translated_languages,
+        help_text=_("Tick each translation that now says what the Arabic says: it is then no longer stale."),
+    )
     # The lead photo's last revision when the form was opened (photo_admin.last_revision): its credit and alt text
     # are compared with what they were then, so words the photo desk saved meanwhile are not written back over.
     opened_photo_revision = forms.IntegerField(
@@ -392,6 +399,10 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
+        if "translations_matching_source" in self.fields:
+            stale = stale_languages(self.instance) if self.instance.pk else set()
+            field = self.fields["translations_matching_source"]
+            field.choices = [(code, name) for code, name in translated_languages() if code in stale]
         if "published_at" in self.fields:
             field = self.fields["published_at"]
             field.compress = partial(_in_the_hour_lived_twice, field.compress, self.instance.published_at)
@@ -717,6 +728,8 @@ class ArticleAdmin(
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
+        for language in form.cleaned_data.get("translations_matching_source", []):
+            obj.translation_matches_source(language)
         super().save_model(request, obj, form, change)
         self._save_lead_photo_fields(obj.lead_photo, form)
 

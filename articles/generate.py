@@ -286,6 +286,7 @@ class Generator:
                 "headline_en": story["headline_en"],
                 "slug_en": f"{unicode_slug(story['headline_en'], max_length=190)}-{number}",
                 "summary_en": story["summary_en"], "body_en": story["body_en"], "text_changed_at_en": published_at,
+                "translated_from_en": published_at,
             }
         lead_photo = self.story_photo(self.rng.choice(self.photos), self.rng.choice(self.photographers), number)
         article = Article(

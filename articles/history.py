@@ -47,7 +47,7 @@ def _per_language(*names):
 # modeltranslation's window onto the active language, so storing it would store one language twice, and
 # restoring it would write into whichever language happened to be active.
 ARTICLE_STORED = [
-    *_per_language("headline", "slug", "summary", "body", "lead_photo_caption", "text_changed_at"),
+    *_per_language("headline", "slug", "summary", "body", "lead_photo_caption", "text_changed_at", "translated_from"),
     "section", "lead_photo", "is_top_story", "status", "published_at", "version", "related_articles",
     "deleted_at", "deleted_by", "created_at", "updated_at", "created_by", "updated_by",
 ]

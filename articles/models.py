@@ -602,9 +602,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(created_by=user, status__in=Article.WRITER_EDITABLE, deleted_at__isnull=True)
 
     def stale_translation(self, language):
-        """Translated articles whose source text changed after the translation was last saved."""
+        """Translated articles whose source text changed after the translation was last brought in line with it
+        (Article.translated_from)."""
         return self.in_edition(language).filter(
-            **{f"text_changed_at_{language}__lt": F(f"text_changed_at_{settings.LANGUAGE_CODE}")}
+            **{f"translated_from_{language}__lt": F(f"text_changed_at_{settings.LANGUAGE_CODE}")}
         )
 
     def needs_translation(self, language):
@@ -782,6 +783,12 @@ class Article(models.Model):
     # When each edition's text (headline, summary, body) last changed: a translation older than the
     # source is stale. Translated by modeltranslation, so there is one column per language.
     text_changed_at = models.DateTimeField(_("text changed at"), null=True, blank=True, editable=False)
+    # For a translation: the source text's change time it was last brought in line with (its creation, or a
+    # translator saying so). The translation is stale while the source changed after it. Not its own save time:
+    # a comma mended in the English left the Arabic's new paragraph untranslated, yet called it up to date.
+    translated_from = models.DateTimeField(
+        _("translation matches the source of"), null=True, blank=True, editable=False
+    )
     deleted_at = models.DateTimeField(_("moved to the trash at"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("moved to the trash by"), null=True, blank=True,
@@ -879,8 +886,17 @@ class Article(models.Model):
         for code, text in current.items():
             if text != loaded.get(code, (None,) * len(self.TEXT_FIELDS)) and any(text):
                 setattr(self, f"text_changed_at_{code}", now)
+        source_at = getattr(self, f"text_changed_at_{settings.LANGUAGE_CODE}")
+        for code in current.keys() - {settings.LANGUAGE_CODE}:
+            new_translation = any(current[code]) and not any(loaded.get(code) or ())
+            if new_translation or code in getattr(self, "_translations_matching_source", ()):
+                setattr(self, f"translated_from_{code}", source_at)
+        self._translations_matching_source = set()
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version", *(f"text_changed_at_{c}" for c in current)}
+            kwargs["update_fields"] = {
+                *update_fields, "version", *(f"text_changed_at_{c}" for c in current),
+                *(f"translated_from_{c}" for c in current),
+            }
         # Only a story published or scheduled, now or as loaded, can leave an edition: a draft's save asks nothing.
         # Nor does a save of the status alone that keeps it published or scheduled (publish_due's flip):
         # published() treats the two alike, so such a save changes no edition.
@@ -977,6 +993,11 @@ class Article(models.Model):
             code: tuple(self.__dict__.get(f"{name}_{code}") for name in self.TEXT_FIELDS)
             for code, _name in settings.LANGUAGES
         }
+
+    def translation_matches_source(self, language):
+        """A translator's word that this edition's text now says what the source says: at the next save it is no
+        longer stale (translation_status), whatever the source's last change was, that save's own included."""
+        self._translations_matching_source = {*getattr(self, "_translations_matching_source", ()), language}
 
     def editions(self):
         """The languages this article can be read in: the source language, and every full translation."""

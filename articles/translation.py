@@ -25,9 +25,11 @@ class PersonTranslation(TranslationOptions):
 @register(Article)
 class ArticleTranslation(TranslationOptions):
     # text_changed_at: when each edition's text last changed (a translation older than the source is stale).
-    fields = ("headline", "slug", "summary", "body", "lead_photo_caption", "text_changed_at")
+    # translated_from: the source text a translation matches (Article.translated_from); unused in the source's own.
+    fields = ("headline", "slug", "summary", "body", "lead_photo_caption", "text_changed_at", "translated_from")
     empty_values = {
         "headline": "", "slug": "", "summary": "", "body": "", "lead_photo_caption": "", "text_changed_at": None,
+        "translated_from": None,
     }
     fallback_languages = {"default": ()}
     required_languages = {"ar": ("headline",)}

@@ -31,11 +31,16 @@ def translation_status(article, language):
     """MISSING, STALE or CURRENT, by the same rules as in_edition() and stale_translation()."""
     if language not in article.editions():
         return MISSING
-    translated_at = getattr(article, f"text_changed_at_{language}")
+    matches = getattr(article, f"translated_from_{language}")
     source_at = getattr(article, f"text_changed_at_{settings.LANGUAGE_CODE}")
-    if translated_at and source_at and translated_at < source_at:
+    if matches and source_at and matches < source_at:
         return STALE
     return CURRENT
+
+
+def stale_languages(article):
+    """The languages whose translation of ``article`` is stale."""
+    return {code for code, _name in translated_languages() if translation_status(article, code) == STALE}
 
 
 def status_badge(status, language_name=""):
@@ -131,9 +136,14 @@ class TranslationStatusMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not translated_languages():
             return fieldsets
-        # Right after the text and its language tabs, where the editor sees which edition lags behind.
-        panel = (_("Translations"), {"fields": ["translations"], "classes": ["translation-status-panel"]})
+        # Right after the text and its language tabs, where the editor sees which edition lags behind; with a box
+        # to say a stale one is brought up to date, for whoever may change the story.
+        fields = ["translations"]
+        if self.has_change_permission(request, obj) and stale_languages(obj):
+            fields.append("translations_matching_source")
+        panel = (_("Translations"), {"fields": fields, "classes": ["translation-status-panel"]})
         return [*fieldsets[:1], panel, *fieldsets[1:]]
+
 
     @admin.display(description=_("by language"))
     def translations(self, article):

@@ -50,10 +50,41 @@ def test_status_follows_the_source_and_the_translation():
     assert translation_status(untranslated, "en") == MISSING
     assert translation_status(current, "en") == CURRENT
     assert translation_status(outdated, "en") == STALE
-    # Saving the translation again brings it up to date.
-    outdated.body_en = "<p>The corrected text.</p>"
+    # Mending the translation is not bringing it up to date: the Arabic's change may still be untranslated.
+    outdated.body_en = "<p>The text, with a comma mended.</p>"
+    outdated.save()
+    assert translation_status(Article.objects.get(pk=outdated.pk), "en") == STALE
+    # The translator's word is.
+    outdated = Article.objects.get(pk=outdated.pk)
+    outdated.translation_matches_source("en")
     outdated.save()
     assert translation_status(Article.objects.get(pk=outdated.pk), "en") == CURRENT
+
+
+def test_a_translation_brought_up_to_date_with_a_source_change_in_the_same_save_is_current():
+    article = stale()
+    article.body_ar = "<p>نص مصحح مرة أخرى.</p>"
+    article.body_en = "<p>The text, corrected again.</p>"
+    article.translation_matches_source("en")
+    article.save()
+    assert translation_status(Article.objects.get(pk=article.pk), "en") == CURRENT
+
+
+def test_the_article_form_offers_to_bring_a_stale_translation_up_to_date_and_only_then(editor_client):
+    from tests.test_admin_flow import admin_form_data
+
+    current, outdated = translated(), stale()
+    url = f"/admin/articles/article/{outdated.pk}/change/"
+
+    current_form = editor_client.get(f"/admin/articles/article/{current.pk}/change/").text
+    assert 'name="translations_matching_source"' not in current_form
+    mended = editor_client.post(url, admin_form_data(editor_client, url, body_en="<p>A comma mended.</p>"))
+    assert mended.status_code == 302
+    assert translation_status(Article.objects.get(pk=outdated.pk), "en") == STALE
+    brought = editor_client.post(url, admin_form_data(editor_client, url, translations_matching_source=["en"]))
+    assert brought.status_code == 302
+    assert translation_status(Article.objects.get(pk=outdated.pk), "en") == CURRENT
+    assert 'name="translations_matching_source"' not in editor_client.get(url).text
 
 
 def test_editing_the_source_after_the_translation_shows_it_stale_in_the_list(editor_client):
