@@ -535,10 +535,22 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
                 ))
         elif changes:
             self._refuse_writing_over_the_photo_desk(photo, changes)
+            if self.instance.status not in Article.TIMED:  # a live story's own checklist is asked below
+                self._refuse_taking_words_readers_see(photo, changes)
         self._refuse_photos_not_in_the_library()
         if self.instance.status in Article.TIMED:
             self._keep_the_checklist_met(photo, changes)
         return cleaned
+
+    def _refuse_taking_words_readers_see(self, photo, changes):
+        """A draft's lead photo box writes onto the photo itself, which a published story may show too."""
+        shown = copy.copy(photo)
+        for photo_field, value in changes.values():
+            setattr(shown, photo_field, value)
+        try:
+            photo.refuse_losing_words(shown)
+        except ValidationError as refusal:
+            self.add_error(next(iter(changes)), refusal)
 
     def _refuse_photos_not_in_the_library(self):
         """A body placing a photo the library does not have (deleted meanwhile, or a forged id) would show readers

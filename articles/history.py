@@ -5,6 +5,7 @@ django-reversion keeps the revisions: each save through the admin stores the art
 (or a photo's caption, credit and alt text) as one revision, with who saved it and a comment.
 """
 
+import copy
 import datetime
 import difflib
 import html
@@ -396,12 +397,13 @@ def photo_restore(*, photo, version, by):
         if by is not None and not photo.may_change(by):
             raise PermissionDenied(gettext("You may not change this photo."))
         old = version.field_dict
-        changed = []
+        stored, changed = copy.copy(photo), []
         for name in PHOTO_RESTORED:
             field = Photo._meta.get_field(name)
             value = old.get(field.attname)
             setattr(photo, field.attname, _existing(field.related_model, value) if field.is_relation else value)
             changed.append(field.attname)
+        stored.refuse_losing_words(photo)
         photo.save(update_fields=changed)
         AuditEntry.record(
             AuditEntry.Action.REVISION_RESTORED, photo, actor=by,

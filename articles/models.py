@@ -377,13 +377,18 @@ class Photo(models.Model):
             if getattr(self, field) and not shows_something(getattr(self, field)):
                 setattr(self, field, "")  # only invisible marks: no words at all, as the desk's filters count it
         stored = Photo.objects.select_related("credit_person").filter(pk=self.pk).first() if self.pk else None
-        if stored is None:
-            return
-        # A story's checklist is met once, at publication; a photo it shows must not lose it afterwards.
+        if stored is not None:
+            stored.refuse_losing_words(self)
+
+    def refuse_losing_words(self, changed):
+        """Raise ValidationError if saving ``changed`` (this photo with new words) would take from a published or
+        scheduled story showing it a caption, credit or alt text it has: a story's checklist is met once, at
+        publication, and no later writer of the photo (its form, a story's lead photo box, a restored version)
+        may undo it."""
         with override(settings.LANGUAGE_CODE):
-            had = {str(field) for field in stored.missing_for_publication()}
-            lost = [str(field) for field in self.missing_for_publication() if str(field) not in had]
-        if lost and stored._in_any_of(Article.objects.live_or_scheduled()):
+            had = {str(field) for field in self.missing_for_publication()}
+            lost = [str(field) for field in changed.missing_for_publication() if str(field) not in had]
+        if lost and self._in_any_of(Article.objects.live_or_scheduled()):
             raise ValidationError(
                 _("A published or scheduled story shows this photo, so it must keep its %(fields)s."),
                 code="shown_on_site", params={"fields": "، ".join(lost)},

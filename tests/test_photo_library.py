@@ -677,6 +677,40 @@ def test_a_photo_no_story_shows_may_lose_its_words_but_invisible_marks_are_store
 
 
 @pytest.mark.django_db
+def test_a_drafts_lead_photo_box_cannot_empty_the_credit_of_a_photo_a_published_story_shows(editor_client):
+    shared = make_photo(caption="جنازة في درعا", credit="عدسة سامر", alt_text="مشيعون")
+    make_article("خبر منشور", published=True, lead_photo=shared)
+    draft = make_article("مسودة", lead_photo=shared)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+
+    refused = editor_client.post(url, admin_form_data(editor_client, url, lead_photo_credit="", lead_photo_alt_text=""))
+
+    assert refused.status_code == 200 and "المصدر" in str(refused.context["adminform"].form.errors)
+    shared.refresh_from_db()
+    assert (shared.credit_ar, shared.alt_text_ar) == ("عدسة سامر", "مشيعون")
+
+
+@pytest.mark.django_db
+def test_restoring_a_version_without_a_credit_onto_a_photo_a_published_story_shows_is_refused():
+    from django.core.exceptions import ValidationError
+    from reversion.models import Version
+
+    from articles.history import photo_restore, revision
+
+    photo = make_photo(credit="")
+    with revision(None, "as uploaded, uncredited"):
+        photo.save()
+    Photo.objects.filter(pk=photo.pk).update(credit_ar="عدسة سامر")
+    make_article(published=True, lead_photo=Photo.objects.get(pk=photo.pk))
+    [version] = Version.objects.get_for_object(photo)
+
+    with pytest.raises(ValidationError):
+        photo_restore(photo=photo, version=version, by=make_editor())
+    photo.refresh_from_db()
+    assert photo.credit_ar == "عدسة سامر"
+
+
+@pytest.mark.django_db
 def test_a_published_storys_lead_photo_cannot_be_swapped_for_one_without_a_credit(editor_client):
     story = make_article(published=True)
     uncredited = make_photo(caption="سوق الحميدية", credit="", alt_text="")
