@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 import re
 from functools import partial
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, gettext, ngettext, override
+from django.utils.translation import get_language, get_language_info, gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from reversion.models import Version
@@ -1006,6 +1007,25 @@ def link_audit_targets(entries, site):
     return entries
 
 
+def _stored_time(text):
+    """The aware time an entry stored as ISO text, or None for anything else."""
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else None
+
+
+@functools.cache
+def _permission_labels(language):
+    """Every permission's label by codename, in ``language``: read once a process (migrations alone add them)."""
+    with override(language):
+        return {
+            permission.codename: str(admin_accounts.permission_label(permission))
+            for permission in Permission.objects.select_related("content_type")
+        }
+
+
 class ActorListFilter(admin.RelatedOnlyFieldListFilter):
     """Who acted, named as the log's column names them (history.person_name), not by their login."""
 
@@ -1030,30 +1050,28 @@ class AuditEntryAdmin(admin.ModelAdmin):
     actor_name = account_as_name(AuditEntry, "actor")
 
     # Details are stored for the code that reads them back (an edition's code for ninjs's withdrawals, an ISO time,
-    # permission codenames) and said here in the reader's words.
-    ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
-    REVISION = re.compile(r"^revision (\d+)")
+    # permission codenames) and said here in the reader's words; only the actions that store such a detail are
+    # read so. Others hold free text (a tag's name, a byline), shown as it is whatever it looks like.
+    RESTORED = re.compile(r"^revision (\d+) \((.+)\)$")
     CODENAME = re.compile(r"(?<![\w])([+-])([a-z_]+)\b")
 
     @admin.display(description=_("detail"))
     def detail_shown(self, entry):
-        detail = entry.detail
-        if entry.action == AuditEntry.Action.WITHDRAWN and detail in dict(settings.LANGUAGES):
+        detail, action = entry.detail, entry.action
+        if action == AuditEntry.Action.WITHDRAWN and detail in dict(settings.LANGUAGES):
             return get_language_info(detail)["name_translated"]
-        if entry.action == AuditEntry.Action.PUBLISHED and detail == "scheduled":
+        if action == AuditEntry.Action.PUBLISHED and detail == "scheduled":
             return _("at its scheduled time")
-        if entry.action == AuditEntry.Action.ROLE_PERMISSIONS_CHANGED:
-            return self._permissions_named(detail)
-        detail = self.REVISION.sub(lambda match: gettext("version %(number)s") % {"number": match[1]}, detail)
-        return self.ISO_TIME.sub(lambda match: local_time(datetime.datetime.fromisoformat(match[0])), detail)
-
-    def _permissions_named(self, detail):
-        codenames = {match[2] for match in self.CODENAME.finditer(detail)}
-        named = {
-            permission.codename: admin_accounts.permission_label(permission)
-            for permission in Permission.objects.filter(codename__in=codenames).select_related("content_type")
-        }
-        return self.CODENAME.sub(lambda match: f"{match[1]}{named.get(match[2], match[2])}", detail)
+        if action == AuditEntry.Action.SCHEDULED and (when := _stored_time(detail)):
+            return local_time(when)
+        if action == AuditEntry.Action.REVISION_RESTORED and (match := self.RESTORED.match(detail)):
+            when = _stored_time(match[2])
+            version = gettext("version %(number)s") % {"number": match[1]}
+            return f"{version} ({local_time(when)})" if when else version
+        if action == AuditEntry.Action.ROLE_PERMISSIONS_CHANGED:
+            named = _permission_labels(get_language())
+            return self.CODENAME.sub(lambda match: f"{match[1]}{named.get(match[2], match[2])}", detail)
+        return detail
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("articles.view_auditentry")

@@ -68,7 +68,7 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
     administrator add or edit anyone's device."""
 
     list_display = ["account", "device_name", "set_up", "created", "last_used"]
-    list_select_related = ["user"]
+    list_select_related = ["user__person"]  # the account is named by its byline (person_name)
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     fields = readonly_fields = ["account", "device_name", "set_up", "created", "last_used"]
     ordering = ["user__username", "pk"]
@@ -270,6 +270,11 @@ class NewsroomUserAdmin(UnchangedSavesNothingMixin, PermissionsInArabicMixin, Us
     def resend_invitation(self, request, queryset):
         """A new invitation, or, to someone who has forgotten their password, a link to choose a new one."""
         for user in queryset:
+            if not accounts.may_manage(request.user, user):  # a superuser's password is for superusers to reset
+                self.message_user(request, _(
+                    "%(user)s was skipped: only a superuser may change a superuser's account."
+                ) % {"user": user.get_username()}, messages.WARNING)
+                continue
             if not user.is_active or not user.email:
                 self.message_user(request, _(
                     "%(user)s was skipped: only active accounts with an email address get a link."

@@ -165,3 +165,38 @@ def test_the_audit_log_says_its_details_in_the_readers_words(client):
 
     assert "T" not in re.sub(r"[^A-Z]", "", details)  # no ISO time, no code
     assert "العربية" in details and "publish_article" not in details and "نشر المقالات" in details
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("detail", ["انتخابات 2026-05-07T09:00:00", "2026-13-45T99:00:00+00:00", "revision 4 (x)"])
+def test_free_text_that_looks_like_a_time_is_shown_as_it_is(client, detail):
+    from django.contrib.auth.models import Group
+
+    client.force_login(make_user("administrator"))
+    merged = AuditEntry.record(AuditEntry.Action.TAGS_MERGED, Group.objects.first(), detail=detail)
+    scheduled = AuditEntry.record(AuditEntry.Action.SCHEDULED, Group.objects.first(), detail=detail)
+    restored = AuditEntry.record(AuditEntry.Action.REVISION_RESTORED, Group.objects.first(), detail=detail)
+
+    log = client.get("/admin/articles/auditentry/")
+
+    assert log.status_code == 200
+    for entry in (merged, scheduled, restored):
+        assert client.get(f"/admin/articles/auditentry/{entry.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_audit_log_costs_the_same_queries_however_many_permission_changes_it_lists(
+    client, django_assert_max_num_queries,
+):
+    from django.contrib.auth.models import Group
+
+    client.force_login(make_user("administrator"))
+    editors = Group.objects.get(name="محرر")
+    AuditEntry.record(AuditEntry.Action.ROLE_PERMISSIONS_CHANGED, editors, detail="-publish_article")
+    client.get("/admin/articles/auditentry/")  # the permissions' names, read once a process
+    with django_assert_max_num_queries(15) as few:
+        client.get("/admin/articles/auditentry/")
+    for _number in range(8):
+        AuditEntry.record(AuditEntry.Action.ROLE_PERMISSIONS_CHANGED, editors, detail="+view_photo -publish_article")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/admin/articles/auditentry/")

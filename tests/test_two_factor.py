@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.audit import AuditEntry
 from articles.models import Article
 from articles.roles import ROLE_ADMINISTRATOR, ROLE_EDITOR, ROLE_WRITER
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_person, make_user
 from tests.test_settings import setting_from_environment
 
 PASSWORD = "a-long-demo-password"
@@ -351,3 +351,35 @@ def test_an_administrator_cannot_remove_a_superusers_app_but_another_superuser_c
     client.force_login(make_user(username="root2", is_staff=True, is_superuser=True))
     assert client.post(delete_page, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_the_authenticator_apps_list_costs_the_same_queries_for_2_or_6_apps(client, django_assert_max_num_queries):
+    from articles.roles import ROLE_ADMINISTRATOR
+
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="chief"))
+
+    def add_apps(count):
+        for _number in range(count):
+            user = make_user(ROLE_WRITER)
+            make_person(f"كاتب {user.pk}", user=user)
+            TOTPDevice.objects.create(user=user, name="هاتف", confirmed=True)
+
+    add_apps(2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get("/admin/articles/authenticatorapp/").status_code == 200
+    add_apps(4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/admin/articles/authenticatorapp/")
+
+
+def test_an_administrator_cannot_send_a_superuser_a_link_to_choose_a_new_password(client, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    from articles.roles import ROLE_ADMINISTRATOR
+
+    chief = get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client.force_login(make_user(ROLE_ADMINISTRATOR, username="admin2"))
+
+    client.post("/admin/auth/user/", {"action": "resend_invitation", "_selected_action": [chief.pk]})
+
+    assert mailoutbox == []
