@@ -175,6 +175,17 @@ def _state_of_photo(photo):
     return _digest(*(getattr(photo, f"{name}_{LANGUAGE}") for name in ("caption", "alt_text", "credit")))[:23]
 
 
+def _revision_time(item, published_at, stored):
+    """When WordPress says the post's text last changed, never before its publication (a scheduled post was
+    last edited before it came out) nor after the time already stored; None for a draft WordPress never dated."""
+    revised = parse_wp_date(item.modified, item.modified_gmt) or published_at
+    if revised is None:
+        return None
+    if published_at:
+        revised = max(revised, published_at)
+    return min(revised, stored) if stored else revised
+
+
 def _plain(html, limit):
     """Text for a headline, a name, a caption or a summary: no tags, entities decoded, whitespace folded.
     WordPress keeps titles and names as HTML («Tom &amp; Jerry», «عنوان <em>مائل</em>»)."""
@@ -703,6 +714,7 @@ class Importer:
         if known and known["article_id"]:
             if _same_export(known["fingerprint"], exported):
                 self._claim(Kind.POST, item.post_id)
+                self._redate_an_earlier_import(item, known, published_at, exported)
                 self.report.count(Kind.POST, "unchanged")
                 return
             if self._edited_here(known):
@@ -756,14 +768,25 @@ class Importer:
     def _date_revision(article, item, published_at):
         """The text's last change as WordPress knew it, not the moment of the import: else every imported story
         reads «Updated» today (Article.was_updated), in its byline, its structured data and the sitemap."""
-        revised = parse_wp_date(item.modified, item.modified_gmt) or published_at
-        if revised is None:  # a draft WordPress never dated: it was written now, as far as anyone here knows
+        revised = _revision_time(item, published_at, getattr(article, f"text_changed_at_{LANGUAGE}"))
+        if revised is not None:
+            setattr(article, f"text_changed_at_{LANGUAGE}", revised)
+            Article.objects.filter(pk=article.pk).update(**{f"text_changed_at_{LANGUAGE}": revised})
+
+    def _redate_an_earlier_import(self, item, known, published_at, exported):
+        """A post imported, unchanged since, before the importer kept WordPress's revision time reads «Updated» at
+        the moment of that import: re-dated once, as the import would date it now, unless it was edited here."""
+        stored = known[f"article__text_changed_at_{LANGUAGE}"]
+        revised = _revision_time(item, published_at, stored) if stored else None
+        if revised is None or revised == stored or self._edited_here(known):
             return
-        if published_at:
-            revised = max(revised, published_at)  # a scheduled post's last edit comes before its publication
-        revised = min(revised, getattr(article, f"text_changed_at_{LANGUAGE}"))
-        setattr(article, f"text_changed_at_{LANGUAGE}", revised)
-        Article.objects.filter(pk=article.pk).update(**{f"text_changed_at_{LANGUAGE}": revised})
+        Article.objects.filter(pk=known["article_id"]).update(**{f"text_changed_at_{LANGUAGE}": revised})
+        state = _article_state(
+            revised, known[f"article__slug_{LANGUAGE}"], known["article__section_id"],
+            known["article__lead_photo_id"], known["article__status"], known["article__deleted_at"],
+        )
+        # Recorded as this run's state of the story, so the next run does not take the new date for an edit here.
+        ImportedItem.objects.filter(pk=known["pk"]).update(fingerprint=_stamp(exported, state))
 
     def _old_addresses(self, item):
         """The post's permalink, and /?p=ID, /archives/ID and /slug/ under the folder the old site lived in."""

@@ -367,6 +367,25 @@ def test_huge_and_garbage_values_are_cut_to_size(tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_story_imported_before_revision_times_were_kept_is_redated_by_the_next_run(client, monkeypatch, tmp_path):
+    from articles.wordpress import Importer as TheImporter
+
+    with monkeypatch.context() as earlier_importer:
+        earlier_importer.setattr(TheImporter, "_date_revision", staticmethod(lambda *args: None))
+        run_import()
+    assert article(100).was_updated and article(100).text_changed_at_ar.year == timezone.now().year
+
+    again = run_import()
+
+    assert again.counts["post"]["unchanged"] == 8
+    assert article(100).text_changed_at_ar == timezone.datetime(2019, 3, 6, 6, 0, tzinfo=timezone.UTC)
+    # Not taken for an edit here: a newer export still updates the story.
+    newer = with_post_field(tmp_path / "newer.xml", 100, "title", "خزانات مياه جديدة في كل المدارس")
+    assert run_import(newer).counts["post"]["updated"] == 1
+    assert article(100).headline_ar == "خزانات مياه جديدة في كل المدارس"
+
+
+@pytest.mark.django_db
 def test_titles_and_names_kept_as_html_in_wordpress_are_imported_as_the_text_they_show(tmp_path):
     text = SITE.read_text().replace(
         "City council approves the water budget", "Council &amp; mayor approve the &#8220;water&#8221; <em>budget</em>"
