@@ -246,12 +246,19 @@ def account_set_active(*, user, active, by):
         raise ValidationError(_("Only a superuser may change a superuser's account."), code="superuser")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    if not active:
+    active_state_changed(user, by=by)
+    return True
+
+
+def active_state_changed(user, *, by):
+    """What follows a deactivation or a reactivation saved by either screen (the action, or the user form's box):
+    a deactivated account's open sessions end, and the audit log says who did it."""
+    if not user.is_active:
         end_sessions(user)
     AuditEntry.record(
-        AuditEntry.Action.ACCOUNT_REACTIVATED if active else AuditEntry.Action.ACCOUNT_DEACTIVATED, user, actor=by,
+        AuditEntry.Action.ACCOUNT_REACTIVATED if user.is_active else AuditEntry.Action.ACCOUNT_DEACTIVATED,
+        user, actor=by,
     )
-    return True
 
 
 class AccountChangeForm(UserChangeForm):
@@ -337,12 +344,7 @@ def _shown(value):
 def record_account_change(*, user, form, by):
     """Audit what an administrator changed on the user form. ``form.initial`` holds the values before."""
     if "is_active" in form.changed_data:
-        if not user.is_active:
-            end_sessions(user)
-        AuditEntry.record(
-            AuditEntry.Action.ACCOUNT_REACTIVATED if user.is_active else AuditEntry.Action.ACCOUNT_DEACTIVATED,
-            user, actor=by,
-        )
+        active_state_changed(user, by=by)
     lines = {"roles": [], "other": []}
     for name in form.changed_data:
         if name in NOT_AUDITED_HERE:

@@ -42,7 +42,7 @@ from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
 from .search import NormalisedSearchMixin
-from .text import clean_body_html, inline_photo_ids, shows_something, tag_name, whole_number
+from .text import clean_body_html, inline_photo_ids, tag_name, whole_number, words_or_nothing
 from .translation_status import TranslationStatusMixin, stale_languages, translated_languages
 from .trash import TrashMixin
 
@@ -502,15 +502,13 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
             raise ValidationError(_("A tag may be at most 100 characters long."))
         return names
 
+    # Stored onto the photo as its own form stores them (Photo.clean): invisible marks alone are no words.
+
     def clean_lead_photo_credit(self):
-        return self._words(self.cleaned_data["lead_photo_credit"])
+        return words_or_nothing(self.cleaned_data["lead_photo_credit"])
 
     def clean_lead_photo_alt_text(self):
-        return self._words(self.cleaned_data["lead_photo_alt_text"])
-
-    @staticmethod
-    def _words(text):
-        return text if shows_something(text) else ""  # invisible marks alone are no credit (Photo.clean)
+        return words_or_nothing(self.cleaned_data["lead_photo_alt_text"])
 
     def clean(self):
         cleaned = super().clean()

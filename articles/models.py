@@ -27,6 +27,7 @@ from .text import (
     tag_name,
     unicode_slug,
     without_direction_controls,
+    words_or_nothing,
 )
 
 # The years a stored time may fall in. Year 1's first hours, moved to UTC from a zone ahead of it, fall before
@@ -374,8 +375,8 @@ class Photo(models.Model):
     def clean(self):
         super().clean()
         for field in (f"{name}_{code}" for name in self.WORDS for code, _name in settings.LANGUAGES):
-            if getattr(self, field) and not shows_something(getattr(self, field)):
-                setattr(self, field, "")  # only invisible marks: no words at all, as the desk's filters count it
+            if getattr(self, field):  # only invisible marks are no words at all, as the desk's filters count them
+                setattr(self, field, words_or_nothing(getattr(self, field)))
         stored = Photo.objects.select_related("credit_person").filter(pk=self.pk).first() if self.pk else None
         if stored is not None:
             stored.refuse_losing_words(self)

@@ -65,10 +65,21 @@ def without_direction_controls(text):
     return " ".join(_DIRECTION_CONTROLS.sub("", text).split())
 
 
+# Format characters that do show a sign: the Arabic number and end-of-ayah marks (۝), among others.
+_VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2")
+
+
 def shows_something(text):
     """Whether ``text`` holds anything a reader sees: not only spaces and invisible format characters (direction
     marks, zero-width joiners), which a credit or an alt text must not pass for."""
-    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text or "")
+    return any(
+        not char.isspace() and (unicodedata.category(char) != "Cf" or char in _VISIBLE_FORMAT) for char in text or ""
+    )
+
+
+def words_or_nothing(text):
+    """``text``, or "" where it shows nothing (shows_something): how a caption, credit or alt text is stored."""
+    return text if shows_something(text) else ""
 
 
 def free_slug(model, text, max_length):

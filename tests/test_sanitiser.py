@@ -56,3 +56,9 @@ def test_a_long_run_of_spaces_inside_the_text_is_kept_and_cleaned_at_once():
     body = "<p>" + " " * 100_000 + "نص</p>"
     assert clean_body_html(body).endswith("نص</p>")
     assert clean_body_html("\ufeff  <p>نص</p>  \n") == "<p>نص</p>"
+
+
+@pytest.mark.parametrize("body", ["<p>\u06dd</p>", "<p>\u0600١٢</p>"])
+def test_a_body_of_signs_that_show_is_kept(body):
+    # Format characters, yet printed: the end-of-ayah and Arabic number signs.
+    assert clean_body_html(body) != ""
