@@ -593,19 +593,29 @@ def test_the_lead_photo_box_is_answered_with_each_photos_thumbnail_credit_and_al
     assert all(set(row) == {"id", "text"} for row in sections["results"])
 
 
+def shown_photo_with_an_earlier_version(earlier, now):
+    """A photo a published story shows, whose one revision holds the words ``earlier`` and whose row now holds
+    ``now`` (each {field: value}); returns the photo and that version."""
+    from reversion.models import Version
+
+    from articles.history import revision
+
+    photo = make_photo(**earlier)
+    with revision(None, "first"):
+        photo.save()
+    Photo.objects.filter(pk=photo.pk).update(**now)
+    make_article(published=True, lead_photo=Photo.objects.get(pk=photo.pk))
+    [version] = Version.objects.get_for_object(photo)
+    return photo, version
+
+
 @pytest.mark.django_db
 def test_restoring_a_photo_readers_see_needs_the_right_to_change_it():
     from django.core.exceptions import PermissionDenied
-    from reversion.models import Version
 
-    from articles.history import photo_restore, revision
+    from articles.history import photo_restore
 
-    photo = make_photo(caption="تعليق أول")
-    with revision(None, "first"):
-        photo.save()
-    Photo.objects.filter(pk=photo.pk).update(caption_ar="تعليق مصحح")
-    make_article(published=True, lead_photo=photo)
-    [version] = Version.objects.get_for_object(photo)
+    photo, version = shown_photo_with_an_earlier_version({"caption": "تعليق أول"}, {"caption_ar": "تعليق مصحح"})
 
     with pytest.raises(PermissionDenied):
         photo_restore(photo=photo, version=version, by=make_user(ROLE_WRITER))
@@ -693,16 +703,10 @@ def test_a_drafts_lead_photo_box_cannot_empty_the_credit_of_a_photo_a_published_
 @pytest.mark.django_db
 def test_restoring_a_version_without_a_credit_onto_a_photo_a_published_story_shows_is_refused():
     from django.core.exceptions import ValidationError
-    from reversion.models import Version
 
-    from articles.history import photo_restore, revision
+    from articles.history import photo_restore
 
-    photo = make_photo(credit="")
-    with revision(None, "as uploaded, uncredited"):
-        photo.save()
-    Photo.objects.filter(pk=photo.pk).update(credit_ar="عدسة سامر")
-    make_article(published=True, lead_photo=Photo.objects.get(pk=photo.pk))
-    [version] = Version.objects.get_for_object(photo)
+    photo, version = shown_photo_with_an_earlier_version({"credit": ""}, {"credit_ar": "عدسة سامر"})
 
     with pytest.raises(ValidationError):
         photo_restore(photo=photo, version=version, by=make_editor())
