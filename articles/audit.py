@@ -17,6 +17,7 @@ class AuditEntry(models.Model):
         SUBMITTED = "submitted", _("sent for review")
         PUBLISHED = "published", _("published")
         SCHEDULED = "scheduled", _("scheduled")
+        UNSCHEDULED = "unscheduled", _("schedule cancelled")
         UNPUBLISHED = "unpublished", _("unpublished")
         WITHDRAWN = "withdrawn", _("taken off one edition")
         TRASHED = "trashed", _("moved to the trash")

@@ -1160,10 +1160,18 @@ class Article(models.Model):
 
     @transaction.atomic
     def unpublish(self, *, by):
+        """Take the story off the site. One scheduled for a time still to come was never seen: its schedule is
+        cancelled and it is a draft again, with no time, so that «publish» next means now (it kept its old time,
+        and was scheduled again for it) and the desk finds it among the drafts."""
         self._lock()
         self._require(self.may_publish(by) and self.status in self.TIMED)
-        self.status = self.Status.UNPUBLISHED
         self.updated_by = by
+        if self.status == self.Status.SCHEDULED and self.published_at and self.published_at > timezone.now():
+            self.status, self.published_at = self.Status.DRAFT, None
+            self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+            self._record(AuditEntry.Action.UNSCHEDULED, by)
+            return
+        self.status = self.Status.UNPUBLISHED
         self.save(update_fields=["status", "updated_by", "updated_at"])
         self._record("unpublished", by)
 

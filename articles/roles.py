@@ -225,7 +225,9 @@ class ArticlePermissionsMixin:
             done, refused = self._publish(request, article, saved=saved)
         elif asked == "unpublish":
             if done := self._transition(request, article, article.unpublish):
-                self.message_user(request, _("Unpublished."), messages.SUCCESS)
+                self.message_user(request, _("Unpublished.") if article.status != Article.Status.DRAFT else _(
+                    "The schedule is cancelled: the story is a draft again, and «publish» now publishes it at once."
+                ), messages.SUCCESS)
             refused = not done
         elif asked == "submit":
             if done := self._transition(request, article, article.submit_for_review):

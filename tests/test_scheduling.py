@@ -228,15 +228,22 @@ def test_editor_cancels_a_schedule_with_save_and_unpublish(client):
     client.force_login(editor)
     article = schedule(make_article(), timezone.now() + timedelta(minutes=5))
 
-    client.post(change_url(article), admin_form_data(client, change_url(article), _unpublish="Save and unpublish"))
-    # Then the time it was scheduled for comes.
-    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    cancelled = client.post(
+        change_url(article), admin_form_data(client, change_url(article), _unpublish="Save and unpublish"), follow=True,
+    )
 
+    # Never seen, so not «unpublished»: a draft again, with no time, among the desk's drafts.
     article.refresh_from_db()
-    assert article.status == Article.Status.UNPUBLISHED
-    assert AuditEntry.objects.get(target_id=article.pk, action="unpublished").actor == editor
+    assert (article.status, article.published_at) == (Article.Status.DRAFT, None)
+    assert "مسودة" in str(list(cancelled.context["messages"])[0])
+    assert AuditEntry.objects.get(target_id=article.pk, action="unscheduled").actor == editor
     assert type(client)().get(reverse("article", kwargs={"pk": article.pk, "slug": article.slug})).status_code == 404
     assert published_count(run_publish_scheduled()) == 0
+    # «Publish» then publishes now, not at the old time.
+    before = timezone.now()
+    client.post(change_url(article), admin_form_data(client, change_url(article), _publish="Save and publish"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED and article.published_at >= before
 
 
 @pytest.mark.django_db
@@ -250,7 +257,7 @@ def test_bulk_unpublish_cancels_scheduled_articles_too(client):
     )
 
     scheduled.refresh_from_db()
-    assert scheduled.status == Article.Status.UNPUBLISHED
+    assert (scheduled.status, scheduled.published_at) == (Article.Status.DRAFT, None)
 
 
 # A scheduled article goes public without another check, so it must stay publishable, like a published one.
