@@ -33,7 +33,7 @@ from taggit.models import Tag as TaggitTag
 
 from newsroom.admin_site import IdsField
 
-from . import photo_admin
+from . import old_addresses, photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
 from .history import PhotoHistoryMixin, edition_named, local_time, person_name
@@ -835,6 +835,13 @@ class SectionAdmin(UnchangedSavesNothingMixin, EditionAdmin):
     search_fields = ["name_ar", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_ar"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            # Its old address, in links and bookmarks readers kept, leads to the new one (articles/old_addresses.py).
+            with override(settings.LANGUAGE_CODE):
+                old_addresses.remember(obj, [reverse("section", kwargs={"slug": form.initial["slug"]})])
+
 
 @admin.register(Person)
 class PersonAdmin(UnchangedSavesNothingMixin, SafeAutocompleteMixin, EditionAdmin):
@@ -900,6 +907,8 @@ def tags_merge(*, keep, tags, by):
             for field, name in taken.items():
                 setattr(kept, field, name)
             kept.save()
+        # The merged tags' pages and links readers kept lead to the kept tag's (articles/old_addresses.py).
+        old_addresses.remember(kept, [reverse("tag", kwargs={"slug": tag.slug}) for tag in merged])
         AuditEntry.record(AuditEntry.Action.TAGS_MERGED, keep, actor=by, detail="، ".join(names))
     return names
 

@@ -1,4 +1,5 @@
-"""Old WordPress links (the permalink, /?p=ID, /archives/ID, the old slug) answer 301 to the story's page here."""
+"""Old links answer 301 to the page here: WordPress's (the permalink, /?p=ID, /archives/ID, the old slug, category, tag
+and author archives), a merged tag's and a section's former slug."""
 
 from urllib.parse import quote
 
@@ -6,12 +7,13 @@ import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import OldAddress
 from articles.old_addresses import OldAddressMiddleware, address_key, remember
 
-from .factories import make_article
+from .factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +255,20 @@ def test_an_index_php_address_is_stored_without_it():
     story = make_article(published=True)
 
     assert remember(story, ["https://old.example/index.php/2019/03/x/"]) == ["/2019/03/x"]
+
+
+@pytest.mark.django_db
+def test_a_sections_old_address_answers_301_after_its_slug_changes(client):
+    from articles.models import Section
+    from tests.test_admin_flow import admin_form_data
+
+    section = Section.objects.create(name_ar="رأي", slug="رأي")
+    make_article(section=section, published=True)
+    old_page = section.get_absolute_url()
+    client.force_login(make_user("editor"))
+    url = reverse("admin:articles_section_change", args=[section.pk])
+
+    assert client.post(url, admin_form_data(client, url, slug="آراء")).status_code == 302
+
+    moved = client.get(old_page)
+    assert moved.status_code == 301 and moved["Location"] == Section.objects.get().get_absolute_url()

@@ -155,3 +155,18 @@ def test_a_merge_crossing_another_editors_says_so_and_changes_nothing_more(clien
     assert Tag.objects.filter(name__in=["دمشق", "مدينة دمشق", "دمشق القديمة"]).count() == 1
     assert AuditEntry.objects.filter(action=AuditEntry.Action.TAGS_MERGED).count() == 1  # the other editor's
     assert all(tags_of(article) for article in articles.values())
+
+
+@pytest.mark.django_db
+def test_a_merged_tags_page_answers_301_to_the_kept_tags(client):
+    keep, merged = Tag.objects.create(name="الزراعة"), Tag.objects.create(name="زراعة")
+    make_article(tags=[keep], published=True)
+    make_article(tags=[merged], published=True)
+    old_page = merged.get_absolute_url()
+    assert client.get(old_page).status_code == 200
+
+    tags_merge(keep=keep, tags=[keep, merged], by=make_user(ROLE_EDITOR))
+
+    moved = client.get(old_page)
+    assert moved.status_code == 301 and moved["Location"] == keep.get_absolute_url()
+
