@@ -1333,7 +1333,16 @@ class SupportAppeal(models.Model):
 
     class Meta:
         verbose_name = _("support box")
-        verbose_name_plural = _("support box")
+        verbose_name_plural = _("support boxes")
+        constraints = [
+            # Article pages show one box: a second one ticked «shown» would silently never appear.
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_support_box_shown",
+                violation_error_message=_(
+                    "Another support box is already shown to readers: hide it first, then show this one."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.heading

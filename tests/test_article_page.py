@@ -84,6 +84,26 @@ def test_support_box_shows_what_admins_wrote(client, story):
 
 
 @pytest.mark.django_db
+def test_a_second_support_box_shown_to_readers_is_refused_until_the_first_is_hidden(client):
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data
+
+    SupportAppeal.objects.create(heading_ar="الحملة الدائمة", text_ar="نص", button_label_ar="ساهم",
+                                 url_ar="https://example.org/give")
+    client.force_login(make_editor())
+    add = "/admin/articles/supportappeal/add/"
+    ramadan = admin_form_data(client, add, heading_ar="حملة رمضان", text_ar="نص", button_label_ar="ساهم",
+                              url_ar="https://example.org/ramadan", is_active="on")
+
+    refused = client.post(add, ramadan)
+
+    assert refused.status_code == 200 and "أخفِه" in refused.text
+    assert SupportAppeal.objects.count() == 1
+    SupportAppeal.objects.update(is_active=False)
+    assert client.post(add, ramadan).status_code == 302
+
+
+@pytest.mark.django_db
 def test_related_articles_put_hand_picked_first_then_shared_tags(client, story):
     older_sharing = make_article("خبر قديم عن دمشق", published=True, tags=["دمشق"],
                                  published_at=timezone.now() - timezone.timedelta(days=3))
