@@ -743,6 +743,9 @@ class ArticleAdmin(
             obj.translation_matches_source(language)
         super().save_model(request, obj, form, change)
         self._save_lead_photo_fields(obj.lead_photo, form)
+        if "is_top_story" in form.changed_data and obj.is_top_story and obj.is_published():
+            for other in obj.lead_the_home_page():
+                self.message_user(request, _("«%(story)s» is no longer the top story.") % {"story": other})
 
     @staticmethod
     def _save_lead_photo_fields(photo, form):

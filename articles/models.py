@@ -776,7 +776,8 @@ class Article(models.Model):
     )
     is_top_story = models.BooleanField(
         _("top story"), default=False,
-        help_text=_("The newest published top story leads the home page."),
+        help_text=_("Leads the home page. Ticked on a published story, it is the only top story; on a draft, it "
+                    "leads once published, as the newest."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT
@@ -999,6 +1000,19 @@ class Article(models.Model):
             code: tuple(self.__dict__.get(f"{name}_{code}") for name in self.TEXT_FIELDS)
             for code, _name in settings.LANGUAGES
         }
+
+    def is_published(self):
+        """Whether readers see the story now (Article.objects.published())."""
+        return Article.objects.published().filter(pk=self.pk).exists()
+
+    def lead_the_home_page(self):
+        """Make this published top story the only one. The home page leads with the newest ticked, so an older
+        story ticked by an editor led nothing while a newer one stayed ticked. Returns the stories unticked."""
+        others = list(Article.objects.filter(is_top_story=True).exclude(pk=self.pk))
+        for other in others:
+            other.is_top_story = False
+            other.save(update_fields=["is_top_story"])
+        return others
 
     def translation_matches_source(self, language):
         """A translator's word that this edition's text now says what the source says: at the next save it is no

@@ -41,3 +41,25 @@ def test_section_block_shows_at_most_four_newest(client):
                      published_at=timezone.now() - timezone.timedelta(days=day + 1))
     block = client.get("/").text.split(f'id="section-{desk.pk}"')[1]
     assert "خبر اقتصادي 0" in block and "خبر اقتصادي 3" in block and "خبر اقتصادي 4" not in block
+
+
+@pytest.mark.django_db
+def test_an_older_story_ticked_as_the_top_story_leads_the_home_page_and_the_other_is_unticked(client):
+    from django.urls import reverse
+
+    from articles.models import Article
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data
+
+    older = make_article("خبر الأمس المهم", published=True, published_at=timezone.now() - timezone.timedelta(days=1))
+    newer = make_article("خبر اليوم", published=True, is_top_story=True)
+    editor = client.__class__()
+    editor.force_login(make_editor())
+    url = reverse("admin:articles_article_change", args=[older.pk])
+
+    saved = editor.post(url, admin_form_data(editor, url, is_top_story="on"), follow=True)
+
+    assert "خبر اليوم" in " ".join(str(message) for message in saved.context["messages"])
+    assert list(Article.objects.filter(is_top_story=True)) == [older]
+    assert 'class="top-story__headline"><a href="' + older.get_absolute_url() in client.get("/").text
+    assert not Article.objects.get(pk=newer.pk).is_top_story
