@@ -376,7 +376,7 @@ class ArticleAdminForm(VersionCheckedFormMixin, forms.ModelForm):
     # Offered only for stale translations (TranslationStatusMixin.get_fieldsets): editing one leaves it stale
     # until the translator says it says what the source says (Article.translation_matches_source).
     translations_matching_source = forms.MultipleChoiceField(
-        label=_("brought up to date"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("translations brought up to date"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=translated_languages,
         help_text=_("Tick each translation that now says what the Arabic says: it is then no longer stale."),
     )

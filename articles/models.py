@@ -71,8 +71,9 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
-        verbose_name = _("section")
-        verbose_name_plural = _("sections")
+        # The model's own name, apart from the story's «القسم» field: Django's admin builds «أضف %s» from it.
+        verbose_name = pgettext_lazy("model", "section")
+        verbose_name_plural = pgettext_lazy("model", "sections")
 
     def __str__(self):
         return self.name

@@ -1,5 +1,6 @@
 """Every string readers and editors see has an Arabic translation, and the compiled catalogue is current."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -181,3 +182,17 @@ def test_an_admin_list_counts_its_rows_as_arabic_counts(client, photos, said):
 
     # Django printed «2 الصور» («2 the photos»).
     assert said in footer and "الصور" not in footer.split("</h2>")[1]
+
+
+@pytest.mark.django_db
+def test_the_admin_names_sections_and_bylines_without_a_stray_article(client):
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    sections = client.get("/admin/articles/section/").text
+    article_form = client.get("/admin/articles/article/add/").text
+
+    # Django builds «أضف %s» and «أضف %s آخر» from the model's name: «أضف القسم» read "add the section".
+    inline = json.loads(html.unescape(re.search(r'data-inline-formset="([^"]+)"', article_form)[1]))
+    assert "أضف قسم" in sections and "أضف القسم" not in sections
+    assert inline["options"]["addText"].endswith(" توقيع آخر")
