@@ -235,3 +235,18 @@ def test_scheduled_article_in_the_trash_is_never_published(client):
 
     assert Article.publish_due(at=timezone.now() + timezone.timedelta(hours=2)) == 0
     assert not Article.objects.published(at=timezone.now() + timezone.timedelta(hours=2)).exists()
+
+
+@pytest.mark.django_db
+def test_a_trashed_story_says_who_moved_it_there_by_their_byline(client):
+    from tests.factories import make_person
+
+    editor = make_user("editor", username="reem@example.org", first_name="Reem", last_name="al-Shami")
+    make_person("ريم الشامي", user=editor)
+    story = make_article("خبر")
+    story.move_to_trash(by=editor)
+    client.force_login(editor)
+
+    page = client.get(f"/admin/articles/article/{story.pk}/change/").text
+
+    assert "ريم الشامي" in page and "Reem al-Shami" not in page

@@ -20,7 +20,8 @@ def minutes(value):
 
 class Command(BaseCommand):
     help = (
-        f"List media files under {', '.join(MEDIA_FOLDERS)}/ that no row references; --delete removes them. "
+        f"List media files under {', '.join(f'{folder}/' for folder in MEDIA_FOLDERS)} that no row references; "
+        "--delete removes them. "
         "Files younger than --min-age minutes are left alone: an upload in progress has no row yet. "
         "CAUTION: --min-age 0 while the site is in use can delete the file of an upload whose row is about to "
         "commit, leaving that photo without its file."
