@@ -2,7 +2,7 @@
 a reviewer without an account. Both show the article page itself, marked as a preview and kept out of caches
 and search engines."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .audit import AuditEntry
 from .models import Article
 from .views import render_article, render_page
 
@@ -31,7 +32,8 @@ def preview_token(article):
     """A token naming the article, not a version of it: the reviewer always reads the latest text.
 
     The creation time goes in too, so that if an id is ever reused (a database restored from an older backup)
-    the link cannot show another story. Trashing withdraws the link (see signed_preview).
+    the link cannot show another story. Trashing withdraws the link for good, a restore included (see
+    signed_preview): an editor trashes a story to kill a link that leaked.
     """
     return signing.TimestampSigner(salt=SALT).sign_object([article.pk, int(article.created_at.timestamp())])
 
@@ -83,27 +85,30 @@ def staff_preview(request, pk):
 
 
 def article_from_token(token):
-    """The article a reviewer's token names, or None if the token is not one of ours; raises SignatureExpired."""
+    """(The article a reviewer's token names, when the link was made), or (None, None) if the token is not one
+    of ours; raises SignatureExpired."""
+    signer = signing.TimestampSigner(salt=SALT)
     try:
-        pk, created = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=link_lifetime())
+        pk, created = signer.unsign_object(token, max_age=link_lifetime())
         pk, created = int(pk), int(created)
+        made = datetime.fromtimestamp(signing.b62_decode(token.rsplit(signer.sep, 2)[1]), tz=UTC)
     except signing.SignatureExpired:
         raise
     except (signing.BadSignature, TypeError, ValueError):
-        return None
+        return None, None
     story = Article.objects.for_detail().filter(pk=pk).first()
-    return story if story and int(story.created_at.timestamp()) == created else None
+    return (story, made) if story and int(story.created_at.timestamp()) == created else (None, None)
 
 
 @private
 def signed_preview(request, token):
     try:
-        story = article_from_token(token)
+        story, made = article_from_token(token)
     except signing.SignatureExpired:
         return refusal(request, 410, _("This preview link has expired. Ask the editor for a new one."))
     if story is None:
         return refusal(request, 404, _("This preview link is not valid. Check that it was copied in full."))
-    if story.deleted_at is not None:
+    if story.deleted_at is not None or AuditEntry.happened_to(story, AuditEntry.Action.TRASHED, since=made):
         return refusal(request, 410, _("This article has been withdrawn; its preview link no longer works."))
     return render_preview(request, story, address=lambda: reverse("article_preview_signed", args=[token]))
 

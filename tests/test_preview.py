@@ -279,6 +279,20 @@ def test_trashing_the_article_withdraws_the_reviewer_link(client):
 
     assert response.status_code == 410
     assert "تحقيق في صفقة القمح" not in response.content.decode()
+    # For good: an editor trashes a story to kill a link that leaked, and restoring it must not revive that link.
+    article.restore_from_trash(by=None)
+    assert client.get(reverse("article_preview_signed", args=[token])).status_code == 410
+    with freeze_one_second_later():
+        fresh = preview.preview_token(article)
+    assert client.get(reverse("article_preview_signed", args=[fresh])).status_code == 200
+
+
+def freeze_one_second_later():
+    """A link made after the trashing: the links' time is kept to the second."""
+    import time
+    from unittest import mock
+
+    return mock.patch("django.core.signing.time.time", return_value=time.time() + 1)
 
 
 @pytest.mark.django_db
