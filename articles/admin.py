@@ -37,7 +37,18 @@ from . import old_addresses, photo_admin
 from .audit import AuditEntry
 from .editing import ArticleHistoryMixin, VersionCheckedFormMixin, put_in_form
 from .history import PhotoHistoryMixin, edition_named, local_time, person_name
-from .models import TAG_NAME_FIELDS, Article, ArticleAuthor, Person, Photo, Section, SupportAppeal, Tag, TaggedArticle
+from .models import (
+    TAG_NAME_FIELDS,
+    Article,
+    ArticleAuthor,
+    OldAddress,
+    Person,
+    Photo,
+    Section,
+    SupportAppeal,
+    Tag,
+    TaggedArticle,
+)
 from .photo_admin import thumbnail
 from .renditions import ensure_renditions, thumbnail_url
 from .roles import ArticlePermissionsMixin
@@ -743,9 +754,6 @@ class ArticleAdmin(
             obj.translation_matches_source(language)
         super().save_model(request, obj, form, change)
         self._save_lead_photo_fields(obj.lead_photo, form)
-        if "is_top_story" in form.changed_data and obj.is_top_story and obj.is_published():
-            for other in obj.lead_the_home_page():
-                self.message_user(request, _("«%(story)s» is no longer the top story.") % {"story": other})
 
     @staticmethod
     def _save_lead_photo_fields(photo, form):
@@ -774,6 +782,10 @@ class ArticleAdmin(
         request._publication_time_typed = "published_at" in form.changed_data
         # Last, once bylines and tags are saved: the publish checklist reads them.
         self.handle_workflow_buttons(request, article)
+        # After the transition: a story ticked and published in one save leads too.
+        if "is_top_story" in form.changed_data and article.is_top_story and article.is_published():
+            for other in article.lead_the_home_page():
+                self.message_user(request, _("«%(story)s» is no longer the top story.") % {"story": other})
 
     def response_change(self, request, obj):
         if getattr(request, "_transition_refused", False) and IS_POPUP_VAR not in request.POST:
@@ -815,16 +827,26 @@ class ArticleAdmin(
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        # Scheduled ones too: unpublishing a scheduled story cancels its schedule.
-        unpublished, refused = self.run_transition_on_each(
-            request, queryset.filter(status__in=Article.TIMED), "unpublish"
-        )
-        if unpublished:
+        # Scheduled ones too: a story scheduled for later has its schedule cancelled (Article.unpublish), and is
+        # counted apart, as a draft again.
+        chosen = list(queryset.filter(status__in=Article.TIMED).values_list("pk", flat=True))
+        unpublished, refused = self.run_transition_on_each(request, queryset.filter(pk__in=chosen), "unpublish")
+        cancelled = Article.objects.filter(pk__in=chosen, status=Article.Status.DRAFT).count()
+        if unpublished - cancelled:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d article unpublished.", "%(count)d articles unpublished.", unpublished
-                ) % {"count": unpublished},
+                    "%(count)d article unpublished.", "%(count)d articles unpublished.", unpublished - cancelled
+                ) % {"count": unpublished - cancelled},
+                messages.SUCCESS,
+            )
+        if cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d schedule cancelled: the article is a draft again.",
+                    "%(count)d schedules cancelled: the articles are drafts again.", cancelled,
+                ) % {"count": cancelled},
                 messages.SUCCESS,
             )
         for line in refused:
@@ -905,6 +927,8 @@ def tags_merge(*, keep, tags, by):
             name = next(filter(None, (getattr(tag, field) for tag in merged)), None)
             if name and not getattr(kept, field):
                 taken[field] = name
+        # Old addresses already leading to a merged tag (an earlier merge, a WordPress archive) lead to the kept one.
+        OldAddress.objects.filter(tag__in=others).update(tag=kept)
         Tag.objects.filter(pk__in=others).delete()
         if taken:
             for field, name in taken.items():

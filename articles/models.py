@@ -18,7 +18,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from .audit import AuditEntry
+from .audit import WITHDRAWALS, AuditEntry
 from .text import (
     BODY_EXTENSIONS,
     clean_body_html,
@@ -72,8 +72,9 @@ class Section(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         # The model's own name, apart from the story's «القسم» field: Django's admin builds «أضف %s» from it.
+        # (The plural heads lists and the index, as the definite «الأقسام».)
         verbose_name = pgettext_lazy("model", "section")
-        verbose_name_plural = pgettext_lazy("model", "sections")
+        verbose_name_plural = _("sections")
 
     def __str__(self):
         return self.name
@@ -1009,7 +1010,8 @@ class Article(models.Model):
     def lead_the_home_page(self):
         """Make this published top story the only one. The home page leads with the newest ticked, so an older
         story ticked by an editor led nothing while a newer one stayed ticked. Returns the stories unticked."""
-        others = list(Article.objects.filter(is_top_story=True).exclude(pk=self.pk))
+        # Only stories readers see: one scheduled or drafted as a top story leads once it comes out, as the newest.
+        others = list(Article.objects.published().filter(is_top_story=True).exclude(pk=self.pk))
         for other in others:
             other.is_top_story = False
             other.save(update_fields=["is_top_story"])
@@ -1181,7 +1183,14 @@ class Article(models.Model):
         self._lock()
         self._require(self.may_publish(by) and self.status in self.TIMED)
         self.updated_by = by
-        if self.status == self.Status.SCHEDULED and self.published_at and self.published_at > timezone.now():
+        if (
+            self.status == self.Status.SCHEDULED and self.published_at and self.published_at > timezone.now()
+            # Not a story readers saw whose time was then moved ahead: that one is unpublished, as ninjs says.
+            and not AuditEntry.objects.filter(
+                target_type__app_label="articles", target_type__model="article", target_id=str(self.pk),
+                action__in=["published", *WITHDRAWALS],
+            ).exists()
+        ):
             self.status, self.published_at = self.Status.DRAFT, None
             self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
             self._record(AuditEntry.Action.UNSCHEDULED, by)
@@ -1347,7 +1356,7 @@ class SupportAppeal(models.Model):
     is_active = models.BooleanField(_("shown to readers"), default=True)
 
     class Meta:
-        verbose_name = _("support box")
+        verbose_name = pgettext_lazy("model", "support box")  # «أضف صندوق دعم», not «أضف صندوق الدعم»
         verbose_name_plural = _("support boxes")
         constraints = [
             # Article pages show one box: a second one ticked «shown» would silently never appear.
@@ -1361,6 +1370,12 @@ class SupportAppeal(models.Model):
 
     def __str__(self):
         return self.heading
+
+    def clean(self):
+        # Two administrators showing a box at the same moment: the second waits for the first's rows, then sees its
+        # box and is refused by the constraint's message (else a server error when both insert).
+        if self.is_active and transaction.get_connection().in_atomic_block:
+            list(SupportAppeal.objects.select_for_update().values_list("pk", flat=True))
 
 
 # The search index: each article's and photo's text folded to one spelling (articles/search.py folds it,

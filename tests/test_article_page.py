@@ -99,6 +99,7 @@ def test_a_second_support_box_shown_to_readers_is_refused_until_the_first_is_hid
 
     assert refused.status_code == 200 and "أخفِه" in refused.text
     assert SupportAppeal.objects.count() == 1
+    assert "أضف صندوق دعم" in client.get("/admin/articles/supportappeal/").text
     SupportAppeal.objects.update(is_active=False)
     assert client.post(add, ramadan).status_code == 302
 

@@ -63,3 +63,26 @@ def test_an_older_story_ticked_as_the_top_story_leads_the_home_page_and_the_othe
     assert list(Article.objects.filter(is_top_story=True)) == [older]
     assert 'class="top-story__headline"><a href="' + older.get_absolute_url() in client.get("/").text
     assert not Article.objects.get(pk=newer.pk).is_top_story
+
+
+@pytest.mark.django_db
+def test_ticking_a_top_story_leaves_a_scheduled_scoop_ticked_and_a_story_published_with_it_leads(client):
+    from django.urls import reverse
+
+    from articles.models import Article
+    from tests.factories import make_editor
+    from tests.test_admin_flow import admin_form_data
+
+    scoop = make_article("سبق الغد", is_top_story=True)
+    scoop.publish(by=None, at=timezone.now() + timezone.timedelta(days=1))
+    leading = make_article("خبر اليوم", published=True, is_top_story=True)
+    draft = make_article("مسودة مهمة")
+    editor = client.__class__()
+    editor.force_login(make_editor())
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+
+    editor.post(url, admin_form_data(editor, url, is_top_story="on", _publish="Save and publish"))
+
+    # Published and ticked in one save, it is the top story readers see; the scoop waits for its time, still ticked.
+    assert set(Article.objects.filter(is_top_story=True)) == {draft, scoop}
+    assert not Article.objects.get(pk=leading.pk).is_top_story

@@ -251,13 +251,28 @@ def test_bulk_unpublish_cancels_scheduled_articles_too(client):
     client.force_login(make_editor())
     scheduled = schedule(make_article(), timezone.now() + timedelta(hours=2))
 
-    client.post(
+    published = make_article(published=True)
+    done = client.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "unpublish_selected", "_selected_action": [scheduled.pk]},
+        {"action": "unpublish_selected", "_selected_action": [scheduled.pk, published.pk]}, follow=True,
     )
 
     scheduled.refresh_from_db()
     assert (scheduled.status, scheduled.published_at) == (Article.Status.DRAFT, None)
+    said = [str(message) for message in done.context["messages"]]
+    assert any("مسودة" in line for line in said) and any("أُلغي نشر مقال واحد" in line for line in said), said
+
+
+@pytest.mark.django_db
+def test_a_story_readers_saw_then_moved_ahead_is_unpublished_not_made_a_draft(client):
+    client.force_login(make_editor())
+    article = make_article(published=True)
+    article.publish(by=None, at=timezone.now() + timedelta(days=1))  # its time moved ahead: off the site
+
+    article.unpublish(by=None)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.UNPUBLISHED and article.published_at is not None
 
 
 # A scheduled article goes public without another check, so it must stay publishable, like a published one.

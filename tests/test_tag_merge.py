@@ -170,3 +170,16 @@ def test_a_merged_tags_page_answers_301_to_the_kept_tags(client):
     moved = client.get(old_page)
     assert moved.status_code == 301 and moved["Location"] == keep.get_absolute_url()
 
+
+
+@pytest.mark.django_db
+def test_merging_again_keeps_the_old_addresses_that_led_to_a_merged_tag(client):
+    first, second, third = (Tag.objects.create(name=name) for name in ("ألف", "باء", "جيم"))
+    make_article(tags=[third], published=True)
+    editor = make_user(ROLE_EDITOR)
+    old_first = first.get_absolute_url()
+
+    tags_merge(keep=second, tags=[second, first], by=editor)
+    tags_merge(keep=third, tags=[third, second], by=editor)
+
+    assert client.get(old_first)["Location"] == third.get_absolute_url()
