@@ -60,12 +60,12 @@ class AuditEntry(models.Model):
         return f"{self.get_action_display()}: {self.target_repr}"
 
     @classmethod
-    def happened_to(cls, target, action, *, since):
-        """Whether ``action`` was recorded for ``target`` at or after ``since``."""
-        return cls.objects.filter(
-            target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk), action=action,
-            at__gte=since,
-        ).exists()
+    def happened_to(cls, target, *actions, since=None):
+        """Whether one of ``actions`` was recorded for ``target`` (at or after ``since``, if given)."""
+        entries = cls.objects.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk), action__in=actions,
+        )
+        return (entries.filter(at__gte=since) if since else entries).exists()
 
     @classmethod
     def record(cls, action, target=None, *, actor=None, detail=""):

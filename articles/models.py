@@ -1186,10 +1186,7 @@ class Article(models.Model):
         if (
             self.status == self.Status.SCHEDULED and self.published_at and self.published_at > timezone.now()
             # Not a story readers saw whose time was then moved ahead: that one is unpublished, as ninjs says.
-            and not AuditEntry.objects.filter(
-                target_type__app_label="articles", target_type__model="article", target_id=str(self.pk),
-                action__in=["published", *WITHDRAWALS],
-            ).exists()
+            and not AuditEntry.happened_to(self, AuditEntry.Action.PUBLISHED, *WITHDRAWALS)
         ):
             self.status, self.published_at = self.Status.DRAFT, None
             self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
